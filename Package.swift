@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "studyportal",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "studyportal", targets: ["studyportal"]),
+        .library(name: "StudyPortal", targets: ["StudyPortal"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
+    targets: [
+        // Debian's libcmark-dev (0.30.2): the reference CommonMark implementation, used through its node API.
+        .systemLibrary(
+            name: "CMark",
+            pkgConfig: "libcmark",
+            providers: [.apt(["libcmark-dev"])]
+        ),
+        .target(name: "CSupport"),
+        // Turns templates/ into Swift string literals so the binary carries its default theme.
+        .executableTarget(name: "EmbedTheme", path: "Plugins/EmbedTheme"),
+        .plugin(name: "ThemePlugin", capability: .buildTool(), dependencies: ["EmbedTheme"], path: "Plugins/ThemePlugin"),
+        .target(
+            name: "StudyPortal",
+            dependencies: [
+                "CMark",
+                "CSupport",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            plugins: ["ThemePlugin"]
+        ),
+        .executableTarget(
+            name: "studyportal",
+            dependencies: [
+                "StudyPortal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "StudyPortalTests",
+            dependencies: ["StudyPortal"],
+            resources: [.copy("Fixtures")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,98 @@
+import Foundation
+
+/// What a `build` or `check` run is asked to do: the site and the command-line flags (SPEC §2),
+/// each of which overrides the same setting in site.yml.
+public struct BuildOptions: Sendable {
+    public var siteRoot: String
+    public var output: String?
+    public var baseURL: String?
+    public var profile: SiteConfig.Profile?
+    public var asOf: Day?
+    public var drafts = false
+    public var strict = false
+    /// `check`: validate everything, write nothing.
+    public var writeOutput = true
+    public var jobs = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    public var environment: [String: String] = ProcessInfo.processInfo.environment
+    public var now = Date()
+
+    public init(siteRoot: String) { self.siteRoot = siteRoot }
+
+    public var outputPath: String { output ?? (siteRoot as NSString).appendingPathComponent("output") }
+}
+
+public struct BuildReport: Sendable {
+    public var diagnostics: [Diagnostic] = []
+    /// Per stage, in order, seconds.
+    public var timings: [(stage: String, seconds: Double)] = []
+    public var asOf: Day?
+    public var profile: SiteConfig.Profile?
+    public var pageCount = 0
+    public var fileCount = 0
+    public var wrote = false
+
+    /// SPEC §2: 1 when there are errors, or warnings under `--strict`.
+    public func failed(strict: Bool) -> Bool {
+        diagnostics.hasErrors || (strict && diagnostics.warningCount > 0)
+    }
+}
+
+/// The whole build, top to bottom: load → resolve → render → write. Each stage adds its diagnostics;
+/// any error stops the run before anything is written, so the published output is never half replaced.
+public func build(_ options: BuildOptions) async -> BuildReport {
+    var report = BuildReport()
+    var clock = Clock()
+    let root = options.siteRoot
+
+    // Load.
+    var (config, configProblems) = SiteConfig.load(root: URL(fileURLWithPath: root))
+    report.diagnostics += configProblems
+    if let base = options.baseURL {
+        if let parsed = BaseURL.parse(base) { config.baseURL = parsed } else {
+            report.diagnostics.append(.error("--base-url should be a path like /portal/ or an http(s) URL, not \(base)", path: "<command line>"))
+        }
+    }
+    if let profile = options.profile { config.profile = profile }
+    let asOf = options.asOf ?? config.asOf ?? sourceDateEpoch(options.environment, config.timezone) ?? Day(options.now, in: config.timezone)
+    report.asOf = asOf
+    report.profile = config.profile
+    if options.writeOutput, let problem = OutputWriter.problem(output: options.outputPath, siteRoot: root) {
+        report.diagnostics.append(.error(problem, path: options.output == nil ? "output" : options.outputPath))
+    }
+    let (theme, themeProblems) = Theme.load(siteRoot: root)
+    report.diagnostics += themeProblems
+    let (site, loadProblems) = await Loader.load(root: root, config: config, jobs: options.jobs)
+    report.diagnostics += loadProblems
+    report.timings.append(("load", clock.lap()))
+
+    // Resolve.
+    let (programme, resolveProblems) = Resolve.programme(site, includeDrafts: options.drafts, asOf: asOf)
+    report.diagnostics += resolveProblems
+    report.timings.append(("resolve", clock.lap()))
+    if report.diagnostics.hasErrors { return report }
+
+    // Render.
+    let rendered = await Renderer.render(programme, theme: theme, jobs: options.jobs)
+    report.diagnostics += rendered.diagnostics
+    report.timings += rendered.timings
+    report.fileCount = rendered.files.count
+    report.pageCount = rendered.files.count { $0.path.hasSuffix(".html") }
+    _ = clock.lap()
+    if report.failed(strict: options.strict) || !options.writeOutput { return report }
+
+    // Write.
+    do {
+        try await OutputWriter.write(rendered.files, to: options.outputPath, jobs: options.jobs)
+        report.wrote = true
+    } catch {
+        report.diagnostics.append(.error(error.message, path: options.outputPath))
+    }
+    report.timings.append(("write", clock.lap()))
+    return report
+}
+
+/// `SOURCE_DATE_EPOCH` (reproducible builds): seconds since 1970, read as a day in the site's zone.
+func sourceDateEpoch(_ environment: [String: String], _ zone: TimeZone) -> Day? {
+    guard let text = environment["SOURCE_DATE_EPOCH"], let seconds = Double(text) else { return nil }
+    return Day(Date(timeIntervalSince1970: seconds), in: zone)
+}

@@ -1,0 +1,78 @@
+import Foundation
+
+/// A calendar date with no time and no zone: what `date:` in front matter and CSV means.
+public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public let year: Int
+    public let month: Int
+    public let day: Int
+
+    public init?(year: Int, month: Int, day: Int) {
+        guard (1...9999).contains(year), (1...12).contains(month),
+              (1...Day.daysIn(month: month, year: year)).contains(day) else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// Strict ISO form `YYYY-MM-DD`, as front matter requires.
+    public init?(iso text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+              parts.allSatisfy({ $0.allSatisfy(\.isASCII) }) else { return nil }
+        self.init(year: y, month: m, day: d)
+    }
+
+    /// The forms spreadsheets write (SPEC §3): `2026-03-01`, `2026/3/1`, `2026.3.1`, `2026年3月1日`.
+    public init?(spreadsheet text: String) {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        if let iso = Day(iso: t) { self = iso; return }
+        var body = t
+        if body.hasSuffix("日") { body.removeLast() }
+        let separators: Set<Character> = ["-", "/", ".", "年", "月"]
+        let parts = body.split(omittingEmptySubsequences: false) { separators.contains($0) }
+        guard parts.count == 3, parts[0].count == 4, (1...2).contains(parts[1].count), (1...2).contains(parts[2].count),
+              parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+        // One separator style per date: 年/月/日 together, or a single ASCII separator repeated.
+        if t.contains("年") {
+            guard t.contains("月"), t.hasSuffix("日") else { return nil }
+        }
+        self.init(year: y, month: m, day: d)
+    }
+
+    public var description: String {
+        String(format: "%04d-%02d-%02d", year, month, day)
+    }
+
+    public static func < (a: Day, b: Day) -> Bool {
+        (a.year, a.month, a.day) < (b.year, b.month, b.day)
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// The calendar day of an instant in a time zone.
+    public init(_ date: Date, in zone: TimeZone) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let c = calendar.dateComponents([.year, .month, .day], from: date)
+        // Components of a Gregorian calendar date are always present and valid.
+        self.year = c.year ?? 1970
+        self.month = c.month ?? 1
+        self.day = c.day ?? 1
+    }
+
+    /// Midnight of this day in a zone, for feeds that need an instant.
+    public func rfc3339(in zone: TimeZone) -> String {
+        let seconds = zone.secondsFromGMT(for: Date(timeIntervalSince1970: 0))
+        let sign = seconds < 0 ? "-" : "+"
+        let h = abs(seconds) / 3600, m = (abs(seconds) % 3600) / 60
+        return "\(description)T00:00:00\(sign)\(String(format: "%02d:%02d", h, m))"
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+
+/// Turning bytes from users' files into text without losing or inventing characters.
+public enum TextDecoding {
+    /// The text when `data` is valid UTF-8 (a BOM is kept for the caller to strip), else nil.
+    public static func utf8Lossless(_ data: Data) -> String? {
+        String(validating: data, as: UTF8.self)
+    }
+
+    /// Markdown files: UTF-8, with every invalid byte shown as U+FFFD and a warning, never a crash.
+    /// NUL characters are replaced as well: they are invalid in HTML and truncate C strings in cmark.
+    public static func markdown(_ data: Data, path: String) -> (String, [Diagnostic]) {
+        var diagnostics: [Diagnostic] = []
+        var text: String
+        if let valid = utf8Lossless(data) {
+            text = valid
+        } else {
+            text = String(decoding: data, as: UTF8.self)
+            diagnostics.append(.warning("the file is not valid UTF-8; unreadable bytes are shown as \u{FFFD} (save it as UTF-8)", path: path))
+        }
+        if text.utf8.contains(0) {
+            text = text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}")
+            diagnostics.append(.warning("the file holds NUL characters; they are shown as \u{FFFD}", path: path))
+        }
+        return (text, diagnostics)
+    }
+}

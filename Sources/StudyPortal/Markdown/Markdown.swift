@@ -1,0 +1,228 @@
+import CMark
+import Foundation
+
+/// What a link in content turns into (SPEC §6), decided by the caller who knows the site.
+public enum LinkTarget: Sendable, Equatable {
+    /// Leave the destination as written (external links, `mailto:` …).
+    case keep
+    /// Write this destination instead (a content file's page URL, base_url's path added …).
+    case rewrite(String)
+    /// Write this destination, and check later that `anchor` is a heading id of the page `pageKey`.
+    case rewriteCheckingAnchor(String, pageKey: String, anchor: String)
+    /// The link goes nowhere: report the message.
+    case broken(String)
+}
+
+public struct TOCEntry: Sendable, Hashable {
+    public var level: Int
+    public var id: String
+    public var text: String
+}
+
+/// A link whose anchor must be checked against another page once every page's headings are known.
+public struct PendingAnchor: Sendable, Hashable {
+    public var pageKey: String
+    public var anchor: String
+    public var line: Int
+    public var column: Int
+}
+
+public struct BrokenLink: Sendable, Hashable {
+    public var message: String
+    public var line: Int
+    public var column: Int
+}
+
+/// One Markdown body rendered, with what the rest of the site needs to know about it.
+public struct RenderedMarkdown: Sendable {
+    public var html: String
+    public var headings: [TOCEntry]
+    public var metrics: TextMetrics
+    /// Plain text of the first paragraph: the automatic summary.
+    public var firstParagraph: String
+    public var pendingAnchors: [PendingAnchor]
+    public var brokenLinks: [BrokenLink]
+}
+
+/// A small, safe wrapper over cmark's node API (Debian's libcmark, the reference implementation).
+///
+/// cmark's safe mode (the default) drops raw HTML and `javascript:`-style links. Heading ids are added
+/// as cmark custom blocks whose inline content was itself rendered in safe mode, so they survive it.
+public enum Markdown {
+    public static func render(_ text: String, unsafeHTML: Bool, firstLine: Int = 1,
+                              resolveLink: (String) -> LinkTarget) -> RenderedMarkdown {
+        let options = unsafeHTML ? CMARK_OPT_UNSAFE : CMARK_OPT_DEFAULT
+        let document: OpaquePointer? = text.withCString { cmark_parse_document($0, strlen($0), options) }
+        guard let document else {
+            return RenderedMarkdown(html: "", headings: [], metrics: TextMetrics(), firstParagraph: "", pendingAnchors: [], brokenLinks: [])
+        }
+        defer { cmark_node_free(document) }
+
+        var metrics = TextMetrics()
+        var headingNodes: [OpaquePointer] = []
+        var softBreaks: [OpaquePointer] = []
+        var firstParagraph: String?
+        var anchorLinks: [(anchor: String, line: Int, column: Int)] = []
+        var pending: [PendingAnchor] = []
+        var broken: [BrokenLink] = []
+
+        // One walk over the tree (cmark's iterator: no recursion, so deep nesting cannot overflow the stack).
+        if let iterator = cmark_iter_new(document) {
+            defer { cmark_iter_free(iterator) }
+            while true {
+                let event = cmark_iter_next(iterator)
+                if event == CMARK_EVENT_DONE { break }
+                guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
+                switch cmark_node_get_type(node) {
+                case CMARK_NODE_TEXT, CMARK_NODE_CODE, CMARK_NODE_CODE_BLOCK:
+                    metrics.add(literal(node))
+                case CMARK_NODE_SOFTBREAK:
+                    softBreaks.append(node)
+                case CMARK_NODE_HEADING:
+                    headingNodes.append(node)
+                case CMARK_NODE_PARAGRAPH where firstParagraph == nil && cmark_node_parent(node) == document:
+                    firstParagraph = plainText(of: node)
+                case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
+                    let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
+                    let (line, column) = position(of: node, firstLine: firstLine)
+                    if url.hasPrefix("#") {
+                        anchorLinks.append((String(url.dropFirst()).removingPercentEncoding ?? String(url.dropFirst()), line, column))
+                        continue
+                    }
+                    switch resolveLink(url) {
+                    case .keep:
+                        break
+                    case .rewrite(let newURL):
+                        cmark_node_set_url(node, newURL)
+                    case .rewriteCheckingAnchor(let newURL, let key, let anchor):
+                        cmark_node_set_url(node, newURL)
+                        pending.append(PendingAnchor(pageKey: key, anchor: anchor, line: line, column: column))
+                    case .broken(let message):
+                        broken.append(BrokenLink(message: message, line: line, column: column))
+                    }
+                default:
+                    break
+                }
+            }
+        }
+
+        // A line break between two Chinese characters is not a space (Markdown's soft break is).
+        for node in softBreaks where joinsCJK(node) {
+            cmark_node_unlink(node)
+            cmark_node_free(node)
+        }
+
+        var allocator = HeadingID.Allocator()
+        var headings: [TOCEntry] = []
+        for node in headingNodes {
+            let level = Int(cmark_node_get_heading_level(node))
+            let plain = plainText(of: node)
+            let id = allocator.id(for: plain)
+            headings.append(TOCEntry(level: level, id: id, text: plain))
+            replaceWithIdentifiedHeading(node, level: level, id: id, options: options)
+        }
+
+        let ids = Set(headings.map(\.id))
+        for link in anchorLinks where !ids.contains(link.anchor) {
+            broken.append(BrokenLink(message: "no heading with id `\(link.anchor)` on this page", line: link.line, column: link.column))
+        }
+
+        let html = takeString(cmark_render_html(document, options))
+        return RenderedMarkdown(html: html, headings: headings, metrics: metrics,
+                                firstParagraph: firstParagraph ?? "", pendingAnchors: pending, brokenLinks: broken)
+    }
+
+    private static func literal(_ node: OpaquePointer) -> String {
+        cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
+    }
+
+    /// The text a reader sees in a node, without markup.
+    static func plainText(of root: OpaquePointer) -> String {
+        var out = ""
+        guard let iterator = cmark_iter_new(root) else { return out }
+        defer { cmark_iter_free(iterator) }
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
+            switch cmark_node_get_type(node) {
+            case CMARK_NODE_TEXT, CMARK_NODE_CODE:
+                out += literal(node)
+            case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
+                if !joinsCJK(node) { out += " " }
+            default:
+                break
+            }
+        }
+        return out
+    }
+
+    /// Inline nodes carry no position in cmark 0.30: use the nearest enclosing block's.
+    private static func position(of node: OpaquePointer, firstLine: Int) -> (Int, Int) {
+        var current: OpaquePointer? = node
+        while let n = current {
+            let line = Int(cmark_node_get_start_line(n))
+            if line > 0 { return (line + firstLine - 1, Int(cmark_node_get_start_column(n))) }
+            current = cmark_node_parent(n)
+        }
+        return (firstLine, 1)
+    }
+
+    private static func joinsCJK(_ node: OpaquePointer) -> Bool {
+        guard let before = cmark_node_previous(node), let after = cmark_node_next(node),
+              cmark_node_get_type(before) == CMARK_NODE_TEXT, cmark_node_get_type(after) == CMARK_NODE_TEXT,
+              let last = literal(before).unicodeScalars.last, let first = literal(after).unicodeScalars.first else { return false }
+        return (TextMetrics.isCJK(last) || isCJKPunctuation(last)) && (TextMetrics.isCJK(first) || isCJKPunctuation(first))
+    }
+
+    private static func isCJKPunctuation(_ s: Unicode.Scalar) -> Bool {
+        (0x3000...0x303F).contains(s.value) || (0xFF00...0xFFEF).contains(s.value)
+    }
+
+    /// Replaces `<hN>` with a custom block that writes `<hN id="…">…</hN>`. The heading's inline content
+    /// is moved into a scratch document and rendered with the same (safe) options first.
+    private static func replaceWithIdentifiedHeading(_ heading: OpaquePointer, level: Int, id: String, options: Int32) {
+        guard let scratch = cmark_node_new(CMARK_NODE_DOCUMENT) else { return }
+        defer { cmark_node_free(scratch) }
+        guard let paragraph = cmark_node_new(CMARK_NODE_PARAGRAPH) else { return }
+        cmark_node_append_child(scratch, paragraph)
+        while let child = cmark_node_first_child(heading) {
+            cmark_node_unlink(child)
+            cmark_node_append_child(paragraph, child)
+        }
+        var inner = takeString(cmark_render_html(scratch, options))
+        if inner.hasPrefix("<p>") { inner.removeFirst(3) }
+        if inner.hasSuffix("</p>\n") { inner.removeLast(5) }
+        guard let block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else { return }
+        cmark_node_set_on_enter(block, "<h\(level) id=\"\(HTML.escape(id))\">\(inner)</h\(level)>")
+        cmark_node_set_on_exit(block, "")
+        cmark_node_replace(heading, block)
+        cmark_node_free(heading)
+    }
+
+    private static func takeString(_ pointer: UnsafeMutablePointer<CChar>?) -> String {
+        guard let pointer else { return "" }
+        defer { free(pointer) }
+        return String(cString: pointer)
+    }
+}
+
+/// Escaping for text and attribute values we write ourselves (templates escape through mustache).
+public enum HTML {
+    public static func escape(_ s: String) -> String {
+        guard s.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else { return s }
+        var out = ""
+        out.reserveCapacity(s.utf8.count + 16)
+        for c in s.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,51 @@
+/// Counting text the way a Chinese reader reads it (SPEC §6): CJK characters one by one, other scripts
+/// by words. Most generators count a whole Chinese sentence as one "word".
+public struct TextMetrics: Sendable, Hashable {
+    public var cjkCharacters = 0
+    public var words = 0
+
+    public init() {}
+
+    /// CJK ideographs (with extensions and compatibility forms), kana and Hangul.
+    public static func isCJK(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0x20000...0x2FA1F, 0x30000...0x323AF,
+             0x3040...0x30FF, 0x31F0...0x31FF, 0xAC00...0xD7AF, 0x1100...0x11FF:
+            return true
+        default:
+            return false
+        }
+    }
+
+    public mutating func add(_ text: String) {
+        var inWord = false
+        for s in text.unicodeScalars {
+            if Self.isCJK(s) {
+                cjkCharacters += 1
+                inWord = false
+            } else if s.properties.isAlphabetic || s.properties.numericType != nil {
+                if !inWord { words += 1; inWord = true }
+            } else if s == "'" || s == "’" || s == "-" {
+                continue  // don't, well-known: one word
+            } else {
+                inWord = false
+            }
+        }
+    }
+
+    /// Minutes at about 300 CJK characters and 200 other words a minute; at least 1.
+    public var readingMinutes: Int {
+        let minutes = Double(cjkCharacters) / 300 + Double(words) / 200
+        return max(1, Int(minutes.rounded()))
+    }
+}
+
+extension String {
+    /// The first `limit` characters (grapheme clusters, so never half a character) and an ellipsis when cut.
+    func truncatedOnCharacters(_ limit: Int) -> String {
+        guard count > limit else { return self }
+        var cut = String(prefix(limit))
+        while let last = cut.last, last.isWhitespace || "，、；：,;:".contains(last) { cut.removeLast() }
+        return cut + "…"
+    }
+}

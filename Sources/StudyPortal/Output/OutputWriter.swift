@@ -1,0 +1,116 @@
+import CSupport
+import Foundation
+
+/// The write stage (SPEC §6 atomic output): everything goes into a work folder beside the output
+/// (`.NAME.tmp-PID`), which then takes the output's place in one atomic exchange. A failed or killed
+/// build leaves the previous output exactly as it was; a stale work folder is removed by the next build.
+public enum OutputWriter {
+    public struct Failure: Error, Sendable {
+        public var message: String
+    }
+
+    /// Why writing the site to `output` would be unsafe, or nil when it is fine.
+    public static func problem(output: String, siteRoot: String) -> String? {
+        let out = canonical(output)
+        let root = canonical(siteRoot)
+        if out == "/" { return "refusing to use / as the output folder" }
+        if root == out || root.hasPrefix(out + "/") { return "refusing to use \(output) as the output folder: it holds the site itself" }
+        for protected in ["content", "templates"] where out == root + "/" + protected || out.hasPrefix(root + "/" + protected + "/") {
+            return "refusing to write the output inside \(protected)/"
+        }
+        if let home = ProcessInfo.processInfo.environment["HOME"], canonical(home) == out {
+            return "refusing to use the home folder as the output folder"
+        }
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: out, isDirectory: &isDir) {
+            guard isDir.boolValue else { return "\(output) exists and is not a folder; it was left untouched" }
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []
+            let ours = names.contains("sitemap.xml") && names.contains("404.html")
+            if !names.allSatisfy({ $0 == ".gitkeep" }) && !ours {
+                return "\(output) holds files that studyportal did not write; empty it or choose another --output (a build replaces the whole folder)"
+            }
+        }
+        let parent = (out as NSString).deletingLastPathComponent
+        if !FileManager.default.fileExists(atPath: parent) { return "the folder \(parent) does not exist" }
+        return nil
+    }
+
+    /// Writes `files` and swaps them in as `output`.
+    public static func write(_ files: [OutputFile], to output: String, jobs: Int) async throws(Failure) {
+        let out = canonical(output)
+        let parent = (out as NSString).deletingLastPathComponent
+        let name = (out as NSString).lastPathComponent
+        let fm = FileManager.default
+        removeStaleWorkFolders(in: parent, name: name)
+
+        let work = parent + "/.\(name).tmp-\(getpid())"
+        do {
+            try fm.createDirectory(atPath: work, withIntermediateDirectories: false)
+            var folders = Set<String>()
+            for file in files {
+                var dir = (file.path as NSString).deletingLastPathComponent
+                while !dir.isEmpty && folders.insert(dir).inserted { dir = (dir as NSString).deletingLastPathComponent }
+            }
+            for dir in folders.sorted() { try fm.createDirectory(atPath: work + "/" + dir, withIntermediateDirectories: true) }
+            let failures = await parallelMap(files, jobs: jobs) { file -> String? in
+                let target = work + "/" + file.path
+                switch file.content {
+                case .bytes(let data):
+                    return fm.createFile(atPath: target, contents: data) ? nil : "cannot write \(target)"
+                case .copy(let source):
+                    do { try fm.copyItem(atPath: source, toPath: target); return nil } catch { return "cannot copy \(source): \(error.localizedDescription)" }
+                }
+            }
+            if let failure = failures.compactMap({ $0 }).first { throw Failure(message: failure) }
+            // The repository keeps output/.gitkeep so the folder exists in a fresh clone: keep it.
+            if fm.fileExists(atPath: out + "/.gitkeep") { fm.createFile(atPath: work + "/.gitkeep", contents: Data()) }
+        } catch let failure as Failure {
+            try? fm.removeItem(atPath: work)
+            throw failure
+        } catch {
+            try? fm.removeItem(atPath: work)
+            throw Failure(message: "cannot write the output: \(error.localizedDescription)")
+        }
+
+        if fm.fileExists(atPath: out) {
+            if studyportal_exchange(work, out) != 0 {
+                // No atomic exchange here (old kernel or file system): two renames, the old tree kept until the new is in place.
+                let old = parent + "/.\(name).tmp-\(getpid())-old"
+                guard rename(out, old) == 0 else { try? fm.removeItem(atPath: work); throw Failure(message: "cannot replace \(output): \(String(cString: strerror(errno)))") }
+                guard rename(work, out) == 0 else {
+                    _ = rename(old, out)
+                    try? fm.removeItem(atPath: work)
+                    throw Failure(message: "cannot replace \(output): \(String(cString: strerror(errno)))")
+                }
+                try? fm.removeItem(atPath: old)
+                return
+            }
+            try? fm.removeItem(atPath: work)  // now holds the previous output
+        } else if rename(work, out) != 0 {
+            try? fm.removeItem(atPath: work)
+            throw Failure(message: "cannot create \(output): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Work folders a killed build left beside the output; only this exact naming pattern is touched.
+    static func removeStaleWorkFolders(in parent: String, name: String) {
+        let prefix = ".\(name).tmp-"
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? [] where entry.hasPrefix(prefix) {
+            try? FileManager.default.removeItem(atPath: parent + "/" + entry)
+        }
+    }
+
+    /// Absolute, with `.`/`..` and symlinks of the existing part resolved.
+    static func canonical(_ path: String) -> String {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var url = URL(fileURLWithPath: absolute).standardizedFileURL
+        var tail: [String] = []
+        while !FileManager.default.fileExists(atPath: url.path) && url.path != "/" {
+            tail.insert(url.lastPathComponent, at: 0)
+            url.deleteLastPathComponent()
+        }
+        var resolved = url.resolvingSymlinksInPath().path
+        for piece in tail { resolved = (resolved as NSString).appendingPathComponent(piece) }
+        return resolved.count > 1 && resolved.hasSuffix("/") ? String(resolved.dropLast()) : resolved
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+
+/// Resolves links written in content (SPEC §6) against the site's pages and files.
+public struct LinkResolver: Sendable {
+    public struct Target: Sendable {
+        public var key: String
+        public var sitePath: String
+        public var published: Bool
+    }
+
+    let routes: Routes
+    /// `materials/foo.md` → the page it becomes.
+    let pagesBySource: [String: Target]
+    /// Site paths of every page of the portal: `materials/foo/`, `feed.xml` …
+    let sitePaths: Set<String>
+    /// Page key of a site path, for anchor checks on root-relative links.
+    let keysBySitePath: [String: String]
+    /// Content paths of files copied verbatim.
+    let staticFiles: Set<String>
+
+    public init(routes: Routes, pages: [String: Target], sitePaths: Set<String>, staticFiles: Set<String>) {
+        self.routes = routes
+        self.pagesBySource = pages
+        self.sitePaths = sitePaths
+        self.staticFiles = staticFiles
+        var keys: [String: String] = [:]
+        for target in pages.values where target.published { keys[target.sitePath] = target.key }
+        self.keysBySitePath = keys
+    }
+
+    /// What `url`, written in the file at `contentPath`, becomes.
+    public func resolve(_ url: String, from contentPath: String) -> LinkTarget {
+        let trimmed = url.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty || trimmed.hasPrefix("//") || hasScheme(trimmed) { return .keep }
+        let (pathPart, fragment) = splitFragment(trimmed)
+        let (rawPath, query) = splitQuery(pathPart)
+        let path = rawPath.removingPercentEncoding ?? rawPath
+        let anchor = fragment.flatMap { $0.removingPercentEncoding ?? $0 }
+
+        if path.hasPrefix("/") {
+            let sitePath = String(path.dropFirst())
+            let link = routes.link(Routes.path(sitePath)) + (query.map { "?" + $0 } ?? "") + (fragment.map { "#" + $0 } ?? "")
+            let candidates = [sitePath, sitePath + "/", sitePath.hasSuffix("index.html") ? String(sitePath.dropLast(10)) : sitePath]
+            guard let found = candidates.first(where: { sitePaths.contains($0) || staticFiles.contains($0) }) else {
+                return .broken("broken link `\(url)`: the site has no /\(sitePath)")
+            }
+            if let anchor, !anchor.isEmpty, let key = keysBySitePath[found] {
+                return .rewriteCheckingAnchor(link, pageKey: key, anchor: anchor)
+            }
+            return .rewrite(link)
+        }
+
+        guard let target = Self.join(directoryOf: contentPath, path) else {
+            return .broken("broken link `\(url)`: it points outside content/")
+        }
+        if let page = pagesBySource[target] {
+            guard page.published else { return .broken("link `\(url)` points at a draft, which gets no page (build with --drafts to preview it)") }
+            let link = routes.link(page.sitePath) + (query.map { "?" + $0 } ?? "") + (fragment.map { "#" + $0 } ?? "")
+            if let anchor, !anchor.isEmpty { return .rewriteCheckingAnchor(link, pageKey: page.key, anchor: anchor) }
+            return .rewrite(link)
+        }
+        if staticFiles.contains(target) {
+            return .rewrite(routes.link(Routes.path(target)) + (query.map { "?" + $0 } ?? "") + (fragment.map { "#" + $0 } ?? ""))
+        }
+        return .broken("broken link `\(url)`: no file content/\(target)")
+    }
+
+    private func hasScheme(_ s: String) -> Bool {
+        guard let colon = s.firstIndex(of: ":"), let first = s.first, first.isASCII, first.isLetter else { return false }
+        return s[..<colon].allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == ".") }
+    }
+
+    private func splitFragment(_ s: String) -> (String, String?) {
+        guard let hash = s.firstIndex(of: "#") else { return (s, nil) }
+        return (String(s[..<hash]), String(s[s.index(after: hash)...]))
+    }
+
+    private func splitQuery(_ s: String) -> (String, String?) {
+        guard let q = s.firstIndex(of: "?") else { return (s, nil) }
+        return (String(s[..<q]), String(s[s.index(after: q)...]))
+    }
+
+    /// `materials/a/b.md` + `../c.md` → `materials/c.md`; nil when it climbs above content/.
+    static func join(directoryOf file: String, _ relative: String) -> String? {
+        var parts = file.split(separator: "/").map(String.init)
+        parts.removeLast()
+        for piece in relative.split(separator: "/", omittingEmptySubsequences: true) {
+            switch piece {
+            case ".": continue
+            case "..":
+                guard !parts.isEmpty else { return nil }
+                parts.removeLast()
+            default: parts.append(String(piece))
+            }
+        }
+        return parts.joined(separator: "/")
+    }
+}

@@ -1,0 +1,67 @@
+/// The Atom feed and the sitemap: XML written directly, every value escaped.
+enum Feeds {
+    static func xml(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for c in s.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            // Characters XML 1.0 forbids (control characters) are dropped rather than written.
+            case "\t", "\n", "\r": out.unicodeScalars.append(c)
+            default:
+                if c.value >= 0x20 && c.value != 0xFFFE && c.value != 0xFFFF { out.unicodeScalars.append(c) }
+            }
+        }
+        return out
+    }
+
+    /// Atom feed of the newest materials (SPEC §5). `updated` is the newest entry's date, so the feed
+    /// is the same bytes for the same content (no build timestamp).
+    static func atom(_ views: Views, limit: Int = 30) -> String {
+        let p = views.programme
+        let routes = views.routes
+        let zone = p.config.timezone
+        let entries = p.publishedMaterials.prefix(limit).map { p.materials[$0] }
+        let newest = entries.compactMap { $0.updated ?? $0.date }.max() ?? p.asOf
+        var out = """
+        <?xml version="1.0" encoding="utf-8"?>
+        <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="\(xml(p.config.language.rawValue))">
+        <title>\(xml(p.config.title))</title>
+
+        """
+        if !p.config.description.isEmpty { out += "<subtitle>\(xml(p.config.description))</subtitle>\n" }
+        let home = Routes.asciiURL(routes.base.absolute(Routes.home))
+        out += "<link href=\"\(xml(home))\"/>\n"
+        out += "<link rel=\"self\" href=\"\(xml(Routes.asciiURL(routes.base.absolute(Routes.feed))))\"/>\n"
+        out += "<id>\(xml(home))</id>\n<updated>\(newest.rfc3339(in: zone))</updated>\n"
+        out += "<author><name>\(xml(p.config.title))</name></author>\n"
+        for m in entries {
+            let url = Routes.asciiURL(routes.base.absolute(Routes.material(m.slug)))
+            let published = m.date ?? newest
+            out += "<entry>\n<title>\(xml(m.title))</title>\n<link href=\"\(xml(url))\"/>\n<id>\(xml(url))</id>\n"
+            out += "<published>\(published.rfc3339(in: zone))</published>\n"
+            out += "<updated>\((m.updated ?? published).rfc3339(in: zone))</updated>\n"
+            if let author = m.author { out += "<author><name>\(xml(author))</name></author>\n" }
+            if let c = m.category { out += "<category term=\"\(xml(c))\"/>\n" }
+            out += "<summary>\(xml(views.summary(m)))</summary>\n</entry>\n"
+        }
+        out += "</feed>\n"
+        return out
+    }
+
+    /// Every HTML page but the 404, with `lastmod` where a date is known.
+    static func sitemap(_ sitePaths: [(path: String, lastmod: Day?)], base: BaseURL) -> String {
+        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+        for entry in sitePaths {
+            out += "<url><loc>\(xml(Routes.asciiURL(base.absolute(entry.path))))</loc>"
+            if let d = entry.lastmod { out += "<lastmod>\(d)</lastmod>" }
+            out += "</url>\n"
+        }
+        out += "</urlset>\n"
+        return out
+    }
+}

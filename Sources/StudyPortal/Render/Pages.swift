@@ -1,0 +1,99 @@
+import Foundation
+
+/// Every HTML page of the portal, as a list of jobs that can be rendered in any order.
+enum PageJob: Sendable {
+    case home
+    case materials(page: Int, of: Int)
+    case material(Int)
+    case page(Int)
+    case terms(categories: Bool)
+    case term(categories: Bool, index: Int)
+    case notFound
+
+    static func all(_ p: Programme) -> [PageJob] {
+        var jobs: [PageJob] = [.home, .terms(categories: true), .terms(categories: false), .notFound]
+        let pageCount = max(1, (p.publishedMaterials.count + p.config.paginate - 1) / p.config.paginate)
+        jobs += (1...pageCount).map { .materials(page: $0, of: pageCount) }
+        jobs += p.publishedMaterials.map { .material($0) }
+        jobs += p.pages.indices.filter { p.isPublished(p.pages[$0]) }.map { .page($0) }
+        jobs += p.categories.indices.map { .term(categories: true, index: $0) }
+        jobs += p.tags.indices.map { .term(categories: false, index: $0) }
+        return jobs
+    }
+}
+
+extension Views {
+    /// The site path, template and context of one page.
+    func view(_ job: PageJob) -> (sitePath: String, template: String, context: [String: Any]) {
+        let p = programme
+        switch job {
+        case .home:
+            var c = common(current: Routes.home)
+            c["materials"] = items(p.publishedMaterials.prefix(10))
+            c["categories"] = termLinks(p.categories, route: Routes.category)
+            c["tags"] = termLinks(p.tags, route: Routes.tag)
+            c["description"] = p.config.description
+            return (Routes.home, "home", c)
+
+        case .materials(let n, let total):
+            let path = Routes.materialsPage(n)
+            var c = common(current: path)
+            let size = p.config.paginate
+            c["heading"] = total > 1 ? t("all_materials") + " · " + t("page_n_of", String(n), String(total)) : t("all_materials")
+            c["materials"] = items(p.publishedMaterials.dropFirst((n - 1) * size).prefix(size))
+            if total > 1 {
+                var pager: [String: Any] = ["label": t("page_n_of", String(n), String(total))]
+                if n > 1 { pager["prev"] = routes.link(Routes.materialsPage(n - 1)) }
+                if n < total { pager["next"] = routes.link(Routes.materialsPage(n + 1)) }
+                c["pagination"] = pager
+            }
+            return (path, "list", c)
+
+        case .material(let i):
+            let m = p.materials[i]
+            let path = Routes.material(m.slug)
+            let body = bodies[key(m)]
+            var c = common(current: path)
+            var view = item(m)
+            view["updated"] = day(m.updated)
+            view["author"] = m.author
+            view["source"] = m.source
+            view["length"] = t("characters", String((body?.metrics.cjkCharacters ?? 0) + (body?.metrics.words ?? 0)))
+            view["tags"] = m.tags.map { ["name": $0, "url": routes.link(Routes.tag(Term.slug(for: $0)))] }
+            c["material"] = view
+            c["description"] = summary(m)
+            c["content"] = body?.html ?? ""
+            c["toc"] = toc(body)
+            return (path, "material", c)
+
+        case .page(let i):
+            let page = p.pages[i]
+            let path = Routes.page(page.slug)
+            let body = bodies[key(page)]
+            var c = common(current: path)
+            c["page"] = ["title": page.title]
+            c["content"] = body?.html ?? ""
+            c["toc"] = toc(body)
+            c["description"] = (body?.firstParagraph ?? "").truncatedOnCharacters(120)
+            return (path, "page", c)
+
+        case .terms(let isCategories):
+            let path = isCategories ? Routes.categories : Routes.tags
+            var c = common(current: path)
+            c["heading"] = t(isCategories ? "categories" : "tags")
+            c["terms"] = isCategories ? termLinks(p.categories, route: Routes.category) : termLinks(p.tags, route: Routes.tag)
+            return (path, "terms", c)
+
+        case .term(let isCategories, let i):
+            let term = isCategories ? p.categories[i] : p.tags[i]
+            let path = isCategories ? Routes.category(term.slug) : Routes.tag(term.slug)
+            var c = common(current: path)
+            c["heading"] = t("materials_in", term.name)
+            c["materials"] = items(term.materials)
+            return (path, "list", c)
+
+        case .notFound:
+            return (Routes.notFound, "404", common(current: Routes.notFound))
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+
+/// One file of the built site.
+public struct OutputFile: Sendable {
+    public enum Content: Sendable {
+        case bytes(Data)
+        /// Copied from this absolute path when written (content files, kept off the heap).
+        case copy(from: String)
+    }
+
+    /// Path inside the output folder: `materials/foo/index.html`.
+    public var path: String
+    public var content: Content
+    /// What produced it, for collision messages.
+    public var origin: String
+}
+
+/// The render stage: Markdown through cmark, pages through the templates, feeds — in parallel.
+public enum Renderer {
+    public struct Result: Sendable {
+        public var files: [OutputFile]
+        public var diagnostics: [Diagnostic]
+        public var timings: [(String, Double)]
+    }
+
+    public static func render(_ p: Programme, theme: Theme, jobs: Int) async -> Result {
+        var diagnostics: [Diagnostic] = []
+        var timings: [(String, Double)] = []
+        let routes = Routes(base: p.config.baseURL)
+        let jobsList = PageJob.all(p)
+
+        // Every URL the site will have, known before any Markdown is rendered, so links can be checked.
+        var targets: [String: LinkResolver.Target] = [:]
+        for m in p.materials { targets[m.file.contentPath] = .init(key: "material:" + m.slug, sitePath: Routes.material(m.slug), published: p.isPublished(m)) }
+        for page in p.pages { targets[page.file.contentPath] = .init(key: "page:" + page.slug, sitePath: Routes.page(page.slug), published: p.isPublished(page)) }
+        var sitePaths = Set(jobsList.map { sitePath(of: $0, p) })
+        sitePaths.formUnion([Routes.feed, Routes.sitemap])
+        sitePaths.formUnion(theme.assets.map(\.path))
+        let links = LinkResolver(routes: routes, pages: targets, sitePaths: sitePaths, staticFiles: Set(p.site.staticFiles.map(\.contentPath)))
+
+        // Markdown.
+        var clock = Clock()
+        let sources: [(key: String, file: SourceFile)] =
+            p.publishedMaterials.map { ("material:" + p.materials[$0].slug, p.materials[$0].file) }
+            + p.pages.filter(p.isPublished).map { ("page:" + $0.slug, $0.file) }
+        let unsafe = p.config.unsafeHTML
+        let rendered = await parallelMap(sources, jobs: jobs) { source in
+            Markdown.render(source.file.body, unsafeHTML: unsafe, firstLine: source.file.bodyLine) {
+                links.resolve($0, from: source.file.contentPath)
+            }
+        }
+        var bodies: [String: RenderedMarkdown] = [:]
+        for (source, body) in zip(sources, rendered) { bodies[source.key] = body }
+        let severity: Diagnostic.Severity = p.config.links == .error ? .error : .warning
+        for (source, body) in zip(sources, rendered) {
+            for link in body.brokenLinks {
+                diagnostics.append(Diagnostic(severity, link.message, path: source.file.path, line: link.line, column: link.column))
+            }
+            for anchor in body.pendingAnchors where !(bodies[anchor.pageKey]?.headings.contains { $0.id == anchor.anchor } ?? false) {
+                diagnostics.append(Diagnostic(severity, "broken anchor: the linked page has no heading with id `\(anchor.anchor)`",
+                                              path: source.file.path, line: anchor.line, column: anchor.column))
+            }
+        }
+        timings.append(("markdown", clock.lap()))
+
+        // Templates.
+        let views = Views(programme: p, routes: routes, strings: Strings.table(p.config.language), bodies: bodies)
+        let pages = await parallelMap(jobsList, jobs: jobs) { job -> OutputFile in
+            let view = views.view(job)
+            let html = theme.render(view.template, view.context)
+            return OutputFile(path: Routes.file(for: view.sitePath), content: .bytes(Data(html.utf8)), origin: "templates/\(view.template).html")
+        }
+        timings.append(("templates", clock.lap()))
+
+        var files = pages
+        files.append(OutputFile(path: Routes.feed, content: .bytes(Data(Feeds.atom(views).utf8)), origin: "feed"))
+        let sitemapEntries = jobsList.compactMap { job -> (String, Day?)? in
+            switch job {
+            case .notFound: return nil
+            case .material(let i): return (sitePath(of: job, p), p.materials[i].updated ?? p.materials[i].date)
+            default: return (sitePath(of: job, p), nil)
+            }
+        }
+        files.append(OutputFile(path: Routes.sitemap, content: .bytes(Data(Feeds.sitemap(sitemapEntries, base: routes.base).utf8)), origin: "sitemap"))
+        files += theme.assets.map { OutputFile(path: $0.path, content: .bytes($0.data), origin: "templates/" + $0.path) }
+        files += p.site.staticFiles.map { OutputFile(path: $0.contentPath, content: .copy(from: $0.absolutePath), origin: "content/" + $0.contentPath) }
+        diagnostics += collisions(files)
+        return Result(files: files, diagnostics: diagnostics, timings: timings)
+    }
+
+    static func sitePath(of job: PageJob, _ p: Programme) -> String {
+        switch job {
+        case .home: return Routes.home
+        case .materials(let n, _): return Routes.materialsPage(n)
+        case .material(let i): return Routes.material(p.materials[i].slug)
+        case .page(let i): return Routes.page(p.pages[i].slug)
+        case .terms(let c): return c ? Routes.categories : Routes.tags
+        case .term(let c, let i): return c ? Routes.category(p.categories[i].slug) : Routes.tag(p.tags[i].slug)
+        case .notFound: return Routes.notFound
+        }
+    }
+
+    /// Two things written to one path: an error naming both, rather than one silently winning.
+    static func collisions(_ files: [OutputFile]) -> [Diagnostic] {
+        var seen: [String: String] = [:]
+        var out: [Diagnostic] = []
+        for file in files {
+            if let other = seen[file.path] {
+                out.append(.error("writes /\(file.path), which \(other) also writes; rename one of them", path: file.origin))
+            } else {
+                seen[file.path] = file.origin
+            }
+        }
+        return out
+    }
+}
+
+/// Wall-clock laps for `--verbose`.
+struct Clock {
+    private var last = DispatchTime.now().uptimeNanoseconds
+
+    mutating func lap() -> Double {
+        let now = DispatchTime.now().uptimeNanoseconds
+        defer { last = now }
+        return Double(now - last) / 1e9
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+
+/// Every URL the portal has, in one place, so links, the sitemap and link checking agree.
+/// A "site path" has no leading slash and ends in `/` for pages: `materials/foo/`.
+public struct Routes: Sendable {
+    public let base: BaseURL
+
+    public init(base: BaseURL) { self.base = base }
+
+    public static let home = ""
+    public static let materials = "materials/"
+    public static func material(_ slug: String) -> String { "materials/\(segment(slug))/" }
+    public static func materialsPage(_ n: Int) -> String { n <= 1 ? materials : "materials/page/\(n)/" }
+    public static func page(_ slug: String) -> String { "\(segment(slug))/" }
+    public static let categories = "categories/"
+    public static let tags = "tags/"
+    public static func category(_ slug: String) -> String { "categories/\(segment(slug))/" }
+    public static func tag(_ slug: String) -> String { "tags/\(segment(slug))/" }
+    public static let feed = "feed.xml"
+    public static let sitemap = "sitemap.xml"
+    public static let notFound = "404.html"
+
+    public func link(_ sitePath: String) -> String { base.link(sitePath) }
+
+    /// The file a site path is written to: `materials/foo/` → `materials/foo/index.html`.
+    public static func file(for sitePath: String) -> String {
+        sitePath.isEmpty || sitePath.hasSuffix("/") ? sitePath + "index.html" : sitePath
+    }
+
+    /// Percent-encodes what may not stand in a URL path segment, keeping non-ASCII letters (an IRI,
+    /// which browsers and HTML5 accept) so Chinese slugs stay readable.
+    public static func segment(_ s: String) -> String {
+        var out = ""
+        for scalar in s.unicodeScalars {
+            if scalar.value > 0x7F || allowed.contains(scalar) {
+                out.unicodeScalars.append(scalar)
+            } else {
+                for byte in String(scalar).utf8 { out += String(format: "%%%02X", byte) }
+            }
+        }
+        return out
+    }
+
+    /// Percent-encodes every path segment of a content path.
+    public static func path(_ contentPath: String) -> String {
+        contentPath.split(separator: "/", omittingEmptySubsequences: false).map { segment(String($0)) }.joined(separator: "/")
+    }
+
+    /// Fully ASCII (for the sitemap and feed, where IRIs are not allowed).
+    public static func asciiURL(_ url: String) -> String {
+        var out = ""
+        for scalar in url.unicodeScalars {
+            if scalar.value > 0x7F {
+                for byte in String(scalar).utf8 { out += String(format: "%%%02X", byte) }
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    private static let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=:@")
+}

@@ -1,0 +1,78 @@
+/// View models: plain dictionaries holding exactly what a template shows, already formatted.
+/// (swift-mustache reads `[String: Any]` directly; structs would go through `Mirror` on every lookup.)
+struct Views {
+    let programme: Programme
+    let routes: Routes
+    let strings: [String: String]
+    let bodies: [String: RenderedMarkdown]
+
+    var language: SiteConfig.Language { programme.config.language }
+
+    func t(_ key: String, _ args: String...) -> String {
+        Strings.format(strings[key] ?? key, args)
+    }
+
+    /// What every page shows: the site, the words, the navigation.
+    func common(current: String) -> [String: Any] {
+        let config = programme.config
+        var nav: [[String: Any]] = [
+            ["title": t("home"), "url": routes.link(Routes.home), "current": current == Routes.home],
+            ["title": t("materials"), "url": routes.link(Routes.materials), "current": current.hasPrefix("materials/")],
+            ["title": t("categories"), "url": routes.link(Routes.categories), "current": current.hasPrefix("categories/")],
+            ["title": t("tags"), "url": routes.link(Routes.tags), "current": current.hasPrefix("tags/")],
+        ]
+        for page in programme.pages where programme.isPublished(page) {
+            let path = Routes.page(page.slug)
+            nav.append(["title": page.title, "url": routes.link(path), "current": current == path])
+        }
+        return [
+            "site": [
+                "title": config.title, "description": config.description, "lang": config.language.rawValue,
+                "home": routes.link(Routes.home), "css": routes.link("assets/style.css"), "feed": routes.link(Routes.feed),
+                "base": routes.base.path,
+            ] as [String: Any],
+            "t": strings,
+            "nav": nav,
+            "links": ["materials": routes.link(Routes.materials), "categories": routes.link(Routes.categories), "tags": routes.link(Routes.tags)],
+        ]
+    }
+
+    func day(_ d: Day?) -> Any? {
+        guard let d else { return nil }
+        return ["iso": d.description, "text": Strings.date(d, language)]
+    }
+
+    func key(_ m: Material) -> String { "material:" + m.slug }
+    func key(_ p: Page) -> String { "page:" + p.slug }
+
+    func summary(_ m: Material) -> String {
+        if let s = m.summary { return s }
+        return (bodies[key(m)]?.firstParagraph ?? "").truncatedOnCharacters(120)
+    }
+
+    /// A material as lists show it.
+    func item(_ m: Material) -> [String: Any] {
+        var out: [String: Any] = [
+            "title": m.title, "url": routes.link(Routes.material(m.slug)), "summary": summary(m),
+            "reading": t("reading_time", String(bodies[key(m)]?.metrics.readingMinutes ?? 1)), "draft": m.draft,
+        ]
+        out["date"] = day(m.date)
+        if let c = m.category { out["category"] = ["name": c, "url": routes.link(Routes.category(Term.slug(for: c)))] }
+        if let h = m.hours { out["hours"] = t("hours", Strings.hours(h)) }
+        return out
+    }
+
+    func items(_ indices: some Sequence<Int>) -> [[String: Any]] {
+        indices.map { item(programme.materials[$0]) }
+    }
+
+    func termLinks(_ terms: [Term], route: (String) -> String) -> [[String: Any]] {
+        terms.map { ["name": $0.name, "url": routes.link(route($0.slug)), "count": $0.materials.count] }
+    }
+
+    func toc(_ body: RenderedMarkdown?) -> [[String: Any]] {
+        let headings = (body?.headings ?? []).filter { $0.level >= 2 && $0.level <= 4 }
+        guard headings.count >= 2 else { return [] }
+        return headings.map { ["level": $0.level, "id": $0.id, "text": $0.text] }
+    }
+}

@@ -1,0 +1,144 @@
+import ArgumentParser
+import Foundation
+import StudyPortal
+
+/// The `studyportal` command: argument parsing only; the library does the work.
+struct StudyPortalCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "studyportal",
+        abstract: "Build a study portal (学习园地) from Markdown, CSV and YAML.",
+        subcommands: [Build.self, Check.self]
+    )
+}
+
+struct SiteOptions: ParsableArguments {
+    @Argument(help: "The site's folder (holding site.yml).")
+    var site: String = "."
+
+    @Option(help: "The date progress is computed for (YYYY-MM-DD).")
+    var asOf: String?
+
+    @Option(help: "public or internal (SPEC §7).")
+    var profile: String?
+
+    @Option(help: "Overrides base_url in site.yml.")
+    var baseURL: String?
+
+    @Flag(help: "Give draft materials and pages their pages.")
+    var drafts = false
+
+    @Flag(help: "Treat warnings as errors.")
+    var strict = false
+
+    @Flag(help: "Print only problems.")
+    var quiet = false
+
+    @Flag(help: "Print per-stage timings.")
+    var verbose = false
+
+    @Option(help: "How many threads to use (default: one per core).")
+    var jobs: Int?
+
+    func validate() throws {
+        if let asOf, Day(iso: asOf) == nil { throw ValidationError("--as-of should be a date YYYY-MM-DD, not \(asOf)") }
+        if let profile, SiteConfig.Profile(rawValue: profile) == nil { throw ValidationError("--profile should be public or internal, not \(profile)") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs should be at least 1") }
+    }
+
+    func buildOptions(writeOutput: Bool, output: String?) -> BuildOptions {
+        var options = BuildOptions(siteRoot: site)
+        options.output = output
+        options.asOf = asOf.flatMap { Day(iso: $0) }
+        options.profile = profile.flatMap { SiteConfig.Profile(rawValue: $0) }
+        options.baseURL = baseURL
+        options.drafts = drafts
+        options.strict = strict
+        options.writeOutput = writeOutput
+        if let jobs { options.jobs = jobs }
+        return options
+    }
+}
+
+struct Build: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Build the site into SITE/output/ (or --output).")
+
+    @OptionGroup var site: SiteOptions
+
+    @Option(help: "Where to write the site (default: SITE/output).")
+    var output: String?
+
+    func run() async throws {
+        let report = await StudyPortal.build(site.buildOptions(writeOutput: true, output: output))
+        throw ExitCode(Console.finish(report, site))
+    }
+}
+
+struct Check: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Validate everything build validates; write nothing.")
+
+    @OptionGroup var site: SiteOptions
+
+    func run() async throws {
+        let report = await StudyPortal.build(site.buildOptions(writeOutput: false, output: nil))
+        throw ExitCode(Console.finish(report, site))
+    }
+}
+
+enum Console {
+    /// Prints the diagnostics and a summary; returns the exit code (SPEC §2).
+    static func finish(_ report: BuildReport, _ options: SiteOptions) -> Int32 {
+        let github = ProcessInfo.processInfo.environment["GITHUB_ACTIONS"] == "true"
+        var err = ""
+        for d in sortedForDisplay(report.diagnostics) {
+            err += d.description + "\n"
+            if github { err += d.githubAnnotation + "\n" }
+        }
+        let failed = report.failed(strict: options.strict)
+        let errors = report.diagnostics.errorCount, warnings = report.diagnostics.warningCount
+        if errors + warnings > 0 {
+            err += "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
+            if options.strict && errors == 0 && warnings > 0 { err += " (--strict: warnings fail the build)" }
+            err += "\n"
+        }
+        FileHandle.standardError.write(Data(err.utf8))
+        if !options.quiet {
+            var out = ""
+            if let asOf = report.asOf, let profile = report.profile {
+                out += "as of \(asOf), profile \(profile.rawValue)\n"
+            }
+            if options.verbose {
+                for (stage, seconds) in report.timings {
+                    out += "  " + stage.padding(toLength: 10, withPad: " ", startingAt: 0) + String(format: "%8.1f ms\n", seconds * 1000)
+                }
+            }
+            if !failed {
+                out += report.wrote ? "built \(report.pageCount) pages, \(report.fileCount) files\n" : "checked \(report.pageCount) pages: no problems\n"
+            }
+            FileHandle.standardOutput.write(Data(out.utf8))
+        }
+        return failed ? 1 : 0
+    }
+}
+
+/// Calls the async `run()`; on an existential, plain `run()` would pick the synchronous default.
+func runAsync<C: AsyncParsableCommand>(_ command: inout C) async throws { try await command.run() }
+
+// Bad command lines exit 2 (SPEC §2), not ArgumentParser's default 64.
+do {
+    var command = try StudyPortalCommand.parseAsRoot()
+    if var async = command as? any AsyncParsableCommand {
+        try await runAsync(&async)
+    } else {
+        try command.run()
+    }
+} catch let code as ExitCode {
+    exit(code.rawValue)
+} catch {
+    let code = StudyPortalCommand.exitCode(for: error)
+    if code == .success {
+        print(StudyPortalCommand.fullMessage(for: error))
+        exit(0)
+    }
+    FileHandle.standardError.write(Data((StudyPortalCommand.fullMessage(for: error) + "\n").utf8))
+    exit(2)
+}
