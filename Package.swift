@@ -43,8 +43,8 @@ let package = Package(
         ),
         .testTarget(
             name: "StudyPortalTests",
-            dependencies: ["StudyPortal"],
-            resources: [.copy("Fixtures")]
+            dependencies: ["StudyPortal", "studyportal"],
+            exclude: ["Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,286 @@
+import Foundation
+import Testing
+@testable import StudyPortal
+
+@Suite struct BuildTests {
+    @Test func sampleSiteBuildsWithAPageForEveryMaterialAndNoBrokenLinks() async throws {
+        let (report, out) = await runBuild(repoRoot) { $0.strict = true }
+        #expect(report.diagnostics.isEmpty, "\(report.diagnostics)")
+        #expect(FileManager.default.fileExists(atPath: out + "/index.html"))
+        let materials = try FileManager.default.contentsOfDirectory(atPath: repoRoot + "/content/materials").filter { $0.hasSuffix(".md") }
+        #expect(materials.count >= 12)
+        for name in materials {
+            let text = read(repoRoot + "/content/materials/" + name)
+            let isDraft = text.contains("\ndraft: true")
+            let slug = String(name.dropLast(3))
+            #expect(FileManager.default.fileExists(atPath: out + "/materials/\(slug)/index.html") != isDraft, "\(slug)")
+        }
+        #expect(brokenLinks(in: out, basePath: "/") == [])
+        for path in ["404.html", "feed.xml", "sitemap.xml", "categories/index.html", "tags/index.html", "about/index.html", "assets/style.css"] {
+            #expect(FileManager.default.fileExists(atPath: out + "/" + path), "\(path)")
+        }
+        // Data folders never reach the output.
+        #expect(!FileManager.default.fileExists(atPath: out + "/people"))
+        #expect(!FileManager.default.fileExists(atPath: out + "/records"))
+    }
+
+    @Test func everyLinkHonoursASubpathBaseURL() async throws {
+        let (report, out) = await runBuild(repoRoot) { $0.baseURL = "/portal/" }
+        #expect(!report.diagnostics.hasErrors, "\(report.diagnostics)")
+        #expect(brokenLinks(in: out, basePath: "/portal/") == [])
+        let home = read(out + "/index.html")
+        #expect(home.contains("href=\"/portal/assets/style.css\""))
+        #expect(!home.contains("href=\"/materials/"))
+        #expect(read(out + "/sitemap.xml").contains("<loc>/portal/materials/"))
+    }
+
+    @Test func absoluteBaseURLMakesFeedURLsAbsolute() async throws {
+        let (report, out) = await runBuild(repoRoot) { $0.baseURL = "https://example.org/portal/" }
+        #expect(!report.diagnostics.hasErrors)
+        let feed = read(out + "/feed.xml")
+        #expect(feed.contains("<id>https://example.org/portal/</id>"))
+        #expect(feed.contains("https://example.org/portal/materials/"))
+        #expect(read(out + "/index.html").contains("href=\"/portal/materials/\""))
+    }
+
+    @Test func aSiteWithOnlyMaterialsBuilds() async throws {
+        let (report, out) = await runBuild(fixtures + "/materials-only") { $0.strict = true }
+        #expect(report.diagnostics.isEmpty, "\(report.diagnostics)")
+        let a = read(out + "/materials/a/index.html")
+        #expect(a.contains("href=\"/materials/b/#%E4%BA%8C%E8%A6%81%E7%82%B9\""))
+        #expect(brokenLinks(in: out, basePath: "/") == [])
+    }
+
+    @Test func yamlErrorNamesFileLineAndColumnAndLeavesOutputUntouched() async throws {
+        let root = try makeSite([
+            "content/materials/good.md": material("好"),
+            "content/materials/bad.md": "---\ntitle: 坏\ntags: [a, b\ndate: 2026-01-01\n---\n正文\n",
+        ])
+        let out = root + "/output"
+        try write("previous", to: out + "/index.html")
+        try write("", to: out + "/404.html")
+        try write("", to: out + "/sitemap.xml")
+        let before = snapshot(out)
+        let (report, _) = await runBuild(root, output: out)
+        let errors = report.diagnostics.filter { $0.severity == .error }
+        #expect(errors.count == 1)
+        #expect(errors.first?.path == "content/materials/bad.md")
+        #expect((errors.first?.line ?? 0) >= 3)
+        #expect((errors.first?.column ?? 0) >= 1)
+        #expect(snapshot(out) == before)
+    }
+
+    @Test func templateErrorNamesTemplateLineAndColumn() async throws {
+        let root = try makeSite([
+            "content/materials/a.md": material("甲"),
+            "templates/material.html": "{{<layout}}\n{{$main}}\n  {{#material}}{{title}}{{/materia}}\n{{/main}}\n{{/layout}}\n",
+        ])
+        let (report, _) = await runBuild(root)
+        let error = try #require(report.diagnostics.first { $0.severity == .error })
+        #expect(error.path == "templates/material.html")
+        #expect(error.line == 3)
+        #expect(error.column > 1)
+    }
+
+    @Test func siteTemplatesOverrideTheBuiltInOnes() async throws {
+        let root = try makeSite([
+            "content/materials/a.md": material("甲"),
+            "templates/partials/footer.html": "<footer>自定义页脚</footer>\n",
+            "templates/assets/extra.css": "body{}",
+        ])
+        let (report, out) = await runBuild(root)
+        #expect(!report.diagnostics.hasErrors)
+        #expect(read(out + "/index.html").contains("<footer>自定义页脚</footer>"))
+        #expect(FileManager.default.fileExists(atPath: out + "/assets/extra.css"))
+        #expect(FileManager.default.fileExists(atPath: out + "/assets/style.css"))
+    }
+
+    @Test func allErrorsAreReportedInOneRun() async throws {
+        let root = try makeSite([
+            "content/materials/a.md": "---\ndate: 2026-01-01\n---\n",
+            "content/materials/b.md": "---\ntitle: 乙\ndate: 2026-1-1\n---\n",
+            "content/materials/sub/a.md": material("重复"),
+            "content/materials/c.md": material("丙", "[坏链接](nothing.md) [坏锚点](b.md#没有)"),
+            "content/pages/empty.md": "",
+        ])
+        let (report, _) = await runBuild(root)
+        let text = report.diagnostics.map(\.description).joined(separator: "\n")
+        #expect(text.contains("content/materials/a.md:1:1: error: missing required field `title`"))
+        #expect(text.contains("content/materials/b.md:3:7: error: `date` should be a date"))
+        #expect(text.contains("content/pages/empty.md:1:1: error: the file is empty"))
+        #expect(!report.wrote)
+    }
+
+    @Test func duplicateSlugsNameBothFiles() async throws {
+        let root = try makeSite([
+            "content/materials/a.md": material("甲"),
+            "content/materials/sub/a.md": material("乙"),
+        ])
+        let (report, _) = await runBuild(root)
+        let errors = report.diagnostics.filter { $0.severity == .error }.map(\.description)
+        #expect(errors.contains { $0.hasPrefix("content/materials/a.md:1:1: error: duplicate material slug `a`: also used by content/materials/sub/a.md") })
+        #expect(errors.contains { $0.hasPrefix("content/materials/sub/a.md:1:1: error: duplicate material slug `a`: also used by content/materials/a.md") })
+    }
+
+    @Test func brokenLinksAndAnchorsAreErrorsOrWarnings() async throws {
+        let files = [
+            "content/materials/b.md": material("乙", "## 一、有\n"),
+            "content/materials/c.md": material("丙", "[坏链接](nothing.md)\n\n[坏锚点](b.md#没有)\n\n[站内](/materials/none/)\n\n[好](b.md#一有)\n"),
+        ]
+        let (strict, _) = await runBuild(try makeSite(files))
+        let errors = strict.diagnostics.filter { $0.severity == .error }.map(\.description)
+        #expect(errors.count == 3, "\(errors)")
+        #expect(errors.contains { $0.hasPrefix("content/materials/c.md:4:1: error: broken link `nothing.md`") })
+        #expect(errors.contains { $0.hasPrefix("content/materials/c.md:6:1: error: broken anchor") })
+        #expect(errors.contains { $0.hasPrefix("content/materials/c.md:8:1: error: broken link `/materials/none/`") })
+        let (lenient, _) = await runBuild(try makeSite(files, config: "title: t\nlinks: warn\n"))
+        #expect(!lenient.diagnostics.hasErrors)
+        #expect(lenient.diagnostics.warningCount == 3)
+    }
+
+    @Test func relativeLinksToFilesPointAtTheCopiedFile() async throws {
+        let root = try makeSite([
+            "content/materials/a.md": material("甲", "![图](img/p.png) [文件](../files/规定.pdf)"),
+            "content/materials/img/p.png": "PNG",
+            "content/files/规定.pdf": "PDF",
+        ])
+        let (report, out) = await runBuild(root) { $0.baseURL = "/portal/" }
+        #expect(!report.diagnostics.hasErrors, "\(report.diagnostics)")
+        let html = read(out + "/materials/a/index.html")
+        #expect(html.contains("src=\"/portal/materials/img/p.png\""))
+        #expect(html.contains("href=\"/portal/files/%E8%A7%84%E5%AE%9A.pdf\""))
+        #expect(read(out + "/files/规定.pdf") == "PDF")
+    }
+
+    @Test func draftsGetNoPageUnlessAsked() async throws {
+        let root = try makeSite(["content/materials/d.md": material("草稿", extra: "draft: true\n")])
+        let (_, out) = await runBuild(root)
+        #expect(!FileManager.default.fileExists(atPath: out + "/materials/d/index.html"))
+        let (_, withDrafts) = await runBuild(root) { $0.drafts = true }
+        #expect(FileManager.default.fileExists(atPath: withDrafts + "/materials/d/index.html"))
+    }
+
+    @Test func paginationSplitsTheMaterialsIndex() async throws {
+        var files: [String: String] = [:]
+        for i in 1...5 { files["content/materials/m\(i).md"] = material("资料\(i)", extra: "date: 2026-01-0\(i)\n") }
+        let (report, out) = await runBuild(try makeSite(files, config: "title: t\npaginate: 2\n"))
+        #expect(!report.diagnostics.hasErrors)
+        #expect(FileManager.default.fileExists(atPath: out + "/materials/page/3/index.html"))
+        #expect(!FileManager.default.fileExists(atPath: out + "/materials/page/4/index.html"))
+        let first = read(out + "/materials/index.html")
+        #expect(first.contains("资料5") && first.contains("资料4") && !first.contains("资料3"))
+        #expect(brokenLinks(in: out, basePath: "/") == [])
+    }
+
+    @Test func englishInterface() async throws {
+        let root = try makeSite(["content/materials/a.md": material("A", extra: "date: 2026-03-01\n")], config: "title: Study\nlanguage: en\n")
+        let (_, out) = await runBuild(root)
+        let html = read(out + "/materials/a/index.html")
+        #expect(html.contains("<html lang=\"en\">"))
+        #expect(html.contains("1 March 2026"))
+        #expect(html.contains("min read"))
+    }
+
+    @Test func valuesFromFrontMatterAreEscaped() async throws {
+        let root = try makeSite(["content/materials/x.md": material("<script>alert(1)</script>", extra: "tags: [\"<img src=x onerror=alert(1)>\"]\nsummary: \"\\\"><svg onload=alert(1)>\"\n")])
+        let (report, out) = await runBuild(root)
+        #expect(!report.diagnostics.hasErrors)
+        for (path, data) in snapshot(out) where path.hasSuffix(".html") || path.hasSuffix(".xml") {
+            let text = String(decoding: data, as: UTF8.self)
+            #expect(!text.contains("<script>alert"), "\(path)")
+            #expect(!text.contains("<img src=x"), "\(path)")
+            #expect(!text.contains("<svg onload"), "\(path)")
+        }
+    }
+}
+
+@Suite struct OutputTests {
+    @Test func refusesOddOutputFolders() throws {
+        let root = try makeSite([:])
+        #expect(OutputWriter.problem(output: "/", siteRoot: root) != nil)
+        #expect(OutputWriter.problem(output: root, siteRoot: root) != nil)
+        #expect(OutputWriter.problem(output: root + "/..", siteRoot: root) != nil)
+        #expect(OutputWriter.problem(output: root + "/content", siteRoot: root) != nil)
+        #expect(OutputWriter.problem(output: root + "/content/x", siteRoot: root) != nil)
+        #expect(OutputWriter.problem(output: root + "/output", siteRoot: root) == nil)
+        try write("x", to: root + "/file")
+        #expect(OutputWriter.problem(output: root + "/file", siteRoot: root)?.contains("not a folder") == true)
+        try write("mine", to: root + "/docs/notes.txt")
+        #expect(OutputWriter.problem(output: root + "/docs", siteRoot: root)?.contains("did not write") == true)
+    }
+
+    @Test func aGoodBuildReplacesTheOutputWholeAndKeepsGitkeep() async throws {
+        let root = try makeSite(["content/materials/a.md": material("甲")])
+        let out = root + "/output"
+        try write("", to: out + "/.gitkeep")
+        let (first, _) = await runBuild(root, output: out)
+        #expect(first.wrote)
+        try write("stale", to: out + "/stale.html")
+        try FileManager.default.removeItem(atPath: root + "/content/materials/a.md")
+        try write(material("乙"), to: root + "/content/materials/b.md")
+        let (second, _) = await runBuild(root, output: out)
+        #expect(second.wrote)
+        #expect(!FileManager.default.fileExists(atPath: out + "/stale.html"))
+        #expect(!FileManager.default.fileExists(atPath: out + "/materials/a/index.html"))
+        #expect(FileManager.default.fileExists(atPath: out + "/materials/b/index.html"))
+        #expect(FileManager.default.fileExists(atPath: out + "/.gitkeep"))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: root).filter { $0.hasPrefix(".output.tmp-") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test func staleWorkFoldersAreRemoved() async throws {
+        let root = try makeSite(["content/materials/a.md": material("甲")])
+        try write("junk", to: root + "/.output.tmp-99999/x")
+        let (report, _) = await runBuild(root, output: root + "/output")
+        #expect(report.wrote)
+        #expect(!FileManager.default.fileExists(atPath: root + "/.output.tmp-99999"))
+    }
+
+    @Test func checkWritesNothing() async throws {
+        let root = try makeSite(["content/materials/a.md": material("甲")])
+        let (report, out) = await runBuild(root, write: false)
+        #expect(!report.diagnostics.hasErrors)
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+}
+
+@Suite struct CommandLineTests {
+    @Test func badFlagsExitTwo() throws {
+        let (status, _, err) = try runCLI(["build", repoRoot, "--as-of", "yesterday"])
+        #expect(status == 2)
+        #expect(err.contains("--as-of"))
+        let (status2, _, _) = try runCLI(["frobnicate"])
+        #expect(status2 == 2)
+    }
+
+    @Test func errorsExitOneWithLocations() throws {
+        let root = try makeSite(["content/materials/bad.md": "---\ntitle: [\n---\n"])
+        let (status, _, err) = try runCLI(["build", root])
+        #expect(status == 1)
+        #expect(err.contains("content/materials/bad.md:"))
+        #expect(err.contains("1 error"))
+        let (checkStatus, _, _) = try runCLI(["check", root])
+        #expect(checkStatus == 1)
+    }
+
+    @Test func githubAnnotationsOnActions() throws {
+        let root = try makeSite(["content/materials/bad.md": "---\ndate: x\n---\n"])
+        let (_, _, err) = try runCLI(["check", root], environment: ["GITHUB_ACTIONS": "true"])
+        #expect(err.contains("::error file=content/materials/bad.md,line=1,col=1::missing required field `title`"))
+    }
+
+    @Test func strictFailsOnWarnings() throws {
+        let root = try makeSite(["content/materials/a.md": material("甲", extra: "colour: red\n")])
+        let (lenient, _, _) = try runCLI(["check", root])
+        #expect(lenient == 0)
+        let (strict, _, err) = try runCLI(["check", root, "--strict"])
+        #expect(strict == 1)
+        #expect(err.contains("warning: unknown field `colour`"))
+    }
+
+    @Test func buildPrintsAsOfAndProfile() throws {
+        let (status, out, _) = try runCLI(["check", repoRoot])
+        #expect(status == 0)
+        #expect(out.contains("as of 2026-10-15, profile internal"))
+    }
+}

@@ -1,0 +1,107 @@
+import Testing
+@testable import StudyPortal
+
+@Suite struct FrontMatterTests {
+    @Test func splitsYAMLAndBodyAndCountsBodyLine() throws {
+        let source = try FrontMatter.split("---\ntitle: 甲\n---\n正文\n").get()
+        #expect(source.yaml == "title: 甲")
+        #expect(source.body == "正文\n")
+        #expect(source.bodyLine == 4)
+    }
+
+    @Test func acceptsBOMAndCRLF() throws {
+        let source = try FrontMatter.split("\u{FEFF}---\r\ntitle: 甲\r\n---\r\n正文\r\n").get()
+        #expect(source.yaml == "title: 甲")
+        #expect(source.body == "正文\n")
+    }
+
+    @Test func noFrontMatterLeavesBodyWhole() throws {
+        let source = try FrontMatter.split("# 标题\n").get()
+        #expect(source.yaml == nil)
+        #expect(source.body == "# 标题\n")
+    }
+
+    @Test func unterminatedFrontMatterIsAnErrorOnLineOne() {
+        guard case .failure(let error) = FrontMatter.split("---\ntitle: 甲\n正文\n") else {
+            Issue.record("expected a failure")
+            return
+        }
+        #expect(error.line == 1)
+        #expect(error.message.contains("never closed"))
+    }
+
+    @Test func yamlErrorIsReportedAtTheLineInTheFile() {
+        // Line 3 of the file is the bad one (line 2 of the YAML block).
+        do {
+            _ = try YAML.parse("title: 甲\ntags: [a, b\n", lineOffset: 1)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.line >= 3)
+            #expect(error.column >= 1)
+        }
+    }
+
+    @Test func idsAndDatesStayTextAsWritten() throws {
+        let value = try YAML.parse("attendees: [001234, 0x10]\ndate: 2026-03-01\nflag: yes\n")
+        var fields = Fields(value, path: "x.md")
+        #expect(fields.strings("attendees") == ["001234", "0x10"])
+        #expect(fields.day("date") == Day(year: 2026, month: 3, day: 1))
+        #expect(fields.bool("flag") == true)
+    }
+
+    @Test func aliasBombIsRefusedQuickly() {
+        var yaml = "a: &a [x, x, x, x, x, x, x, x, x]\n"
+        var previous = "a"
+        for name in ["b", "c", "d", "e", "f", "g", "h", "i"] {
+            yaml += "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 9).joined(separator: ", ") + "]\n"
+            previous = name
+        }
+        do {
+            _ = try YAML.parse(yaml, lineOffset: 1)
+            Issue.record("an alias bomb must not parse")
+        } catch {
+            #expect(error.message.contains("aliases"))
+            #expect(error.line == 3)
+        }
+    }
+
+    @Test func hugeDocumentsHitTheNodeBudget() {
+        let yaml = "tags: [" + Array(repeating: "a", count: YAML.nodeBudget + 10).joined(separator: ",") + "]\n"
+        #expect(throws: YAMLError.self) { try YAML.parse(yaml) }
+    }
+
+    @Test func fieldsReportTypeErrorsMissingAndUnknownKeys() throws {
+        let value = try YAML.parse("date: 2026-13-01\nhours: -2\ncolour: red\n", lineOffset: 1)
+        var fields = Fields(value, path: "content/materials/x.md")
+        _ = fields.string("title", required: true)
+        _ = fields.day("date")
+        _ = fields.number("hours")
+        fields.finish()
+        let messages = fields.diagnostics.map(\.description)
+        #expect(messages.contains { $0.hasPrefix("content/materials/x.md:1:1: error: missing required field `title`") })
+        #expect(messages.contains { $0.hasPrefix("content/materials/x.md:2:7: error: `date` should be a date") })
+        #expect(messages.contains { $0.hasPrefix("content/materials/x.md:3:8: error: `hours` must not be negative") })
+        #expect(messages.contains { $0.hasPrefix("content/materials/x.md:4:1: warning: unknown field `colour`") })
+    }
+
+    @Test(arguments: ["", "a/b", "a\\b", ".hidden", "a..b", "x\u{7}y"])
+    func unsafeSlugsAreRefused(_ slug: String) {
+        #expect(Slug.problem(slug) != nil)
+    }
+
+    @Test func unicodeSlugsAreFine() {
+        #expect(Slug.problem("终身学习") == nil)
+        #expect(Slug.problem("2026-annual") == nil)
+    }
+
+    @Test func spreadsheetDates() {
+        let expected = Day(year: 2026, month: 3, day: 1)
+        for text in ["2026-03-01", "2026/3/1", "2026.3.1", "2026年3月1日", "2026/03/01"] {
+            #expect(Day(spreadsheet: text) == expected, "\(text)")
+        }
+        #expect(Day(spreadsheet: "2026/2/30") == nil)
+        #expect(Day(iso: "2026/3/1") == nil)
+        #expect(Day(iso: "2024-02-29") != nil)
+        #expect(Day(iso: "2026-02-29") == nil)
+    }
+}

@@ -1,0 +1,99 @@
+import Testing
+@testable import StudyPortal
+
+@Suite struct MarkdownTests {
+    func render(_ text: String, unsafe: Bool = false, links: (String) -> LinkTarget = { _ in .keep }) -> RenderedMarkdown {
+        Markdown.render(text, unsafeHTML: unsafe, resolveLink: links)
+    }
+
+    @Test func headingIDsFollowGitHub() {
+        #expect(HeadingID.slug("二、存在的问题") == "二存在的问题")
+        #expect(HeadingID.slug("3. PDCA 循环") == "3-pdca-循环")
+        #expect(HeadingID.slug("一、什么是“终身学习”") == "一什么是终身学习")
+        #expect(HeadingID.slug("Hello, World! snake_case") == "hello-world-snake_case")
+        #expect(HeadingID.slug("问题：如何（做）？") == "问题如何做")
+    }
+
+    @Test func headingsGetIDsInSafeModeWithDuplicatesNumbered() {
+        let out = render("## 二、存在的问题\n\n## 小结\n\n## 小结\n\n### *强调* 与 `代码`\n")
+        #expect(out.html.contains("<h2 id=\"二存在的问题\">二、存在的问题</h2>"))
+        #expect(out.html.contains("<h2 id=\"小结\">小结</h2>"))
+        #expect(out.html.contains("<h2 id=\"小结-1\">小结</h2>"))
+        #expect(out.html.contains("<h3 id=\"强调-与-代码\"><em>强调</em> 与 <code>代码</code></h3>"))
+        #expect(out.headings.map(\.id) == ["二存在的问题", "小结", "小结-1", "强调-与-代码"])
+    }
+
+    @Test func safeModeDropsRawHTMLAndScriptLinks() {
+        let out = render("<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)>\n\n## <b>标题</b>\n")
+        #expect(!out.html.contains("<script"))
+        #expect(!out.html.contains("javascript:"))
+        #expect(!out.html.contains("onerror"))
+        #expect(!out.html.contains("<b>"))
+    }
+
+    @Test func unsafeModeKeepsRawHTML() {
+        let out = render("<div class=\"note\">注</div>\n", unsafe: true)
+        #expect(out.html.contains("<div class=\"note\">注</div>"))
+    }
+
+    @Test func longChineseProseKeepsEveryCharacterAndReadingTimeCountsCJK() {
+        let sentence = "建设学习型党组织，要坚持把学习作为一种政治责任、一种精神追求、一种思想境界。"
+        let paragraph = String(repeating: sentence, count: 20)
+        let text = Array(repeating: paragraph, count: 10).joined(separator: "\n\n") + "\n\nLifelong learning is a habit we keep every single day.\n"
+        let out = render(text)
+        let cjk = sentence.unicodeScalars.filter(TextMetrics.isCJK).count * 200
+        #expect(out.metrics.cjkCharacters == cjk)
+        #expect(out.metrics.words == 10)
+        let expected = Double(cjk) / 300 + 10.0 / 200
+        #expect(abs(Double(out.metrics.readingMinutes) - expected) <= expected * 0.2)
+        // Every character of the prose survives rendering.
+        #expect(out.html.components(separatedBy: sentence).count - 1 == 200)
+    }
+
+    @Test func softBreakBetweenChineseCharactersIsNotASpace() {
+        let out = render("学习型\n组织\nand\nmore\n")
+        #expect(out.html.contains("学习型组织"))
+        #expect(out.html.contains("and\nmore"))
+    }
+
+    @Test func anchorsOnThePageAreChecked() {
+        let out = render("## 一、背景\n\n[上文](#一背景) [没有](#不存在)\n")
+        #expect(out.brokenLinks.count == 1)
+        #expect(out.brokenLinks.first?.message.contains("不存在") == true)
+        #expect(out.brokenLinks.first?.line == 3)
+    }
+
+    @Test func linksAreRewrittenByTheResolver() {
+        let out = render("[a](other.md#节) ![图](img/a.png)", links: { url in
+            url == "other.md#节" ? .rewriteCheckingAnchor("/materials/other/#节", pageKey: "material:other", anchor: "节") : .rewrite("/materials/img/a.png")
+        })
+        #expect(out.html.contains("href=\"/materials/other/#%E8%8A%82\""))
+        #expect(out.html.contains("src=\"/materials/img/a.png\""))
+        #expect(out.pendingAnchors == [PendingAnchor(pageKey: "material:other", anchor: "节", line: 1, column: 1)])
+    }
+
+    @Test func deepNestingDoesNotOverflowTheStack() {
+        let deep = String(repeating: ">", count: 20_000) + " 深\n\n" + String(repeating: "[", count: 20_000) + "\n\n" + String(repeating: "- ", count: 5_000) + "x\n"
+        let out = render(deep)
+        #expect(out.html.contains("深"))
+    }
+
+    @Test func firstParagraphIsTheSummarySource() {
+        let out = render("## 标题\n\n第一段**文字**。\n\n第二段。\n")
+        #expect(out.firstParagraph == "第一段文字。")
+    }
+
+    @Test func truncationCutsOnCharacters() {
+        let s = String(repeating: "学", count: 130)
+        #expect(s.truncatedOnCharacters(120) == String(repeating: "学", count: 120) + "…")
+        #expect("短".truncatedOnCharacters(120) == "短")
+        #expect("👨‍👩‍👧学".truncatedOnCharacters(1) == "👨‍👩‍👧…")
+    }
+
+    @Test func metricsCountWordsAndCJKSeparately() {
+        var m = TextMetrics()
+        m.add("学习 PDCA 循环 don't stop, 2026年")
+        #expect(m.cjkCharacters == 5)
+        #expect(m.words == 4)
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+@testable import StudyPortal
+
+/// The repository root (the sample site lives there).
+let repoRoot: String = {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0..<3 { url.deleteLastPathComponent() }
+    return url.path
+}()
+
+let fixtures = repoRoot + "/Tests/StudyPortalTests/Fixtures"
+
+/// A throwaway site: writes `files` (path → text) under a new temporary folder.
+func makeSite(_ files: [String: String], config: String = "title: 测试站点\n") throws -> String {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("sp-test-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+    try write(config, to: root + "/site.yml")
+    for (path, text) in files { try write(text, to: root + "/" + path) }
+    return root
+}
+
+func write(_ text: String, to path: String) throws {
+    try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+}
+
+func read(_ path: String) -> String {
+    (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+}
+
+func material(_ title: String, _ body: String = "正文。", extra: String = "") -> String {
+    "---\ntitle: \(title)\n\(extra)---\n\(body)\n"
+}
+
+/// Builds `root` into a temporary output (or `output`) with the given tweaks.
+func runBuild(_ root: String, output: String? = nil, write: Bool = true, _ tweak: (inout BuildOptions) -> Void = { _ in }) async -> (BuildReport, String) {
+    var options = BuildOptions(siteRoot: root)
+    options.output = output ?? FileManager.default.temporaryDirectory.appendingPathComponent("sp-out-\(UUID().uuidString)").path
+    options.writeOutput = write
+    options.environment = [:]
+    tweak(&options)
+    return (await build(options), options.outputPath)
+}
+
+/// Every file under a folder with its bytes, for before/after comparisons.
+func snapshot(_ dir: String) -> [String: Data] {
+    var out: [String: Data] = [:]
+    guard let walker = FileManager.default.enumerator(atPath: dir) else { return out }
+    for case let path as String in walker {
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: dir + "/" + path, isDirectory: &isDir), !isDir.boolValue {
+            out[path] = FileManager.default.contents(atPath: dir + "/" + path)
+        }
+    }
+    return out
+}
+
+/// The studyportal executable SwiftPM built beside the test bundle.
+var studyportalBinary: String {
+    var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    while url.path != "/" {
+        url.deleteLastPathComponent()
+        let candidate = url.appendingPathComponent("studyportal").path
+        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+    }
+    return repoRoot + "/.build/debug/studyportal"
+}
+
+/// Runs the CLI; returns exit status, stdout and stderr.
+func runCLI(_ arguments: [String], environment: [String: String] = [:]) throws -> (Int32, String, String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: studyportalBinary)
+    process.arguments = arguments
+    var env = ProcessInfo.processInfo.environment
+    env["GITHUB_ACTIONS"] = nil
+    for (k, v) in environment { env[k] = v }
+    process.environment = env
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+}
