@@ -1,0 +1,39 @@
+# studyportal — two commands for a newcomer: `make build` (the sample site into output/) and `make test`.
+SWIFT ?= swift
+SITE ?= .
+BIN_DEBUG := .build/debug/studyportal
+BIN_RELEASE := .build/release/studyportal
+
+.PHONY: build test bootstrap release debug validate screenshots clean
+
+## Build the sample site in this repo into output/.
+build: bootstrap release
+	$(BIN_RELEASE) build $(SITE) --strict
+	@echo "open output/index.html, or serve it: (cd output && python3 -m http.server 8000)"
+
+## Unit and fixture tests, then the built sample site through an HTML validator.
+test: bootstrap
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+	scripts/validate-html.sh $(BIN_DEBUG)
+
+## Installs what the build needs (Debian's libcmark-dev) when it is missing.
+bootstrap:
+	@scripts/bootstrap.sh
+
+release:
+	$(SWIFT) build -c release --product studyportal
+
+debug:
+	$(SWIFT) build --product studyportal
+
+validate: debug
+	scripts/validate-html.sh $(BIN_DEBUG)
+
+## Screenshots of the sample site for the README (needs chromium).
+screenshots: debug
+	scripts/screenshots.sh $(BIN_DEBUG)
+
+clean:
+	rm -rf .build
+	find output -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
