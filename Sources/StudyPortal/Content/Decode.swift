@@ -21,7 +21,7 @@ enum Decode {
         return title == nil ? nil : page
     }
 
-    private static func explicitSlug(_ f: inout Fields) -> String? {
+    static func explicitSlug(_ f: inout Fields) -> String? {
         guard let slug = f.string("slug") else { return nil }
         if let problem = Slug.problem(slug) {
             f.error(problem, key: "slug")
@@ -30,7 +30,7 @@ enum Decode {
         return slug
     }
 
-    private static func nonEmpty(_ s: String) -> String? {
+    static func nonEmpty(_ s: String) -> String? {
         let t = s.trimmingCharacters(in: .whitespaces)
         return t.isEmpty ? nil : t
     }

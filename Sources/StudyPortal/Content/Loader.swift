@@ -38,10 +38,13 @@ public enum Loader {
         diagnostics += walk.unreadable.map { .error("cannot read this file or folder (check its permissions)", path: "content/" + $0) }
 
         var markdown: [(Walk.Entry, Kind)] = []
+        var recordFiles: [Walk.Entry] = []
         for entry in walk.entries {
-            switch kind(of: entry.relative) {
-            case .material, .page: markdown.append((entry, kind(of: entry.relative)))
-            case .plan, .activity, .reflection, .data: break
+            let kind = kind(of: entry.relative)
+            switch kind {
+            case .material, .page, .plan, .activity, .reflection: markdown.append((entry, kind))
+            case .data:
+                if entry.relative.hasPrefix("records/") && entry.relative.hasSuffix(".csv") { recordFiles.append(entry) }
             case .asset(let isPrivate):
                 if !isPrivate || config.profile == .internal {
                     site.staticFiles.append(StaticFile(contentPath: entry.relative, absolutePath: entry.absolute))
@@ -52,16 +55,57 @@ public enum Loader {
         let parsed = await parallelMap(markdown, jobs: jobs) { entry, kind in parse(entry, kind: kind) }
         for item in parsed {
             diagnostics += item.diagnostics
-            if let m = item.material { site.materials.append(m) }
-            if let p = item.page { site.pages.append(p) }
+            switch item.value {
+            case .material(let m): site.materials.append(m)
+            case .page(let p): site.pages.append(p)
+            case .plan(let p): site.plans.append(p)
+            case .activity(let a): site.activities.append(a)
+            case .reflection(let r): site.reflections.append(r)
+            case nil: break
+            }
+        }
+        diagnostics += loadPeople(contentDir, into: &site)
+        for file in recordFiles {
+            let (table, problems) = CSVTable.read(file.absolute, path: "content/" + file.relative, required: RecordLoader.required, optional: RecordLoader.optional)
+            diagnostics += problems
+            if let table {
+                let (records, problems) = RecordLoader.records(table)
+                site.records += records
+                diagnostics += problems
+            }
         }
         return (site, diagnostics)
     }
 
+    /// The roster: both files are optional, but groups are needed as soon as members name them.
+    static func loadPeople(_ contentDir: String, into site: inout Site) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        let fm = FileManager.default
+        if fm.fileExists(atPath: contentDir + "/people/groups.csv") {
+            let (table, problems) = CSVTable.read(contentDir + "/people/groups.csv", path: PeopleLoader.groupsPath, required: ["id", "name"], optional: ["secretary"])
+            diagnostics += problems
+            if let table { let (groups, more) = PeopleLoader.groups(table); site.groups = groups; diagnostics += more }
+        }
+        if fm.fileExists(atPath: contentDir + "/people/members.csv") {
+            let (table, problems) = CSVTable.read(contentDir + "/people/members.csv", path: PeopleLoader.membersPath, required: ["id", "name", "group", "role"], optional: ["joined", "left"])
+            diagnostics += problems
+            if let table { let (members, more) = PeopleLoader.members(table); site.members = members; diagnostics += more }
+        }
+        return diagnostics
+    }
+
+    enum Item: Sendable {
+        case material(Material), page(Page), plan(Plan), activity(Activity), reflection(Reflection)
+    }
+
     struct Parsed: Sendable {
-        var material: Material?
-        var page: Page?
+        var value: Item?
         var diagnostics: [Diagnostic]
+
+        init(value: Item? = nil, diagnostics: [Diagnostic]) {
+            self.value = value
+            self.diagnostics = diagnostics
+        }
     }
 
     static func parse(_ entry: Walk.Entry, kind: Kind) -> Parsed {
@@ -95,11 +139,18 @@ public enum Loader {
         }
         let file = SourceFile(path: path, contentPath: entry.relative, body: source.body, bodyLine: source.bodyLine)
         var fields = Fields(value, path: path, origin: .init(line: 1, column: 1))
-        let fileSlug = Slug.fromFileName(String(entry.relative.split(separator: "/").last ?? ""))
+        let parts = entry.relative.split(separator: "/").map(String.init)
+        let fileSlug = Slug.fromFileName(parts.last ?? "")
         var result = Parsed(diagnostics: [])
+        if let problem = Slug.problem(fileSlug) {
+            fields.append(.error("unusable file name: \(problem)", path: path, line: 1, column: 1))
+        }
         switch kind {
-        case .material: result.material = Decode.material(&fields, file: file, fileSlug: fileSlug)
-        case .page: result.page = Decode.page(&fields, file: file, fileSlug: fileSlug)
+        case .material: result.value = Decode.material(&fields, file: file, fileSlug: fileSlug).map(Item.material)
+        case .page: result.value = Decode.page(&fields, file: file, fileSlug: fileSlug).map(Item.page)
+        case .plan: result.value = Decode.plan(&fields, file: file, slug: fileSlug).map(Item.plan)
+        case .activity: result.value = Decode.activity(&fields, file: file, slug: fileSlug).map(Item.activity)
+        case .reflection: result.value = Decode.reflection(&fields, file: file, slug: fileSlug, folder: parts[1]).map(Item.reflection)
         default: break
         }
         result.diagnostics = diagnostics + fields.diagnostics

@@ -45,5 +45,11 @@ public struct Site: Sendable {
     public var config: SiteConfig
     public var materials: [Material] = []
     public var pages: [Page] = []
+    public var plans: [Plan] = []
+    public var activities: [Activity] = []
+    public var reflections: [Reflection] = []
+    public var members: [Member] = []
+    public var groups: [Group] = []
+    public var records: [Record] = []
     public var staticFiles: [StaticFile] = []
 }

@@ -54,6 +54,8 @@ public enum Resolve {
             }
         }
 
+        diagnostics += References.check(site, activityTypes: ActivityTypes.table(site.config))
+
         let materials = site.materials.sorted(by: newestFirst)
         let pages = site.pages.sorted { $0.slug < $1.slug }
         var programme = Programme(site: site, includeDrafts: includeDrafts, asOf: asOf, materials: materials, pages: pages, categories: [], tags: [])

@@ -1,0 +1,97 @@
+import CSV
+import Foundation
+
+/// A CSV file as spreadsheets export it (SPEC §3): UTF-8 with or without BOM, else GB18030 (what Excel
+/// on Chinese Windows saves) with a warning; RFC 4180 quoting (parsed by CSV.swift); a header row.
+/// Each row keeps the file line it starts on, so every message can point at it.
+public struct CSVTable: Sendable {
+    public struct Row: Sendable {
+        public var line: Int
+        public var values: [String: String]
+
+        public subscript(_ column: String) -> String {
+            (values[column] ?? "").trimmingCharacters(in: .whitespaces)
+        }
+    }
+
+    public var path: String
+    public var header: [String]
+    public var rows: [Row]
+
+    /// Reads `absolute`; `path` is how messages name it. Missing required columns, unknown columns and
+    /// rows with the wrong number of cells are reported; nil when the file cannot be used at all.
+    public static func read(_ absolute: String, path: String, required: [String], optional: [String]) -> (CSVTable?, [Diagnostic]) {
+        guard let data = FileManager.default.contents(atPath: absolute) else {
+            return (nil, [.error("cannot read this file (check its permissions)", path: path)])
+        }
+        var diagnostics: [Diagnostic] = []
+        var text: String
+        if let utf8 = TextDecoding.utf8Lossless(data) {
+            text = utf8
+        } else if let gb = String(data: data, encoding: gb18030) {
+            text = gb
+            diagnostics.append(.warning("not UTF-8: read as GB18030 (as Excel on Chinese Windows saves CSV); save as \"CSV UTF-8\" to silence this", path: path))
+        } else {
+            text = String(decoding: data, as: UTF8.self)
+            diagnostics.append(.warning("neither UTF-8 nor GB18030; unreadable bytes are shown as \u{FFFD}", path: path))
+        }
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        guard let reader = try? CSVReader(string: text, hasHeaderRow: false) else {
+            return (nil, diagnostics + [.error("cannot parse this file as CSV", path: path, line: 1, column: 1)])
+        }
+        var line = 1
+        var header: [String]?
+        var rows: [Row] = []
+        while let cells = reader.next() {
+            let start = line
+            line += 1 + cells.reduce(0) { $0 + lineBreaks(in: $1) }
+            if cells.count == 1 && cells[0].trimmingCharacters(in: .whitespaces).isEmpty { continue }
+            guard let columns = header else {
+                let names = cells.map { $0.trimmingCharacters(in: .whitespaces) }
+                header = names
+                let missing = required.filter { !names.contains($0) }
+                if !missing.isEmpty {
+                    diagnostics.append(.error("the header row lacks the column\(missing.count > 1 ? "s" : "") \(missing.joined(separator: ", ")) (expected \((required + optional).joined(separator: ",")))", path: path, line: start, column: 1))
+                    return (nil, diagnostics)
+                }
+                for (i, name) in names.enumerated() where !required.contains(name) && !optional.contains(name) {
+                    diagnostics.append(.warning("unknown column `\(name)` (ignored)", path: path, line: start, column: column(of: i, in: cells)))
+                }
+                var seen = Set<String>()
+                for name in names where !seen.insert(name).inserted {
+                    diagnostics.append(.error("the column `\(name)` appears twice in the header", path: path, line: start, column: 1))
+                }
+                continue
+            }
+            guard cells.count == columns.count else {
+                diagnostics.append(.error("this row has \(cells.count) cell\(cells.count == 1 ? "" : "s"), the header has \(columns.count)", path: path, line: start, column: 1))
+                continue
+            }
+            var values: [String: String] = [:]
+            for (name, value) in zip(columns, cells) where values[name] == nil { values[name] = value }
+            rows.append(Row(line: start, values: values))
+        }
+        guard let header else {
+            return (nil, diagnostics + [.error("the file is empty; it needs a header row (\((required + optional).joined(separator: ","))))", path: path, line: 1, column: 1)])
+        }
+        return (CSVTable(path: path, header: header, rows: rows), diagnostics)
+    }
+
+    /// Foundation's constant for GB18030 (kCFStringEncodingGB_18030_2000 as an NSStringEncoding).
+    static let gb18030 = String.Encoding(rawValue: 0x8000_0632)
+
+    private static func lineBreaks(in field: String) -> Int {
+        var count = 0
+        var previousCR = false
+        for s in field.unicodeScalars {
+            if s == "\n" { if !previousCR { count += 1 } } else if s == "\r" { count += 1 }
+            previousCR = s == "\r"
+        }
+        return count
+    }
+
+    /// 1-based column of cell `index`, counting the cells and commas before it (close enough for quoted cells).
+    private static func column(of index: Int, in cells: [String]) -> Int {
+        cells.prefix(index).reduce(1) { $0 + $1.count + 1 }
+    }
+}

@@ -1,0 +1,57 @@
+/// One row of `content/records/*.csv`: one study event (SPEC §3).
+public struct Record: Sendable, Hashable {
+    public var date: Day
+    public var member: Ref
+    /// A material slug, or nil for outside study named by `title`.
+    public var material: Ref?
+    public var hours: Double?
+    public var note: String
+    public var title: String?
+    public var kind: String?
+
+    public var path: String { member.path }
+    public var line: Int { member.line }
+}
+
+enum RecordLoader {
+    static let required = ["date", "member", "material", "hours", "note"]
+    static let optional = ["title", "kind"]
+
+    static func records(_ table: CSVTable) -> ([Record], [Diagnostic]) {
+        var out: [Record] = []
+        var diagnostics: [Diagnostic] = []
+        for row in table.rows {
+            let path = table.path
+            let dateText = row["date"]
+            guard let date = Day(spreadsheet: dateText) else {
+                diagnostics.append(.error(dateText.isEmpty ? "a record needs a date" : "`date` should be a date like 2026-03-01 or 2026/3/1, not `\(dateText)`", path: path, line: row.line, column: 1))
+                continue
+            }
+            let member = row["member"]
+            guard !member.isEmpty else { diagnostics.append(.error("a record needs a member id", path: path, line: row.line, column: 1)); continue }
+            let material = row["material"]
+            let hoursText = row["hours"]
+            var hours: Double?
+            if !hoursText.isEmpty {
+                guard let h = Double(hoursText), h.isFinite else {
+                    diagnostics.append(.error("`hours` should be a number, not `\(hoursText)`", path: path, line: row.line, column: 1))
+                    continue
+                }
+                guard h >= 0 else {
+                    diagnostics.append(.error("negative hours (\(hoursText))", path: path, line: row.line, column: 1))
+                    continue
+                }
+                hours = h
+            }
+            if material.isEmpty && hours == nil {
+                diagnostics.append(.error("a record needs a material or its hours (outside study: leave material empty, give title and hours)", path: path, line: row.line, column: 1))
+                continue
+            }
+            let title = row["title"], kind = row["kind"]
+            out.append(Record(date: date, member: Ref(member, path: path, line: row.line),
+                              material: material.isEmpty ? nil : Ref(material, path: path, line: row.line),
+                              hours: hours, note: row["note"], title: title.isEmpty ? nil : title, kind: kind.isEmpty ? nil : kind))
+        }
+        return (out, diagnostics)
+    }
+}
