@@ -71,8 +71,12 @@ public func build(_ options: BuildOptions) async -> BuildReport {
     report.timings.append(("resolve", clock.lap()))
     if report.diagnostics.hasErrors { return report }
 
+    // Compute.
+    let figures = Figures.compute(programme)
+    report.timings.append(("progress", clock.lap()))
+
     // Render.
-    let rendered = await Renderer.render(programme, theme: theme, jobs: options.jobs)
+    let rendered = await Renderer.render(programme, figures: figures, theme: theme, jobs: options.jobs)
     report.diagnostics += rendered.diagnostics
     report.timings += rendered.timings
     report.fileCount = rendered.files.count

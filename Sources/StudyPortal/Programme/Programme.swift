@@ -23,6 +23,13 @@ public struct Programme: Sendable {
     public var pages: [Page]
     public var categories: [Term]
     public var tags: [Term]
+    /// Plans by start date (newest first), activities by date (newest first), reflections by date.
+    public var plans: [Plan] = []
+    public var activities: [Activity] = []
+    public var reflections: [Reflection] = []
+    /// Members and groups by id.
+    public var members: [Member] = []
+    public var groups: [Group] = []
 
     public var config: SiteConfig { site.config }
 
@@ -62,6 +69,11 @@ public enum Resolve {
         let published = programme.publishedMaterials
         programme.categories = terms(published.compactMap { i in materials[i].category.map { (i, [$0]) } }, order: site.config.categories)
         programme.tags = terms(published.map { ($0, materials[$0].tags) }, order: [])
+        programme.plans = site.plans.sorted { ($0.start, $0.slug) > ($1.start, $1.slug) }
+        programme.activities = site.activities.sorted { ($0.date, $0.slug) > ($1.date, $1.slug) }
+        programme.reflections = site.reflections.sorted { ($0.date, $0.folder, $0.slug) > ($1.date, $1.folder, $1.slug) }
+        programme.members = site.members.sorted { $0.id < $1.id }
+        programme.groups = site.groups.sorted { $0.id < $1.id }
         return (programme, diagnostics)
     }
 

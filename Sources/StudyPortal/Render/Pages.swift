@@ -9,6 +9,7 @@ enum PageJob: Sendable {
     case terms(categories: Bool)
     case term(categories: Bool, index: Int)
     case notFound
+    case plans, plan(Int), activities, activity(Int), progress, overdue, group(Int), member(Int), reflections, reflection(Int)
 
     static func all(_ p: Programme) -> [PageJob] {
         var jobs: [PageJob] = [.home, .terms(categories: true), .terms(categories: false), .notFound]
@@ -18,6 +19,13 @@ enum PageJob: Sendable {
         jobs += p.pages.indices.filter { p.isPublished(p.pages[$0]) }.map { .page($0) }
         jobs += p.categories.indices.map { .term(categories: true, index: $0) }
         jobs += p.tags.indices.map { .term(categories: false, index: $0) }
+        let visibility = Visibility(p.config)
+        if !p.plans.isEmpty { jobs += [.plans, .progress, .overdue] + p.plans.indices.map(PageJob.plan) }
+        if !p.activities.isEmpty { jobs += [.activities] + p.activities.indices.map(PageJob.activity) }
+        jobs += p.groups.indices.map(PageJob.group)
+        if visibility.showsMembers { jobs += p.members.indices.map(PageJob.member) }
+        let reflections = p.reflections.indices.filter { visibility.shows(p.reflections[$0]) }
+        if !reflections.isEmpty { jobs += [.reflections] + reflections.map(PageJob.reflection) }
         return jobs
     }
 }
@@ -33,6 +41,7 @@ extension Views {
             c["categories"] = termLinks(p.categories, route: Routes.category)
             c["tags"] = termLinks(p.tags, route: Routes.tag)
             c["description"] = p.config.description
+            homeProgramme(&c)
             return (Routes.home, "home", c)
 
         case .materials(let n, let total):
@@ -94,6 +103,16 @@ extension Views {
 
         case .notFound:
             return (Routes.notFound, "404", common(current: Routes.notFound))
+        case .plans: return (Routes.plans, "plans", plansIndex())
+        case .plan(let i): return (Routes.plan(p.plans[i].slug), "plan", planPage(i))
+        case .activities: return (Routes.activities, "activities", activitiesIndex())
+        case .activity(let i): return (Routes.activity(p.activities[i].slug), "activity", activityPage(i))
+        case .progress: return (Routes.progress, "progress", progressPage())
+        case .overdue: return (Routes.overdue, "overdue", overduePage())
+        case .group(let i): return (Routes.group(p.groups[i].id), "group", groupPage(i))
+        case .member(let i): return (Routes.member(p.members[i].id), "member", memberPage(i))
+        case .reflections: return (Routes.reflections, "reflections", reflectionsIndex())
+        case .reflection(let i): return (Routes.reflection(p.reflections[i].folder, p.reflections[i].slug), "reflection", reflectionPage(i))
         }
     }
 }

@@ -23,7 +23,7 @@ public enum Renderer {
         public var timings: [(String, Double)]
     }
 
-    public static func render(_ p: Programme, theme: Theme, jobs: Int) async -> Result {
+    public static func render(_ p: Programme, figures: Figures, theme: Theme, jobs: Int) async -> Result {
         var diagnostics: [Diagnostic] = []
         var timings: [(String, Double)] = []
         let routes = Routes(base: p.config.baseURL)
@@ -33,8 +33,14 @@ public enum Renderer {
         var targets: [String: LinkResolver.Target] = [:]
         for m in p.materials { targets[m.file.contentPath] = .init(key: "material:" + m.slug, sitePath: Routes.material(m.slug), published: p.isPublished(m)) }
         for page in p.pages { targets[page.file.contentPath] = .init(key: "page:" + page.slug, sitePath: Routes.page(page.slug), published: p.isPublished(page)) }
+        let visibility = Visibility(p.config)
+        for plan in p.plans { targets[plan.file.contentPath] = .init(key: "plan:" + plan.slug, sitePath: Routes.plan(plan.slug), published: true) }
+        for a in p.activities { targets[a.file.contentPath] = .init(key: "activity:" + a.slug, sitePath: Routes.activity(a.slug), published: true) }
+        for r in p.reflections {
+            targets[r.file.contentPath] = .init(key: "reflection:\(r.folder)/\(r.slug)", sitePath: Routes.reflection(r.folder, r.slug), published: visibility.shows(r))
+        }
         var sitePaths = Set(jobsList.map { sitePath(of: $0, p) })
-        sitePaths.formUnion([Routes.feed, Routes.sitemap])
+        sitePaths.formUnion([Routes.feed, Routes.sitemap, Routes.progressJSON])
         sitePaths.formUnion(theme.assets.map(\.path))
         let links = LinkResolver(routes: routes, pages: targets, sitePaths: sitePaths, staticFiles: Set(p.site.staticFiles.map(\.contentPath)))
 
@@ -43,6 +49,9 @@ public enum Renderer {
         let sources: [(key: String, file: SourceFile)] =
             p.publishedMaterials.map { ("material:" + p.materials[$0].slug, p.materials[$0].file) }
             + p.pages.filter(p.isPublished).map { ("page:" + $0.slug, $0.file) }
+            + p.plans.map { ("plan:" + $0.slug, $0.file) }
+            + p.activities.map { ("activity:" + $0.slug, $0.file) }
+            + p.reflections.filter(visibility.shows).map { ("reflection:\($0.folder)/\($0.slug)", $0.file) }
         let unsafe = p.config.unsafeHTML
         let rendered = await parallelMap(sources, jobs: jobs) { source in
             Markdown.render(source.file.body, unsafeHTML: unsafe, firstLine: source.file.bodyLine) {
@@ -64,7 +73,8 @@ public enum Renderer {
         timings.append(("markdown", clock.lap()))
 
         // Templates.
-        let views = Views(programme: p, routes: routes, strings: Strings.table(p.config.language), bodies: bodies)
+        let views = Views(programme: p, routes: routes, strings: Strings.table(p.config.language), bodies: bodies,
+                          programmeFigures: figures, lookup: Lookup(p), visibility: visibility)
         let pages = await parallelMap(jobsList, jobs: jobs) { job -> OutputFile in
             let view = views.view(job)
             let html = theme.render(view.template, view.context)
@@ -74,6 +84,8 @@ public enum Renderer {
 
         var files = pages
         files.append(OutputFile(path: Routes.feed, content: .bytes(Data(Feeds.atom(views).utf8)), origin: "feed"))
+        let json = ProgressJSON.document(p, figures, visibility).serialized() + "\n"
+        files.append(OutputFile(path: Routes.progressJSON, content: .bytes(Data(json.utf8)), origin: "progress.json"))
         let sitemapEntries = jobsList.compactMap { job -> (String, Day?)? in
             switch job {
             case .notFound: return nil
@@ -97,6 +109,16 @@ public enum Renderer {
         case .terms(let c): return c ? Routes.categories : Routes.tags
         case .term(let c, let i): return c ? Routes.category(p.categories[i].slug) : Routes.tag(p.tags[i].slug)
         case .notFound: return Routes.notFound
+        case .plans: return Routes.plans
+        case .plan(let i): return Routes.plan(p.plans[i].slug)
+        case .activities: return Routes.activities
+        case .activity(let i): return Routes.activity(p.activities[i].slug)
+        case .progress: return Routes.progress
+        case .overdue: return Routes.overdue
+        case .group(let i): return Routes.group(p.groups[i].id)
+        case .member(let i): return Routes.member(p.members[i].id)
+        case .reflections: return Routes.reflections
+        case .reflection(let i): return Routes.reflection(p.reflections[i].folder, p.reflections[i].slug)
         }
     }
 

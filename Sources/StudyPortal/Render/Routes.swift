@@ -16,6 +16,17 @@ public struct Routes: Sendable {
     public static let tags = "tags/"
     public static func category(_ slug: String) -> String { "categories/\(segment(slug))/" }
     public static func tag(_ slug: String) -> String { "tags/\(segment(slug))/" }
+    public static let plans = "plans/"
+    public static func plan(_ slug: String) -> String { "plans/\(segment(slug))/" }
+    public static let activities = "activities/"
+    public static func activity(_ slug: String) -> String { "activities/\(segment(slug))/" }
+    public static let progress = "progress/"
+    public static let overdue = "progress/overdue/"
+    public static func group(_ id: String) -> String { "groups/\(segment(id))/" }
+    public static func member(_ id: String) -> String { "members/\(segment(id))/" }
+    public static let reflections = "reflections/"
+    public static func reflection(_ member: String, _ slug: String) -> String { "reflections/\(segment(member))/\(segment(slug))/" }
+    public static let progressJSON = "data/progress.json"
     public static let feed = "feed.xml"
     public static let sitemap = "sitemap.xml"
     public static let notFound = "404.html"

@@ -5,6 +5,9 @@ struct Views {
     let routes: Routes
     let strings: [String: String]
     let bodies: [String: RenderedMarkdown]
+    let programmeFigures: Figures
+    let lookup: Lookup
+    let visibility: Visibility
 
     var language: SiteConfig.Language { programme.config.language }
 
@@ -17,10 +20,22 @@ struct Views {
         let config = programme.config
         var nav: [[String: Any]] = [
             ["title": t("home"), "url": routes.link(Routes.home), "current": current == Routes.home],
-            ["title": t("materials"), "url": routes.link(Routes.materials), "current": current.hasPrefix("materials/")],
-            ["title": t("categories"), "url": routes.link(Routes.categories), "current": current.hasPrefix("categories/")],
-            ["title": t("tags"), "url": routes.link(Routes.tags), "current": current.hasPrefix("tags/")],
+            ["title": t("materials"), "url": routes.link(Routes.materials),
+             "current": current.hasPrefix("materials/") || current.hasPrefix("categories/") || current.hasPrefix("tags/")],
         ]
+        if !programme.plans.isEmpty {
+            nav.append(["title": t("plans"), "url": routes.link(Routes.plans), "current": current.hasPrefix("plans/")])
+        }
+        if !programme.activities.isEmpty {
+            nav.append(["title": t("activities"), "url": routes.link(Routes.activities), "current": current.hasPrefix("activities/")])
+        }
+        if !programme.plans.isEmpty {
+            nav.append(["title": t("progress"), "url": routes.link(Routes.progress),
+                        "current": current.hasPrefix("progress/") || current.hasPrefix("groups/") || current.hasPrefix("members/")])
+        }
+        if programme.reflections.contains(where: visibility.shows) {
+            nav.append(["title": t("reflections"), "url": routes.link(Routes.reflections), "current": current.hasPrefix("reflections/")])
+        }
         for page in programme.pages where programme.isPublished(page) {
             let path = Routes.page(page.slug)
             nav.append(["title": page.title, "url": routes.link(path), "current": current == path])
@@ -33,7 +48,11 @@ struct Views {
             ] as [String: Any],
             "t": strings,
             "nav": nav,
-            "links": ["materials": routes.link(Routes.materials), "categories": routes.link(Routes.categories), "tags": routes.link(Routes.tags)],
+            "links": ["materials": routes.link(Routes.materials), "categories": routes.link(Routes.categories), "tags": routes.link(Routes.tags),
+                      "plans": routes.link(Routes.plans), "activities": routes.link(Routes.activities), "progress": routes.link(Routes.progress),
+                      "overdue": routes.link(Routes.overdue), "progress_json": routes.link(Routes.progressJSON),
+                      "reflections": routes.link(Routes.reflections)],
+            "as_of": t("as_of", Strings.date(programme.asOf, language)),
         ]
     }
 
@@ -59,6 +78,7 @@ struct Views {
         out["date"] = day(m.date)
         if let c = m.category { out["category"] = ["name": c, "url": routes.link(Routes.category(Term.slug(for: c)))] }
         if let h = m.hours { out["hours"] = t("hours", Strings.hours(h)) }
+        if let n = lookup.studiedBy[m.slug], n > 0 { out["studied_by"] = t("studied_by", String(n)) }
         return out
     }
 

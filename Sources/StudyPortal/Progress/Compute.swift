@@ -1,0 +1,20 @@
+/// The compute stage: every progress figure of the site, computed once from the resolved programme.
+public struct Figures: Sendable {
+    public var index: ProgressIndex
+    /// One per plan, in the programme's plan order.
+    public var plans: [PlanProgress]
+
+    public static func compute(_ p: Programme) -> Figures {
+        let site = p.site
+        var materialHours: [String: Double?] = [:]
+        for m in site.materials { materialHours[m.slug] = m.hours }
+        let index = ProgressIndex(members: site.members, activities: p.activities, records: site.records,
+                                  reflections: site.reflections, materialHours: materialHours,
+                                  activityTypes: ActivityTypes.table(site.config), defaultHours: site.config.defaultHours,
+                                  asOf: p.asOf)
+        return Figures(index: index, plans: p.plans.map { Progress.progress(of: $0, index: index) })
+    }
+
+    /// Attendance of the activity with this index in `Programme.activities`.
+    public func attendance(_ activity: Int) -> Attendance { index.attendance[activity] }
+}

@@ -1,0 +1,178 @@
+/// SPEC §4, rule by rule, as pure functions over typed values. Nothing here reads files or knows HTML.
+///
+/// `ProgressIndex` gathers each member's study events once (records and activities attended), so a
+/// plan's figures cost one pass over its audience's events rather than a scan of every record.
+public struct ProgressIndex: Sendable {
+    public let asOf: Day
+    public let members: [Member]
+    public let activities: [Activity]
+    public let records: [Record]
+    public let reflections: [Reflection]
+    public let memberIndex: [String: Int]
+    public let activityIndex: [String: Int]
+    /// Per member id, their events sorted by date.
+    public let events: [String: [StudyEvent]]
+    /// Per activity (same order as `activities`).
+    public let attendance: [Attendance]
+    /// Per member id, their reflections' dates.
+    public let reflectionDates: [String: [Day]]
+    /// Per member id, materials they have a record of, with the record dates.
+    let studied: [String: [String: [Day]]]
+
+    public init(members: [Member], activities: [Activity], records: [Record], reflections: [Reflection],
+                materialHours: [String: Double?], activityTypes: [String: SiteConfig.ActivityType],
+                defaultHours: Double, asOf: Day) {
+        self.asOf = asOf
+        self.members = members
+        self.activities = activities
+        self.records = records
+        self.reflections = reflections
+        var memberIndex: [String: Int] = [:]
+        for (i, m) in members.enumerated() where memberIndex[m.id] == nil { memberIndex[m.id] = i }
+        self.memberIndex = memberIndex
+        self.activityIndex = Dictionary(activities.enumerated().map { ($1.slug, $0) }, uniquingKeysWith: { a, _ in a })
+
+        var events: [String: [StudyEvent]] = [:]
+        var studied: [String: [String: [Day]]] = [:]
+        for (i, r) in records.enumerated() {
+            events[r.member.id, default: []].append(StudyEvent(date: r.date, hours: Progress.hours(of: r, materialHours: materialHours, defaultHours: defaultHours), source: .record(i)))
+            if let m = r.material { studied[r.member.id, default: [:]][m.id, default: []].append(r.date) }
+        }
+        var attendance: [Attendance] = []
+        for (i, a) in activities.enumerated() {
+            let figures = Progress.attendance(of: a, members: members, asOf: asOf)
+            attendance.append(figures)
+            let hours = Progress.hours(of: a, types: activityTypes)
+            for id in figures.attended { events[id, default: []].append(StudyEvent(date: a.date, hours: hours, source: .activity(i))) }
+        }
+        for key in events.keys { events[key]?.sort { ($0.date, $0.order) < ($1.date, $1.order) } }
+        self.events = events
+        self.attendance = attendance
+        self.studied = studied
+        self.reflectionDates = Dictionary(grouping: reflections, by: \.author.id).mapValues { $0.map(\.date) }
+    }
+}
+
+extension StudyEvent {
+    /// Records before activities on one day, each in file order: a stable order for ledgers.
+    var order: Int {
+        switch source {
+        case .record(let i): return i
+        case .activity(let i): return 1_000_000_000 + i
+        }
+    }
+}
+
+public enum Progress {
+    /// A record's hours: its `hours`, else its material's `hours`, else `default_hours`.
+    public static func hours(of r: Record, materialHours: [String: Double?], defaultHours: Double) -> Double {
+        if let h = r.hours { return h }
+        if let m = r.material, let h = materialHours[m.id] ?? nil { return h }
+        return defaultHours
+    }
+
+    /// An activity's hours: its `hours`, else its type's hours, else 0.
+    public static func hours(of a: Activity, types: [String: SiteConfig.ActivityType]) -> Double {
+        a.hours ?? types[a.type.id]?.hours ?? 0
+    }
+
+    /// Member m is in P's audience when P takes all groups or m's group, P's roles are empty or hold m's
+    /// role, and m was a member during the period.
+    public static func isInAudience(_ m: Member, of p: Plan) -> Bool {
+        if case .groups(let groups) = p.audience, !groups.contains(where: { $0.id == m.group.id }) { return false }
+        if !p.roles.isEmpty && !p.roles.contains(m.role) { return false }
+        return (m.joined.map { $0 <= p.end } ?? true) && (m.left.map { $0 >= p.start } ?? true)
+    }
+
+    /// Expected: X's group's members on X's date (every member when no group). Attended: the listed
+    /// members as written; for `all`, those of X's group (or everyone) who were members that day and are
+    /// not absent. Nobody has attended an activity dated after the as-of date.
+    public static func attendance(of a: Activity, members: [Member], asOf: Day) -> Attendance {
+        let expectedMembers = members.filter { m in (a.group.map { $0.id == m.group.id } ?? true) && m.isMember(on: a.date) }
+        guard a.date <= asOf else { return Attendance(expected: expectedMembers.count, attended: [], upcoming: true) }
+        var attended: [String]
+        switch a.attendees {
+        case .none: attended = []
+        case .list(let refs): attended = Array(Set(refs.map(\.id)))
+        case .all:
+            let absent = Set(a.absent.map(\.member.id))
+            attended = expectedMembers.map(\.id).filter { !absent.contains($0) }
+        }
+        attended.sort()
+        return Attendance(expected: expectedMembers.count, attended: attended, upcoming: false)
+    }
+
+    /// The counted window [P.start, min(P.end, A)]; nil when empty (A before the start).
+    public static func window(of p: Plan, asOf: Day) -> ClosedRange<Day>? {
+        let last = min(p.end, asOf)
+        return p.start <= last ? p.start...last : nil
+    }
+
+    public static func progress(of m: Member, in p: Plan, index: ProgressIndex) -> MemberProgress {
+        let asOf = index.asOf
+        let window = window(of: p, asOf: asOf)
+        let counted = window.map { w in (index.events[m.id] ?? []).filter { w.contains($0.date) } } ?? []
+        let hours = counted.reduce(0) { $0 + $1.hours }
+        let attendedInWindow = Set(counted.compactMap { e -> Int? in if case .activity(let i) = e.source { return i } else { return nil } })
+        let studied = index.studied[m.id] ?? [:]
+        let items = p.items.map { item -> ItemState in
+            let done: Bool
+            switch item.kind {
+            case .material: done = window.map { w in (studied[item.ref.id] ?? []).contains { w.contains($0) } } ?? false
+            case .activity: done = index.activityIndex[item.ref.id].map(attendedInWindow.contains) ?? false
+            }
+            let due = item.due ?? p.end
+            let isDue = due <= asOf
+            return ItemState(due: due, done: done, isDue: isDue, overdue: isDue && !done)
+        }
+        let reflections = window.map { w in (index.reflectionDates[m.id] ?? []).count { w.contains($0) } } ?? 0
+        let doneCount = items.count { $0.done }
+        let completion = items.isEmpty ? 1.0 : Double(doneCount) / Double(items.count)
+        let status: Status
+        if doneCount == items.count && hours >= (p.targetHours ?? 0) && reflections >= (p.reflections ?? 0) {
+            status = .complete
+        } else if items.contains(where: \.overdue) || asOf > p.end {
+            status = .behind
+        } else {
+            status = .onTrack
+        }
+        var result = MemberProgress(member: m.id, group: m.group.id, items: items, hours: hours, reflections: reflections,
+                                    completion: completion, status: status)
+        result.missingReflections = max(0, (p.reflections ?? 0) - reflections)
+        return result
+    }
+
+    /// Group figures over the group's audience members.
+    public static func figures(of group: String, _ members: [MemberProgress]) -> GroupFigures {
+        let count = members.count
+        let total = members.reduce(0) { $0 + $1.hours }
+        return GroupFigures(group: group, members: count,
+                            complete: members.count { $0.status == .complete },
+                            onTrack: members.count { $0.status == .onTrack },
+                            behind: members.count { $0.status == .behind },
+                            hoursTotal: total,
+                            hoursMean: count == 0 ? 0 : total / Double(count),
+                            completionMean: count == 0 ? 0 : members.reduce(0) { $0 + $1.completion } / Double(count))
+    }
+
+    public static func progress(of p: Plan, index: ProgressIndex) -> PlanProgress {
+        let audience = index.members.filter { isInAudience($0, of: p) }.sorted { $0.id < $1.id }
+        let members = audience.map { progress(of: $0, in: p, index: index) }
+        let groups = Dictionary(grouping: members, by: \.group).map { figures(of: $0.key, $0.value) }.sorted { $0.group < $1.group }
+        return PlanProgress(plan: p, members: members, groups: groups)
+    }
+
+    /// Hours of m's events dated in [Y-01-01, min(Y-12-31, A)], against the role's yearly target.
+    public static func year(_ year: Int, of m: Member, index: ProgressIndex, targets: [String: Double]) -> YearFigures {
+        let hours = events(of: m.id, in: year, index: index).reduce(0) { $0 + $1.hours }
+        return YearFigures(year: year, hours: hours, target: targets[m.role.rawValue])
+    }
+
+    /// m's events of calendar year Y up to the as-of date, by date.
+    public static func events(of member: String, in year: Int, index: ProgressIndex) -> [StudyEvent] {
+        guard let first = Day(year: year, month: 1, day: 1), let last = Day(year: year, month: 12, day: 31) else { return [] }
+        let end = min(last, index.asOf)
+        guard first <= end else { return [] }
+        return (index.events[member] ?? []).filter { (first...end).contains($0.date) }
+    }
+}

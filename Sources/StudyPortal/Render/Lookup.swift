@@ -1,0 +1,31 @@
+/// Names and links by id, built once per render so views never search lists.
+struct Lookup: Sendable {
+    let members: [String: Member]
+    let groups: [String: Group]
+    let materials: [String: Material]
+    let activities: [String: Int]
+    let plans: [String: Int]
+    let types: [String: SiteConfig.ActivityType]
+    /// Distinct members with a record of each material (SPEC §5: "who has studied it: a count").
+    let studiedBy: [String: Int]
+
+    init(_ p: Programme) {
+        members = Dictionary(p.members.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        groups = Dictionary(p.groups.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        materials = Dictionary(p.materials.map { ($0.slug, $0) }, uniquingKeysWith: { a, _ in a })
+        activities = Dictionary(p.activities.enumerated().map { ($1.slug, $0) }, uniquingKeysWith: { a, _ in a })
+        plans = Dictionary(p.plans.enumerated().map { ($1.slug, $0) }, uniquingKeysWith: { a, _ in a })
+        types = ActivityTypes.table(p.config)
+        var readers: [String: Set<String>] = [:]
+        for r in p.site.records { if let m = r.material { readers[m.id, default: []].insert(r.member.id) } }
+        studiedBy = readers.mapValues(\.count)
+    }
+
+    func memberName(_ id: String) -> String { members[id]?.name.nonEmpty ?? id }
+    func groupName(_ id: String) -> String { groups[id]?.name ?? id }
+    func typeName(_ id: String) -> String { types[id]?.name ?? id }
+}
+
+extension String {
+    var nonEmpty: String? { isEmpty ? nil : self }
+}

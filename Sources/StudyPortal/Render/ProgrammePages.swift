@@ -1,0 +1,280 @@
+/// The programme's pages (SPEC §5): plans, activities, the dashboard, supervision, groups, members, reflections.
+extension Views {
+    func plansIndex() -> [String: Any] {
+        var c = common(current: Routes.plans)
+        c["plans"] = programme.plans.indices.map(planSummary)
+        return c
+    }
+
+    func planPage(_ i: Int) -> [String: Any] {
+        let plan = programme.plans[i]
+        let progress = figures.plans[i]
+        var c = common(current: Routes.plan(plan.slug))
+        var view = planSummary(i)
+        view["roles"] = plan.roles.map { t("role_" + $0.rawValue) }.joined(separator: "、")
+        view["reflections"] = plan.reflections.map { t("n_pieces", String($0)) } as Any
+        view["target"] = plan.targetHours.map(Strings.hours) as Any
+        c["plan"] = view
+        c["content"] = bodies["plan:" + plan.slug]?.html ?? ""
+        c["items"] = plan.items.enumerated().map { k, item -> [String: Any] in
+            var row = itemLink(item)
+            let due = item.due ?? plan.end
+            row["due"] = day(due) as Any
+            row["is_due"] = due <= programme.asOf
+            row["done"] = t("n_people", String(progress.members.count { $0.items[k].done }))
+            row["overdue"] = progress.members.count { $0.items[k].overdue }
+            return row
+        }
+        let groups = visibility.groups(of: progress)
+        c["groups"] = groups.map(groupRow)
+        c["withheld"] = groups.count < progress.groups.count ? t("withheld", String(visibility.minGroupSize)) : ""
+        c["chart"] = statusChart(progress)
+        if visibility.showsMembers {
+            c["members"] = progress.members.map { m -> [String: Any] in
+                var row = memberLink(m.member)
+                row["group"] = lookup.groupName(m.group)
+                row["hours"] = Strings.hours(m.hours)
+                row["items"] = "\(m.itemsDone) / \(m.items.count)"
+                row["overdue"] = m.itemsOverdue
+                row["reflections"] = m.reflections
+                row["status"] = statusView(m.status)
+                return row
+            }
+        }
+        return c
+    }
+
+    func activitiesIndex() -> [String: Any] {
+        var c = common(current: Routes.activities)
+        let all = programme.activities.indices.map(activitySummary)
+        c["upcoming"] = Array(all.filter { $0["upcoming"] as? Bool == true }.reversed())
+        c["past"] = all.filter { $0["upcoming"] as? Bool != true }
+        return c
+    }
+
+    func activityPage(_ i: Int) -> [String: Any] {
+        let a = programme.activities[i]
+        let attendance = figures.attendance(i)
+        var c = common(current: Routes.activity(a.slug))
+        var view = activitySummary(i)
+        view["hours"] = Strings.hours(Progress.hours(of: a, types: lookup.types))
+        view["speaker"] = a.speaker as Any
+        if visibility.showsMembers, let host = a.host { view["host"] = memberLink(host.id) }
+        if let plan = a.plan, let k = lookup.plans[plan.id] {
+            view["plan"] = ["title": programme.plans[k].title, "url": routes.link(Routes.plan(plan.id))]
+        }
+        view["materials"] = a.materials.map { itemLink(PlanItem(kind: .material, ref: $0, due: nil)) }
+        c["activity"] = view
+        c["content"] = bodies["activity:" + a.slug]?.html ?? ""
+        if visibility.showsMembers && !attendance.upcoming {
+            c["attendees"] = attendance.attended.map(memberLink)
+            c["absences"] = a.absent.map { absence -> [String: Any] in
+                var row = memberLink(absence.member.id)
+                row["reason"] = absence.reason
+                return row
+            }
+        }
+        return c
+    }
+
+    func progressPage() -> [String: Any] {
+        var c = common(current: Routes.progress)
+        c["plans"] = programme.plans.indices.map { i -> [String: Any] in
+            var view = planSummary(i)
+            let groups = visibility.groups(of: figures.plans[i])
+            view["chart"] = statusChart(figures.plans[i])
+            view["groups"] = groups.map(groupRow)
+            view["withheld"] = groups.count < figures.plans[i].groups.count ? t("withheld", String(visibility.minGroupSize)) : ""
+            return view
+        }
+        let year = programme.asOf.year
+        var months = Array(repeating: 0.0, count: 12)
+        for events in figures.index.events.values {
+            for e in events where e.date.year == year && e.date <= programme.asOf { months[e.date.month - 1] += e.hours }
+        }
+        let labels = language == .zhCN ? (1...12).map { "\($0)月" } : ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        let title = t("hours_per_month", String(year))
+        c["months_title"] = title
+        c["months_chart"] = figures.index.events.isEmpty ? "" : Charts.monthBars(Array(zip(labels, months)).map { ($0.0, $0.1) }, title: title)
+        c["groups"] = programme.groups.map { groupLink($0.id) }
+        return c
+    }
+
+    /// 督促检查: overdue items and missing reflections, by group. Names only in the internal profile.
+    func overduePage() -> [String: Any] {
+        var c = common(current: Routes.overdue)
+        var sections: [[String: Any]] = []
+        for group in programme.groups {
+            var plans: [[String: Any]] = []
+            for (i, progress) in figures.plans.enumerated() {
+                let plan = programme.plans[i]
+                guard visibility.groups(of: progress).contains(where: { $0.group == group.id }) else { continue }
+                let members = progress.members.filter { $0.group == group.id && ($0.itemsOverdue > 0 || ($0.missingReflections > 0 && programme.asOf >= plan.end)) }
+                guard !members.isEmpty else { continue }
+                var view: [String: Any] = ["title": plan.title, "url": routes.link(Routes.plan(plan.slug)), "count": t("overdue_members", String(members.count))]
+                if visibility.showsMembers {
+                    view["members"] = members.map { m -> [String: Any] in
+                        var row = memberLink(m.member)
+                        row["items"] = zip(plan.items, m.items).filter { $0.1.overdue }.map { item, state -> [String: Any] in
+                            var link = itemLink(item)
+                            link["due"] = day(state.due) as Any
+                            return link
+                        }
+                        row["missing"] = m.missingReflections > 0 && programme.asOf >= plan.end ? t("missing_n", String(m.missingReflections)) : ""
+                        return row
+                    }
+                } else {
+                    view["items"] = plan.items.enumerated().compactMap { k, item -> [String: Any]? in
+                        let n = members.count { $0.items[k].overdue }
+                        guard n > 0 else { return nil }
+                        var link = itemLink(item)
+                        link["count"] = t("n_people", String(n))
+                        return link
+                    }
+                }
+                plans.append(view)
+            }
+            if !plans.isEmpty { sections.append(["group": groupLink(group.id), "plans": plans]) }
+        }
+        c["groups"] = sections
+        return c
+    }
+
+    func groupPage(_ i: Int) -> [String: Any] {
+        let group = programme.groups[i]
+        var c = common(current: Routes.group(group.id))
+        var view: [String: Any] = ["name": group.name]
+        if visibility.showsMembers, let s = group.secretary { view["secretary"] = memberLink(s.id) }
+        c["group"] = view
+        c["plans"] = figures.plans.enumerated().compactMap { k, progress -> [String: Any]? in
+            guard let g = visibility.groups(of: progress).first(where: { $0.group == group.id }) else { return nil }
+            let plan = programme.plans[k]
+            var out: [String: Any] = ["title": plan.title, "url": routes.link(Routes.plan(plan.slug)), "period": period(plan.start, plan.end), "figures": groupRow(g)]
+            if visibility.showsMembers && !plan.items.isEmpty {
+                out["columns"] = plan.items.map { item -> [String: Any] in
+                    var link = itemLink(item)
+                    link["due"] = day(item.due ?? plan.end) as Any
+                    return link
+                }
+                out["rows"] = progress.members.filter { $0.group == group.id }.map { m -> [String: Any] in
+                    var row = memberLink(m.member)
+                    row["cells"] = m.items.map { s -> [String: Any] in
+                        let key = s.done ? "done" : s.overdue ? "overdue" : s.isDue ? "pending" : "not-due"
+                        return ["key": key, "label": t(s.done ? "done_mark" : s.overdue ? "overdue_mark" : s.isDue ? "pending_mark" : "not_due"), "done": s.done]
+                    }
+                    row["hours"] = Strings.hours(m.hours)
+                    row["status"] = statusView(m.status)
+                    return row
+                }
+            }
+            return out
+        }
+        if visibility.showsMembers {
+            c["members"] = programme.members.filter { $0.group.id == group.id }.map { m -> [String: Any] in
+                var row = memberLink(m.id)
+                row["role"] = t("role_" + m.role.rawValue)
+                return row
+            }
+        }
+        return c
+    }
+
+    func memberPage(_ i: Int) -> [String: Any] {
+        let m = programme.members[i]
+        var c = common(current: Routes.member(m.id))
+        let year = Progress.year(programme.asOf.year, of: m, index: figures.index, targets: programme.config.yearlyTargetHours)
+        c["member"] = ["name": m.name, "id": m.id, "group": groupLink(m.group.id), "role": t("role_" + m.role.rawValue)]
+        c["year"] = [
+            "title": t("year_hours", String(year.year)), "hours": Strings.hours(year.hours),
+            "target": year.target.map(Strings.hours) as Any,
+            "meter": Charts.meter(value: year.hours, target: year.target, label: t("year_hours", String(year.year))),
+        ]
+        c["plans"] = figures.plans.enumerated().compactMap { k, progress -> [String: Any]? in
+            guard let mine = progress.members.first(where: { $0.member == m.id }) else { return nil }
+            let plan = programme.plans[k]
+            return [
+                "title": plan.title, "url": routes.link(Routes.plan(plan.slug)), "period": period(plan.start, plan.end),
+                "hours": Strings.hours(mine.hours), "target": plan.targetHours.map(Strings.hours) as Any,
+                "meter": Charts.meter(value: mine.hours, target: plan.targetHours, label: plan.title),
+                "status": statusView(mine.status), "reflections": mine.reflections, "required": plan.reflections as Any,
+                "items": zip(plan.items, mine.items).map { item, state -> [String: Any] in
+                    var link = itemLink(item)
+                    link["due"] = day(state.due) as Any
+                    link["state"] = ["key": state.done ? "done" : state.overdue ? "overdue" : "pending",
+                                     "label": t(state.done ? "done_mark" : state.overdue ? "overdue_mark" : state.isDue ? "pending_mark" : "not_due")]
+                    return link
+                },
+            ]
+        }
+        let events = Progress.events(of: m.id, in: programme.asOf.year, index: figures.index)
+        c["events_title"] = t("study_events", String(programme.asOf.year))
+        c["events"] = events.reversed().map(eventRow)
+        c["activities"] = events.compactMap { e -> [String: Any]? in
+            if case .activity(let k) = e.source { return activitySummary(k) } else { return nil }
+        }.reversed() as [[String: Any]]
+        c["reflections"] = programme.reflections.filter { $0.author.id == m.id }.map(reflectionSummary)
+        return c
+    }
+
+    func eventRow(_ e: StudyEvent) -> [String: Any] {
+        switch e.source {
+        case .record(let k):
+            let r = programme.site.records[k]
+            var title = r.title ?? ""
+            var url: String?
+            if let slug = r.material?.id, let material = lookup.materials[slug] {
+                title = material.title
+                if programme.isPublished(material) { url = routes.link(Routes.material(slug)) }
+            }
+            return ["date": day(e.date) as Any, "form": r.kind ?? t("record"), "title": title, "url": url as Any, "hours": Strings.hours(e.hours), "note": r.note]
+        case .activity(let k):
+            let a = programme.activities[k]
+            return ["date": day(e.date) as Any, "form": lookup.typeName(a.type.id), "title": a.title, "url": routes.link(Routes.activity(a.slug)), "hours": Strings.hours(e.hours), "note": ""]
+        }
+    }
+
+    func reflectionSummary(_ r: Reflection) -> [String: Any] {
+        var out: [String: Any] = ["title": r.title, "url": routes.link(Routes.reflection(r.folder, r.slug)), "date": day(r.date) as Any,
+                                  "author": lookup.memberName(r.author.id)]
+        if let about = r.about { out["about"] = aboutLink(about.id) }
+        return out
+    }
+
+    func aboutLink(_ slug: String) -> [String: Any] {
+        if lookup.materials[slug] != nil { return itemLink(PlanItem(kind: .material, ref: Ref(slug, path: "", line: 0), due: nil)) }
+        return itemLink(PlanItem(kind: .activity, ref: Ref(slug, path: "", line: 0), due: nil))
+    }
+
+    func reflectionsIndex() -> [String: Any] {
+        var c = common(current: Routes.reflections)
+        c["reflections"] = programme.reflections.filter(visibility.shows).map(reflectionSummary)
+        return c
+    }
+
+    func reflectionPage(_ i: Int) -> [String: Any] {
+        let r = programme.reflections[i]
+        var c = common(current: Routes.reflection(r.folder, r.slug))
+        var view = reflectionSummary(r)
+        view["author"] = memberLink(r.author.id)
+        view["author_id"] = r.author.id
+        view["public"] = r.isPublic && !visibility.showsMembers
+        c["reflection"] = view
+        c["content"] = bodies["reflection:\(r.folder)/\(r.slug)"]?.html ?? ""
+        return c
+    }
+
+    /// The home page's programme panels: current plans, upcoming and recent activities, groups.
+    func homeProgramme(_ c: inout [String: Any]) {
+        let asOf = programme.asOf
+        var current = programme.plans.indices.filter { programme.plans[$0].start <= asOf && asOf <= programme.plans[$0].end }
+        if current.isEmpty, let latest = programme.plans.indices.first { current = [latest] }
+        c["current_plans"] = current.map(planSummary)
+        let summaries = programme.activities.indices.map(activitySummary)
+        c["upcoming"] = Array(summaries.filter { $0["upcoming"] as? Bool == true }.reversed().prefix(4))
+        c["recent"] = Array(summaries.filter { $0["upcoming"] as? Bool != true }.prefix(4))
+        if let first = current.first {
+            c["group_summary_plan"] = programme.plans[first].title
+            c["group_summary"] = visibility.groups(of: figures.plans[first]).map(groupRow)
+        }
+    }
+}
