@@ -279,7 +279,8 @@ extension Views {
         c["upcoming"] = Array(summaries.filter { $0["upcoming"] as? Bool == true }.reversed().prefix(4))
         c["recent"] = Array(summaries.filter { $0["upcoming"] as? Bool != true }.prefix(4))
         c["group_summary"] = [[String: Any]]()
-        if let first = current.first {
+        // The group summary follows the current plan with the widest audience (the annual plan, usually).
+        if let first = current.max(by: { (figures.plans[$0].members.count, $1) < (figures.plans[$1].members.count, $0) }) {
             c["group_summary_plan"] = programme.plans[first].title
             c["group_summary"] = visibility.groups(of: figures.plans[first]).map(groupRow)
         }

@@ -36,13 +36,13 @@ extension Views {
     }
 
     func audienceText(_ p: Plan) -> String {
-        var text: String
+        let roles = p.roles.map { t("role_" + $0.rawValue) }.joined(separator: "、")
         switch p.audience {
-        case .all: text = t("all_members")
-        case .groups(let gs): text = gs.map { lookup.groupName($0.id) }.joined(separator: "、")
+        case .all: return roles.isEmpty ? t("all_members") : roles
+        case .groups(let gs):
+            let groups = gs.map { lookup.groupName($0.id) }.joined(separator: "、")
+            return roles.isEmpty ? groups : groups + "（" + roles + "）"
         }
-        if !p.roles.isEmpty { text += "（" + p.roles.map { t("role_" + $0.rawValue) }.joined(separator: "、") + "）" }
-        return text
     }
 
     func groupRow(_ g: GroupFigures) -> [String: Any] {

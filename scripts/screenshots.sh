@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Screenshots of the sample site for the README, taken with headless Chromium from a local server.
+set -euo pipefail
+bin=${1:-.build/debug/studyportal}
+command -v chromium >/dev/null || { echo "screenshots: needs chromium (apt-get install chromium fonts-noto-cjk)" >&2; exit 1; }
+work=$(mktemp -d)
+"$bin" build . --quiet --output "$work/site"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 -m http.server "$port" --bind 127.0.0.1 --directory "$work/site" >/dev/null 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
+sleep 1
+shot() { # name path height
+  chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1280,"$3" \
+    --screenshot="docs/$1.png" "http://127.0.0.1:$port/$2" 2>/dev/null
+}
+shot home "" 1500
+shot material materials/tuandui-xuexi/ 1300
+shot dashboard progress/ 1600
+shot group groups/g1/ 1500
+shot member members/u002/ 1500
+echo "screenshots: docs/{home,material,dashboard,group,member}.png"
