@@ -15,6 +15,7 @@ build: bootstrap release
 test: bootstrap
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+	scripts/check-oracle.sh
 	scripts/validate-html.sh $(BIN_DEBUG)
 
 ## Installs what the build needs (Debian's libcmark-dev) when it is missing.
