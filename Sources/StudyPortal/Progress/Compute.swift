@@ -3,6 +3,9 @@ public struct Figures: Sendable {
     public var index: ProgressIndex
     /// One per plan, in the programme's plan order.
     public var plans: [PlanProgress]
+    /// Years with any study event up to the as-of date (each gets ledgers), and each member's.
+    public var ledgerYears: [Int]
+    public var memberLedgerYears: [String: [Int]]
 
     public static func compute(_ p: Programme) -> Figures {
         let site = p.site
@@ -12,7 +15,10 @@ public struct Figures: Sendable {
                                   reflections: site.reflections, materialHours: materialHours,
                                   activityTypes: ActivityTypes.table(site.config), defaultHours: site.config.defaultHours,
                                   asOf: p.asOf)
-        return Figures(index: index, plans: p.plans.map { Progress.progress(of: $0, index: index) })
+        var memberYears: [String: [Int]] = [:]
+        for id in index.events.keys { memberYears[id] = Ledger.years(of: id, index) }
+        return Figures(index: index, plans: p.plans.map { Progress.progress(of: $0, index: index) },
+                       ledgerYears: Ledger.years(index), memberLedgerYears: memberYears)
     }
 
     /// Attendance of the activity with this index in `Programme.activities`.

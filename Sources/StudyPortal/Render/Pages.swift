@@ -10,8 +10,9 @@ enum PageJob: Sendable {
     case term(categories: Bool, index: Int)
     case notFound
     case plans, plan(Int), activities, activity(Int), progress, overdue, group(Int), member(Int), reflections, reflection(Int)
+    case ledgers, ledgerYear(Int), memberLedger(year: Int, member: Int), groupLedger(year: Int, group: Int)
 
-    static func all(_ p: Programme) -> [PageJob] {
+    static func all(_ p: Programme, figures: Figures) -> [PageJob] {
         var jobs: [PageJob] = [.home, .terms(categories: true), .terms(categories: false), .notFound]
         let pageCount = max(1, (p.publishedMaterials.count + p.config.paginate - 1) / p.config.paginate)
         jobs += (1...pageCount).map { .materials(page: $0, of: pageCount) }
@@ -26,6 +27,15 @@ enum PageJob: Sendable {
         if visibility.showsMembers { jobs += p.members.indices.map(PageJob.member) }
         let reflections = p.reflections.indices.filter { visibility.shows(p.reflections[$0]) }
         if !reflections.isEmpty { jobs += [.reflections] + reflections.map(PageJob.reflection) }
+        let years = figures.ledgerYears
+        if !years.isEmpty { jobs.append(.ledgers) }
+        for year in years {
+            jobs.append(.ledgerYear(year))
+            jobs += p.groups.indices.map { .groupLedger(year: year, group: $0) }
+            if visibility.showsMembers {
+                jobs += p.members.indices.filter { (figures.memberLedgerYears[p.members[$0].id] ?? []).contains(year) }.map { .memberLedger(year: year, member: $0) }
+            }
+        }
         return jobs
     }
 }
@@ -113,6 +123,45 @@ extension Views {
         case .member(let i): return (Routes.member(p.members[i].id), "member", memberPage(i))
         case .reflections: return (Routes.reflections, "reflections", reflectionsIndex())
         case .reflection(let i): return (Routes.reflection(p.reflections[i].folder, p.reflections[i].slug), "reflection", reflectionPage(i))
+        case .ledgers: return (Routes.ledgers, "ledgers", ledgersIndex(year: nil))
+        case .ledgerYear(let y): return (Routes.ledgers(y), "ledgers", ledgersIndex(year: y))
+        case .memberLedger(let y, let i): return (Routes.memberLedger(y, p.members[i].id), "ledger-member", memberLedgerPage(year: y, member: i))
+        case .groupLedger(let y, let i): return (Routes.groupLedger(y, p.groups[i].id), "ledger-group", groupLedgerPage(year: y, group: i))
+        }
+    }
+
+    /// Files that go beside a page: a ledger's CSV, a plan's exports.
+    func attachments(_ job: PageJob) -> [(path: String, text: String)] {
+        let p = programme
+        switch job {
+        case .memberLedger(let y, let i):
+            return [(Routes.memberLedger(y, p.members[i].id) + "ledger.csv", memberLedgerTable(p.members[i], year: y).0.csv)]
+        case .groupLedger(let y, let i):
+            let g = p.groups[i]
+            var files = [(Routes.groupLedger(y, g.id) + "ledger.csv", groupLedgerTable(g, year: y).csv)]
+            if visibility.showsMembers { files.append((Routes.groupLedger(y, g.id) + "members.csv", groupMembersTable(g, year: y).csv)) }
+            return files
+        case .plan(let i):
+            return planExports(i).map { ($0.path, $0.csv) }
+        default:
+            return []
+        }
+    }
+}
+
+extension PageJob {
+    /// Where `attachments` writes, known without rendering (for link checking).
+    func attachmentPaths(_ p: Programme) -> [String] {
+        let showsMembers = Visibility(p.config).showsMembers
+        switch self {
+        case .memberLedger(let y, let i): return [Routes.memberLedger(y, p.members[i].id) + "ledger.csv"]
+        case .groupLedger(let y, let i):
+            let base = Routes.groupLedger(y, p.groups[i].id)
+            return [base + "ledger.csv"] + (showsMembers ? [base + "members.csv"] : [])
+        case .plan(let i):
+            return [Routes.planExport(p.plans[i].slug, "groups")] + (showsMembers ? [Routes.planExport(p.plans[i].slug, "members")] : [])
+        default:
+            return []
         }
     }
 }

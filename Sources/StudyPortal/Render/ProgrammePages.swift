@@ -100,6 +100,10 @@ extension Views {
         c["months_title"] = title
         c["months_chart"] = figures.index.events.isEmpty ? "" : Charts.monthBars(Array(zip(labels, months)).map { ($0.0, $0.1) }, title: title)
         c["groups"] = programme.groups.map { groupLink($0.id) }
+        c["exports"] = programme.plans.map { plan -> [String: Any] in
+            view(["title": plan.title, "groups": routes.link(Routes.planExport(plan.slug, "groups")),
+                  "members": visibility.showsMembers ? routes.link(Routes.planExport(plan.slug, "members")) : nil])
+        }
         return c
     }
 
@@ -174,6 +178,7 @@ extension Views {
             }
             return out
         }
+        c["ledgers"] = figures.ledgerYears.map { ["year": $0, "url": routes.link(Routes.groupLedger($0, group.id))] }
         c["members"] = [[String: Any]]()
         if visibility.showsMembers {
             c["members"] = programme.members.filter { $0.group.id == group.id }.map { m -> [String: Any] in
@@ -219,6 +224,7 @@ extension Views {
             if case .activity(let k) = e.source { return activitySummary(k) } else { return nil }
         }.reversed() as [[String: Any]]
         c["reflections"] = programme.reflections.filter { $0.author.id == m.id }.map(reflectionSummary)
+        c["ledgers"] = (figures.memberLedgerYears[m.id] ?? []).map { ["year": $0, "url": routes.link(Routes.memberLedger($0, m.id))] }
         return c
     }
 

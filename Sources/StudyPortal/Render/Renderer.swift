@@ -27,7 +27,7 @@ public enum Renderer {
         var diagnostics: [Diagnostic] = []
         var timings: [(String, Double)] = []
         let routes = Routes(base: p.config.baseURL)
-        let jobsList = PageJob.all(p)
+        let jobsList = PageJob.all(p, figures: figures)
 
         // Every URL the site will have, known before any Markdown is rendered, so links can be checked.
         var targets: [String: LinkResolver.Target] = [:]
@@ -40,6 +40,7 @@ public enum Renderer {
             targets[r.file.contentPath] = .init(key: "reflection:\(r.folder)/\(r.slug)", sitePath: Routes.reflection(r.folder, r.slug), published: visibility.shows(r))
         }
         var sitePaths = Set(jobsList.map { sitePath(of: $0, p) })
+        sitePaths.formUnion(jobsList.flatMap { $0.attachmentPaths(p) })
         sitePaths.formUnion([Routes.feed, Routes.sitemap, Routes.progressJSON])
         sitePaths.formUnion(theme.assets.map(\.path))
         let links = LinkResolver(routes: routes, pages: targets, sitePaths: sitePaths, staticFiles: Set(p.site.staticFiles.map(\.contentPath)))
@@ -75,14 +76,15 @@ public enum Renderer {
         // Templates.
         let views = Views(programme: p, routes: routes, strings: Strings.table(p.config.language), bodies: bodies,
                           programmeFigures: figures, lookup: Lookup(p), visibility: visibility)
-        let pages = await parallelMap(jobsList, jobs: jobs) { job -> OutputFile in
+        let pages = await parallelMap(jobsList, jobs: jobs) { job -> [OutputFile] in
             let view = views.view(job)
             let html = theme.render(view.template, view.context)
-            return OutputFile(path: Routes.file(for: view.sitePath), content: .bytes(Data(html.utf8)), origin: "templates/\(view.template).html")
+            let page = OutputFile(path: Routes.file(for: view.sitePath), content: .bytes(Data(html.utf8)), origin: "templates/\(view.template).html")
+            return [page] + views.attachments(job).map { OutputFile(path: $0.path, content: .bytes(Data($0.text.utf8)), origin: view.sitePath) }
         }
         timings.append(("templates", clock.lap()))
 
-        var files = pages
+        var files = pages.flatMap { $0 }
         files.append(OutputFile(path: Routes.feed, content: .bytes(Data(Feeds.atom(views).utf8)), origin: "feed"))
         let json = ProgressJSON.document(p, figures, visibility).serialized() + "\n"
         files.append(OutputFile(path: Routes.progressJSON, content: .bytes(Data(json.utf8)), origin: "progress.json"))
@@ -119,6 +121,10 @@ public enum Renderer {
         case .member(let i): return Routes.member(p.members[i].id)
         case .reflections: return Routes.reflections
         case .reflection(let i): return Routes.reflection(p.reflections[i].folder, p.reflections[i].slug)
+        case .ledgers: return Routes.ledgers
+        case .ledgerYear(let y): return Routes.ledgers(y)
+        case .memberLedger(let y, let i): return Routes.memberLedger(y, p.members[i].id)
+        case .groupLedger(let y, let i): return Routes.groupLedger(y, p.groups[i].id)
         }
     }
 

@@ -27,6 +27,11 @@ public struct Routes: Sendable {
     public static let reflections = "reflections/"
     public static func reflection(_ member: String, _ slug: String) -> String { "reflections/\(segment(member))/\(segment(slug))/" }
     public static let progressJSON = "data/progress.json"
+    public static let ledgers = "ledgers/"
+    public static func ledgers(_ year: Int) -> String { "ledgers/\(year)/" }
+    public static func memberLedger(_ year: Int, _ id: String) -> String { "ledgers/\(year)/members/\(segment(id))/" }
+    public static func groupLedger(_ year: Int, _ id: String) -> String { "ledgers/\(year)/groups/\(segment(id))/" }
+    public static func planExport(_ slug: String, _ table: String) -> String { "progress/\(segment(slug))-\(table).csv" }
     public static let feed = "feed.xml"
     public static let sitemap = "sitemap.xml"
     public static let notFound = "404.html"

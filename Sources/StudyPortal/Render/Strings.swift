@@ -33,7 +33,13 @@ public enum Strings {
         "content_col": "学习内容", "overdue_mark": "逾期", "done_mark": "已完成", "pending_mark": "未完成", "not_due": "未到期",
         "as_of": "数据截至 %@", "no_plans": "还没有学习计划。", "no_activities": "还没有学习活动。", "matrix": "完成情况一览",
         "overdue_members": "%d 人逾期", "missing_n": "缺 %d 篇", "record": "自学", "n_people": "%d 人", "hours_of": "%@ / %@ 学时",
-        "export_note": "", "ledgers": "学习台账", "no_reflections": "还没有心得体会。", "by": "作者", "public_reflection": "作者同意公开",
+        "ledger": "学习台账", "ledger_title": "%@ 年度学习台账", "col_no": "序号", "col_speaker_org": "主讲/组织者",
+        "col_cumulative": "累计学时", "col_reflection": "心得", "col_note": "备注", "yes": "有", "no": "无", "total": "合计",
+        "col_title": "学习内容", "col_absences": "缺席", "col_id": "编号", "col_name": "姓名", "year_total": "年度学时",
+        "sign_member": "本人签字", "sign_secretary": "支部书记签字", "sign_date": "日期", "download_csv": "下载 CSV",
+        "member_ledgers": "个人学习台账", "group_ledgers": "支部学习台账", "print": "打印", "members_hours": "成员学时汇总",
+        "export_groups": "各支部数据（CSV）", "export_members": "成员数据（CSV）", "id": "编号",
+        "as_of_label": "截至", "export_note": "", "ledgers": "学习台账", "no_reflections": "还没有心得体会。", "by": "作者", "public_reflection": "作者同意公开",
     ]
 
     static let en: [String: String] = [
@@ -62,7 +68,13 @@ public enum Strings {
         "content_col": "Content", "overdue_mark": "Overdue", "done_mark": "Done", "pending_mark": "Not done", "not_due": "Not due",
         "as_of": "Figures as of %@", "no_plans": "No study plans yet.", "no_activities": "No activities yet.", "matrix": "Completion matrix",
         "overdue_members": "%d overdue", "missing_n": "%d missing", "record": "Self-study", "n_people": "%d", "hours_of": "%@ / %@ h",
-        "export_note": "", "ledgers": "Ledgers", "no_reflections": "No reflections yet.", "by": "By", "public_reflection": "Published with the author's consent",
+        "ledger": "Study ledger", "ledger_title": "Study ledger %@", "col_no": "No.", "col_speaker_org": "Speaker / organiser",
+        "col_cumulative": "Cumulative", "col_reflection": "Reflection", "col_note": "Note", "yes": "Yes", "no": "No", "total": "Total",
+        "col_title": "Content", "col_absences": "Absent", "col_id": "ID", "col_name": "Name", "year_total": "Hours this year",
+        "sign_member": "Member's signature", "sign_secretary": "Secretary's signature", "sign_date": "Date", "download_csv": "Download CSV",
+        "member_ledgers": "Member ledgers", "group_ledgers": "Group ledgers", "print": "Print", "members_hours": "Members' hours",
+        "export_groups": "Groups (CSV)", "export_members": "Members (CSV)", "id": "ID",
+        "as_of_label": "As of", "export_note": "", "ledgers": "Ledgers", "no_reflections": "No reflections yet.", "by": "By", "public_reflection": "Published with the author's consent",
     ]
 
     /// Fills `%d` and `%@` placeholders in order.

@@ -33,6 +33,9 @@ struct Views {
             nav.append(["title": t("progress"), "url": routes.link(Routes.progress),
                         "current": current.hasPrefix("progress/") || current.hasPrefix("groups/") || current.hasPrefix("members/")])
         }
+        if !programmeFigures.ledgerYears.isEmpty {
+            nav.append(["title": t("ledgers"), "url": routes.link(Routes.ledgers), "current": current.hasPrefix("ledgers/")])
+        }
         if programme.reflections.contains(where: visibility.shows) {
             nav.append(["title": t("reflections"), "url": routes.link(Routes.reflections), "current": current.hasPrefix("reflections/")])
         }

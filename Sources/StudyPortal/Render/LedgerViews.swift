@@ -1,0 +1,161 @@
+/// Ledgers as tables of text: the same rows feed the printable HTML and the CSV beside it, so the two
+/// can never disagree (SPEC §5).
+extension Views {
+    struct Table {
+        var header: [String]
+        var rows: [[String]]
+        var total: [String]?
+
+        var csv: String { CSVWriter.document([header] + rows + (total.map { [$0] } ?? [])) }
+    }
+
+    func memberLedgerTable(_ member: Member, year: Int) -> (Table, Double) {
+        let entries = Ledger.member(member.id, year: year, figures.index)
+        let rows = entries.enumerated().map { k, entry -> [String] in
+            let e = entry.event
+            var form = "", content = "", organiser = "", location = "", note = ""
+            switch e.source {
+            case .record(let i):
+                let r = programme.site.records[i]
+                form = r.kind ?? t("record")
+                if let slug = r.material?.id, let m = lookup.materials[slug] {
+                    content = m.title
+                    organiser = m.author ?? ""
+                } else {
+                    content = r.title ?? ""
+                }
+                note = r.note
+            case .activity(let i):
+                let a = programme.activities[i]
+                form = lookup.typeName(a.type.id)
+                content = a.title
+                organiser = a.speaker ?? a.host.map { lookup.memberName($0.id) } ?? ""
+                location = a.location ?? ""
+            }
+            return [String(k + 1), e.date.description, form, content, organiser, location, Strings.hours(e.hours),
+                    Strings.hours(entry.cumulative), t(entry.hasReflection ? "yes" : "no"), note]
+        }
+        let total = entries.last?.cumulative ?? 0
+        let header = ["col_no", "date", "form", "col_title", "col_speaker_org", "location", "hours_label", "col_cumulative", "col_reflection", "col_note"].map { t($0) }
+        return (Table(header: header, rows: rows, total: [t("total"), "", "", "", "", "", Strings.hours(total), "", "", ""]), total)
+    }
+
+    func groupLedgerTable(_ group: Group, year: Int) -> Table {
+        let showNames = visibility.showsMembers
+        var total = 0.0
+        let rows = Ledger.activities(of: group.id, year: year, figures.index).enumerated().map { k, i -> [String] in
+            let a = programme.activities[i]
+            let attendance = figures.attendance(i)
+            let hours = Progress.hours(of: a, types: lookup.types)
+            total += hours
+            let absences = showNames
+                ? a.absent.map { lookup.memberName($0.member.id) + ($0.reason.isEmpty ? "" : "（\($0.reason)）") }.joined(separator: "；")
+                : String(a.absent.count)
+            var row = [String(k + 1), a.date.description, lookup.typeName(a.type.id), a.title]
+            if showNames { row.append(a.host.map { lookup.memberName($0.id) } ?? "") }
+            row += [a.speaker ?? "", a.location ?? "", String(attendance.expected), String(attendance.attended.count), absences, Strings.hours(hours)]
+            return row
+        }
+        var header = ["col_no", "date", "type", "col_title"]
+        if showNames { header.append("host") }
+        header += ["speaker", "location", "expected", "attended", "col_absences", "hours_label"]
+        var totalRow = Array(repeating: "", count: header.count)
+        totalRow[0] = t("total")
+        totalRow[header.count - 1] = Strings.hours(total)
+        return Table(header: header.map { t($0) }, rows: rows, total: totalRow)
+    }
+
+    /// The group's members with their year's hours (internal profile only).
+    func groupMembersTable(_ group: Group, year: Int) -> Table {
+        let members = Ledger.members(of: group.id, year: year, figures.index)
+        let rows = members.enumerated().map { k, m -> [String] in
+            let y = Progress.year(year, of: m, index: figures.index, targets: programme.config.yearlyTargetHours)
+            return [String(k + 1), m.name, m.id, t("role_" + m.role.rawValue), Strings.hours(y.hours), y.target.map(Strings.hours) ?? ""]
+        }
+        let header = ["col_no", "col_name", "col_id", "role", "year_total", "target_hours"].map { t($0) }
+        return Table(header: header, rows: rows, total: nil)
+    }
+
+    /// Cells for the template: each row a list of `{text}`, numeric columns marked.
+    func cells(_ table: Table, numeric: Set<Int>) -> [String: Any] {
+        func row(_ r: [String]) -> [[String: Any]] { r.enumerated().map { ["text": $1, "num": numeric.contains($0)] } }
+        var out: [String: Any] = ["header": row(table.header), "rows": table.rows.map { ["cells": row($0)] }]
+        if let total = table.total { out["total"] = row(total) }
+        return out
+    }
+
+    func memberLedgerPage(year: Int, member i: Int) -> [String: Any] {
+        let m = programme.members[i]
+        var c = common(current: Routes.memberLedger(year, m.id))
+        let (table, total) = memberLedgerTable(m, year: year)
+        let target = programme.config.yearlyTargetHours[m.role.rawValue]
+        c["ledger"] = view([
+            "title": t("ledger_title", String(year)), "year": year, "name": m.name, "id": m.id, "group": lookup.groupName(m.group.id),
+            "role": t("role_" + m.role.rawValue), "total": Strings.hours(total), "target": target.map(Strings.hours),
+            "csv": routes.link(Routes.memberLedger(year, m.id) + "ledger.csv"), "member_url": routes.link(Routes.member(m.id)),
+            "index": routes.link(Routes.ledgers(year)), "as_of": Strings.date(programme.asOf, language),
+        ])
+        c["table"] = cells(table, numeric: [6, 7])
+        return c
+    }
+
+    func groupLedgerPage(year: Int, group i: Int) -> [String: Any] {
+        let g = programme.groups[i]
+        var c = common(current: Routes.groupLedger(year, g.id))
+        let table = groupLedgerTable(g, year: year)
+        let numericStart = table.header.count - 4
+        c["ledger"] = [
+            "title": t("ledger_title", String(year)), "year": year, "name": g.name, "csv": routes.link(Routes.groupLedger(year, g.id) + "ledger.csv"),
+            "group_url": routes.link(Routes.group(g.id)), "index": routes.link(Routes.ledgers(year)),
+        ] as [String: Any]
+        c["table"] = cells(table, numeric: Set(numericStart..<(numericStart + 2)).union([table.header.count - 1]))
+        c["members"] = [String: Any]()
+        if visibility.showsMembers {
+            var members = cells(groupMembersTable(g, year: year), numeric: [4, 5])
+            members["csv"] = routes.link(Routes.groupLedger(year, g.id) + "members.csv")
+            c["members"] = members
+        }
+        return c
+    }
+
+    func ledgersIndex(year: Int?) -> [String: Any] {
+        var c = common(current: year.map(Routes.ledgers) ?? Routes.ledgers)
+        let years = figures.ledgerYears
+        c["years"] = years.map { ["year": $0, "url": routes.link(Routes.ledgers($0)), "current": $0 == year] }
+        c["year"] = year.map { t("ledger_title", String($0)) } ?? t("ledgers")
+        c["groups"] = [[String: Any]]()
+        c["members"] = [[String: Any]]()
+        if let year {
+            c["groups"] = programme.groups.map { ["name": $0.name, "url": routes.link(Routes.groupLedger(year, $0.id))] }
+            if visibility.showsMembers {
+                c["members"] = programme.members.filter { (figures.memberLedgerYears[$0.id] ?? []).contains(year) }.map { m -> [String: Any] in
+                    let y = Progress.year(year, of: m, index: figures.index, targets: programme.config.yearlyTargetHours)
+                    return view(["name": m.name, "id": m.id, "group": lookup.groupName(m.group.id), "url": routes.link(Routes.memberLedger(year, m.id)),
+                                 "hours": Strings.hours(y.hours), "target": y.target.map(Strings.hours)])
+                }
+            }
+        }
+        return c
+    }
+
+    /// Per plan, the member table (internal) and the group table as CSV, beside the dashboard.
+    func planExports(_ i: Int) -> [(path: String, csv: String)] {
+        let plan = programme.plans[i]
+        let progress = figures.plans[i]
+        let groupHeader = ["group", "col_name", "member_count", "status_complete", "status_on-track", "status_behind", "hours_total", "hours_mean", "completion_mean"].map { t($0) }
+        let groupRows = visibility.groups(of: progress).map { g -> [String] in
+            [g.group, lookup.groupName(g.group), String(g.members), String(g.complete), String(g.onTrack), String(g.behind),
+             Strings.hours(g.hoursTotal), Strings.hours(g.hoursMean), String(format: "%.4f", g.completionMean)]
+        }
+        var files = [(Routes.planExport(plan.slug, "groups"), Table(header: groupHeader, rows: groupRows, total: nil).csv)]
+        if visibility.showsMembers {
+            let header = ["col_id", "col_name", "group", "hours_label", "done_by", "due", "overdue_mark", "reflections", "completion", "status"].map { t($0) }
+            let rows = progress.members.map { m -> [String] in
+                [m.member, lookup.memberName(m.member), m.group, Strings.hours(m.hours), String(m.itemsDone), String(m.itemsDue),
+                 String(m.itemsOverdue), String(m.reflections), String(format: "%.4f", m.completion), m.status.rawValue]
+            }
+            files.append((Routes.planExport(plan.slug, "members"), Table(header: header, rows: rows, total: nil).csv))
+        }
+        return files
+    }
+}
