@@ -79,9 +79,7 @@ extension Views {
     /// Cells for the template: each row a list of `{text}`, numeric columns marked.
     func cells(_ table: Table, numeric: Set<Int>) -> [String: Any] {
         func row(_ r: [String]) -> [[String: Any]] { r.enumerated().map { ["text": $1, "num": numeric.contains($0)] } }
-        var out: [String: Any] = ["header": row(table.header), "rows": table.rows.map { ["cells": row($0)] }]
-        if let total = table.total { out["total"] = row(total) }
-        return out
+        return ["header": row(table.header), "rows": table.rows.map { ["cells": row($0)] }, "total": table.total.map(row) ?? []]
     }
 
     func memberLedgerPage(year: Int, member i: Int) -> [String: Any] {
@@ -109,7 +107,7 @@ extension Views {
             "group_url": routes.link(Routes.group(g.id)), "index": routes.link(Routes.ledgers(year)),
         ] as [String: Any]
         c["table"] = cells(table, numeric: Set(numericStart..<(numericStart + 2)).union([table.header.count - 1]))
-        c["members"] = [String: Any]()
+        c["members"] = ["header": [], "rows": [], "total": []] as [String: Any]
         if visibility.showsMembers {
             var members = cells(groupMembersTable(g, year: year), numeric: [4, 5])
             members["csv"] = routes.link(Routes.groupLedger(year, g.id) + "members.csv")

@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+@testable import StudyPortal
+
+@Suite struct LedgerTests {
+    /// Parses our CSV back (RFC 4180) to check what a spreadsheet would see.
+    static func parseCSV(_ text: String) -> [[String]] {
+        var rows: [[String]] = [], row: [String] = [], cell = "", quoted = false
+        var chars = Array(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text).makeIterator()
+        var pending: Character? = nil
+        while let c = pending ?? chars.next() {
+            pending = nil
+            if quoted {
+                if c == "\"" {
+                    if let n = chars.next() { if n == "\"" { cell.append("\"") } else { quoted = false; pending = n } } else { quoted = false }
+                } else { cell.append(c) }
+            } else if c == "\"" { quoted = true
+            } else if c == "," { row.append(cell); cell = ""
+            } else if c == "\r\n" || c == "\n" { row.append(cell); rows.append(row); row = []; cell = ""
+            } else { cell.append(c) }
+        }
+        if !cell.isEmpty || !row.isEmpty { row.append(cell); rows.append(row) }
+        return rows
+    }
+
+    @Test func csvCellsAreQuotedAndFormulaSafe() {
+        #expect(CSVWriter.cell("=HYPERLINK(\"http://x\",\"y\")") == "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"")
+        #expect(CSVWriter.cell("+1") == "'+1")
+        #expect(CSVWriter.cell("-2") == "'-2")
+        #expect(CSVWriter.cell("@SUM(A1)") == "'@SUM(A1)")
+        #expect(CSVWriter.cell("\tx") == "'\tx")
+        #expect(CSVWriter.cell("a\r\nb") == "\"a\r\nb\"")
+        #expect(CSVWriter.cell("学习") == "学习")
+        #expect(CSVWriter.document([["a", "b"]]) == "\u{FEFF}a,b\r\n")
+    }
+
+    /// Every member's ledger adds up to their year figure, which the member page shows, and the CSV
+    /// and progress.json agree with the page.
+    @Test func memberLedgersAddUpToTheYearFigure() async throws {
+        let (report, out) = await runBuild(repoRoot)
+        #expect(!report.diagnostics.hasErrors)
+        let index = try FileManager.default.contentsOfDirectory(atPath: out + "/ledgers/2026/members")
+        #expect(index.count == 24)
+        for id in index {
+            let rows = Self.parseCSV(read(out + "/ledgers/2026/members/\(id)/ledger.csv"))
+            #expect(rows.first?.first == "序号")
+            let body = rows.dropFirst().filter { $0.first != "合计" }
+            let sum = body.reduce(0.0) { $0 + (Double($1[6]) ?? .nan) }
+            let total = try #require(rows.last).first == "合计" ? Double(rows.last?[6] ?? "") : nil
+            #expect(total.map { abs($0 - sum) < 1e-9 } == true, "\(id)")
+            #expect(body.last.map { Double($0[7]) } == .some(total), "\(id): cumulative ends at the total")
+            // The member page shows the same year total, and so does the ledger page.
+            let shown = Strings.hours(sum)
+            #expect(read(out + "/members/\(id)/index.html").contains("<span>\(shown) / "), "\(id) member page")
+            #expect(read(out + "/ledgers/2026/members/\(id)/index.html").contains("<td colspan=\"3\">\(shown)"), "\(id) ledger page")
+        }
+    }
+
+    /// Hand-checked: u002's 2026 events are 13 records (20.5 h) and 3 activities (8 h).
+    @Test func aLedgerByHand() async throws {
+        let (_, out) = await runBuild(repoRoot)
+        let rows = Self.parseCSV(read(out + "/ledgers/2026/members/u002/ledger.csv"))
+        #expect(rows.count == 1 + 16 + 1)
+        #expect(rows.last == ["合计", "", "", "", "", "", "28.5", "", "", ""])
+        let club = try #require(rows.first { $0[1] == "2026-03-19" })
+        #expect(club[2] == "读书会" && club[6] == "2" && club[8] == "有")
+    }
+
+    @Test func groupLedgersListTheGroupsAndOrganisationWideActivities() async throws {
+        let (_, out) = await runBuild(repoRoot)
+        let g1 = Self.parseCSV(read(out + "/ledgers/2026/groups/g1/ledger.csv"))
+        #expect(g1.first == ["序号", "日期", "形式", "学习内容", "主持人", "主讲人", "地点", "应到", "实到", "缺席", "学时"])
+        let dates = g1.dropFirst().dropLast().map { $0[1] }
+        #expect(dates.contains("2026-04-16"))          // the lecture with no group appears in every group's ledger
+        #expect(!dates.contains("2026-10-29"))         // after the as-of date
+        #expect(dates == dates.sorted())
+        let club = try #require(g1.first { $0[1] == "2026-03-19" })
+        #expect(club[7] == "8" && club[8] == "7" && club[9].contains("（"))
+        let members = Self.parseCSV(read(out + "/ledgers/2026/groups/g1/members.csv"))
+        #expect(members.count == 1 + 8)
+        // progress.json's attendance figures match the ledger's.
+        let json = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/data/progress.json"))) as? [String: Any])
+        let activity = try #require((json["activities"] as? [[String: Any]])?.first { $0["id"] as? String == "2026-03-dushuhui" })
+        #expect("\(activity["expected"] ?? "")" == club[7] && "\(activity["attended"] ?? "")" == club[8])
+    }
+
+    @Test func planExportsMatchProgressJSON() async throws {
+        let (_, out) = await runBuild(repoRoot)
+        let rows = Self.parseCSV(read(out + "/progress/2026-annual-groups.csv"))
+        let json = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/data/progress.json"))) as? [String: Any])
+        let plan = try #require((json["plans"] as? [[String: Any]])?.first { $0["id"] as? String == "2026-annual" })
+        let groups = try #require(plan["groups"] as? [[String: Any]])
+        #expect(rows.count == groups.count + 1)
+        for (row, g) in zip(rows.dropFirst(), groups) {
+            #expect(row[0] == g["id"] as? String)
+            #expect(Double(row[7]) == g["hours_mean"] as? Double)
+            #expect(Double(row[8]) == g["completion_mean"] as? Double)
+        }
+        #expect(Self.parseCSV(read(out + "/progress/2026-annual-members.csv")).count == 25)
+    }
+
+    @Test func formulaInARecordNoteIsNeutralised() async throws {
+        let root = try makeSite([
+            "content/materials/m.md": material("资料"),
+            "content/people/groups.csv": "id,name\ng1,一支部\n",
+            "content/people/members.csv": "id,name,group,role\nu1,甲,g1,\n",
+            "content/records/r.csv": "date,member,material,hours,note\n2026-01-05,u1,m,,\"=HYPERLINK(\"\"http://evil.example\"\",\"\"点我\"\")\"\n",
+        ], config: "title: t\nprofile: internal\nas_of: 2026-02-01\n")
+        let (report, out) = await runBuild(root)
+        #expect(!report.diagnostics.hasErrors, "\(report.diagnostics)")
+        let text = read(out + "/ledgers/2026/members/u1/ledger.csv")
+        for (path, data) in snapshot(out) where path.hasSuffix(".csv") {
+            #expect(data.starts(with: [0xEF, 0xBB, 0xBF]), "\(path) starts with a UTF-8 BOM")
+            for row in Self.parseCSV(String(decoding: data, as: UTF8.self)) {
+                for cell in row { #expect(!(cell.first.map { "=+-@\t\r".contains($0) } ?? false), "\(path): \(cell)") }
+            }
+        }
+        #expect(text.contains("'=HYPERLINK"))
+    }
+
+    @Test func publicProfileWritesNoMemberLedgersAndNoNamesInGroupLedgers() async throws {
+        let (_, out) = await runBuild(repoRoot) { $0.profile = .public }
+        #expect(!FileManager.default.fileExists(atPath: out + "/ledgers/2026/members"))
+        #expect(FileManager.default.fileExists(atPath: out + "/ledgers/2026/groups/g1/ledger.csv"))
+        #expect(!FileManager.default.fileExists(atPath: out + "/ledgers/2026/groups/g1/members.csv"))
+        let header = Self.parseCSV(read(out + "/ledgers/2026/groups/g1/ledger.csv")).first ?? []
+        #expect(!header.contains("主持人"))
+        let names = read(repoRoot + "/content/people/members.csv").split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[1]) }
+        for (path, data) in snapshot(out) where path.hasPrefix("ledgers/") || path.hasPrefix("progress/") {
+            let text = String(decoding: data, as: UTF8.self)
+            for name in names { #expect(!text.contains(name), "\(name) in \(path)") }
+        }
+    }
+}
