@@ -152,6 +152,19 @@ import Testing
         #expect(read(out + "/files/规定.pdf") == "PDF")
     }
 
+    @Test func linksRelativeToThePageURLWorkAsInHugo() async throws {
+        let root = try makeSite([
+            "content/materials/a.md": material("甲", "[乙](../b/) [乙的节](../b/#一节) [无](../none/)"),
+            "content/materials/b.md": material("乙", "## 一、节\n"),
+        ])
+        let (report, out) = await runBuild(root) { $0.baseURL = "/portal/" }
+        #expect(report.diagnostics.map(\.description) == ["content/materials/a.md:4:28: error: broken link `../none/`: no file content/none, and no page at that address"])
+        _ = out
+        let (ok, out2) = await runBuild(try makeSite(["content/materials/a.md": material("甲", "[乙](../b/#一节)"), "content/materials/b.md": material("乙", "## 一、节\n")])) { $0.baseURL = "/portal/" }
+        #expect(!ok.diagnostics.hasErrors)
+        #expect(read(out2 + "/materials/a/index.html").contains("href=\"/portal/materials/b/#%E4%B8%80%E8%8A%82\""))
+    }
+
     @Test func draftsGetNoPageUnlessAsked() async throws {
         let root = try makeSite(["content/materials/d.md": material("草稿", extra: "draft: true\n")])
         let (_, out) = await runBuild(root)

@@ -127,6 +127,20 @@ public enum Markdown {
             broken.append(BrokenLink(message: "no heading with id `\(link.anchor)` on this page", line: link.line, column: link.column))
         }
 
+        // cmark counts columns in bytes; messages count characters, as the YAML ones do.
+        if !broken.isEmpty || !pending.isEmpty {
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            func characterColumn(line: Int, byteColumn: Int) -> Int {
+                let k = line - firstLine
+                guard lines.indices.contains(k), byteColumn > 1 else { return byteColumn }
+                let utf8 = lines[k].utf8
+                let end = utf8.index(utf8.startIndex, offsetBy: byteColumn - 1, limitedBy: utf8.endIndex) ?? utf8.endIndex
+                return lines[k][..<end].count + 1
+            }
+            for i in broken.indices { broken[i].column = characterColumn(line: broken[i].line, byteColumn: broken[i].column) }
+            for i in pending.indices { pending[i].column = characterColumn(line: pending[i].line, byteColumn: pending[i].column) }
+        }
+
         let html = takeString(cmark_render_html(document, options))
         return RenderedMarkdown(html: html, headings: headings, metrics: metrics,
                                 firstParagraph: firstParagraph ?? "", pendingAnchors: pending, brokenLinks: broken)
@@ -157,7 +171,7 @@ public enum Markdown {
         return out
     }
 
-    /// Inline nodes carry no position in cmark 0.30: use the nearest enclosing block's.
+    /// A node's position, or (for inline nodes cmark gives none) the nearest enclosing block's.
     private static func position(of node: OpaquePointer, firstLine: Int) -> (Int, Int) {
         var current: OpaquePointer? = node
         while let n = current {

@@ -28,8 +28,8 @@ public struct LinkResolver: Sendable {
         self.keysBySitePath = keys
     }
 
-    /// What `url`, written in the file at `contentPath`, becomes.
-    public func resolve(_ url: String, from contentPath: String) -> LinkTarget {
+    /// What `url`, written in the file at `contentPath` whose page is at `pageSitePath`, becomes.
+    public func resolve(_ url: String, from contentPath: String, page pageSitePath: String) -> LinkTarget {
         let trimmed = url.trimmingCharacters(in: .whitespaces)
         if trimmed.isEmpty || trimmed.hasPrefix("//") || hasScheme(trimmed) { return .keep }
         let (pathPart, fragment) = splitFragment(trimmed)
@@ -62,7 +62,14 @@ public struct LinkResolver: Sendable {
         if staticFiles.contains(target) {
             return .rewrite(routes.link(Routes.path(target)) + (query.map { "?" + $0 } ?? "") + (fragment.map { "#" + $0 } ?? ""))
         }
-        return .broken("broken link `\(url)`: no file content/\(target)")
+        // As a Hugo user writes it: relative to the page's own URL (`../other-material/` from a material).
+        if let sitePath = Self.join(directoryOf: pageSitePath + "index.html", path).map({ path.hasSuffix("/") && !$0.isEmpty ? $0 + "/" : $0 }),
+           let found = [sitePath, sitePath + "/"].first(where: sitePaths.contains) {
+            let link = routes.link(Routes.path(found)) + (query.map { "?" + $0 } ?? "") + (fragment.map { "#" + $0 } ?? "")
+            if let anchor, !anchor.isEmpty, let key = keysBySitePath[found] { return .rewriteCheckingAnchor(link, pageKey: key, anchor: anchor) }
+            return .rewrite(link)
+        }
+        return .broken("broken link `\(url)`: no file content/\(target), and no page at that address")
     }
 
     private func hasScheme(_ s: String) -> Bool {

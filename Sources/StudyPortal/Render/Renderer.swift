@@ -47,16 +47,16 @@ public enum Renderer {
 
         // Markdown.
         var clock = Clock()
-        let sources: [(key: String, file: SourceFile)] =
-            p.publishedMaterials.map { ("material:" + p.materials[$0].slug, p.materials[$0].file) }
-            + p.pages.filter(p.isPublished).map { ("page:" + $0.slug, $0.file) }
-            + p.plans.map { ("plan:" + $0.slug, $0.file) }
-            + p.activities.map { ("activity:" + $0.slug, $0.file) }
-            + p.reflections.filter(visibility.shows).map { ("reflection:\($0.folder)/\($0.slug)", $0.file) }
+        let sources: [(key: String, file: SourceFile, sitePath: String)] =
+            p.publishedMaterials.map { ("material:" + p.materials[$0].slug, p.materials[$0].file, Routes.material(p.materials[$0].slug)) }
+            + p.pages.filter(p.isPublished).map { ("page:" + $0.slug, $0.file, Routes.page($0.slug)) }
+            + p.plans.map { ("plan:" + $0.slug, $0.file, Routes.plan($0.slug)) }
+            + p.activities.map { ("activity:" + $0.slug, $0.file, Routes.activity($0.slug)) }
+            + p.reflections.filter(visibility.shows).map { ("reflection:\($0.folder)/\($0.slug)", $0.file, Routes.reflection($0.folder, $0.slug)) }
         let unsafe = p.config.unsafeHTML
         let rendered = await parallelMap(sources, jobs: jobs) { source in
             Markdown.render(source.file.body, unsafeHTML: unsafe, firstLine: source.file.bodyLine) {
-                links.resolve($0, from: source.file.contentPath)
+                links.resolve($0, from: source.file.contentPath, page: source.sitePath)
             }
         }
         var bodies: [String: RenderedMarkdown] = [:]
