@@ -4,7 +4,7 @@ SITE ?= .
 BIN_DEBUG := .build/debug/studyportal
 BIN_RELEASE := .build/release/studyportal
 
-.PHONY: build test bootstrap release debug validate screenshots clean
+.PHONY: build test bootstrap release debug validate screenshots fuzz sanitize clean
 
 ## Build the sample site in this repo into output/.
 build: bootstrap release
@@ -30,6 +30,15 @@ debug:
 
 validate: debug
 	scripts/validate-html.sh $(BIN_DEBUG)
+
+## Longer fuzzing of the front-matter and Markdown stages (FUZZ_ITERATIONS, FUZZ_SEED to vary).
+fuzz:
+	FUZZ_ITERATIONS=$${FUZZ_ITERATIONS:-500000} $(SWIFT) test --filter FuzzTests
+
+## The test suite under AddressSanitizer (with leak checking) and ThreadSanitizer.
+sanitize:
+	LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp $(SWIFT) test --scratch-path .build-asan -Xswiftc -sanitize=address
+	$(SWIFT) test --scratch-path .build-tsan -Xswiftc -sanitize=thread
 
 ## Screenshots of the sample site for the README (needs chromium).
 screenshots: debug

@@ -16,19 +16,29 @@ public enum FrontMatter {
         guard text.hasPrefix("---") else {
             return .success(SourceText(yaml: nil, body: text, bodyLine: 1))
         }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)[...]
-        guard let first = lines.popFirst(), isFence(first) else {
+        // Walk line by line only as far as the closing fence; the body is sliced, not re-joined.
+        let utf8 = text.utf8
+        func lineEnd(from start: String.Index) -> String.Index { utf8[start...].firstIndex(of: UInt8(ascii: "\n")) ?? utf8.endIndex }
+        let firstEnd = lineEnd(from: text.startIndex)
+        guard isFence(text[text.startIndex..<firstEnd]) else {
             return .success(SourceText(yaml: nil, body: text, bodyLine: 1))
         }
-        var yamlLines: [Substring] = []
-        var line = 1
-        while let next = lines.popFirst() {
-            line += 1
-            if isFence(next) {
-                return .success(SourceText(yaml: yamlLines.joined(separator: "\n"),
-                                           body: lines.joined(separator: "\n"), bodyLine: line + 1))
+        guard firstEnd < utf8.endIndex else {
+            return .failure(YAMLError(message: "front matter opened with --- on line 1 is never closed by a line with ---", line: 1, column: 1))
+        }
+        let yamlStart = utf8.index(after: firstEnd)
+        var start = yamlStart
+        var line = 2
+        while start <= utf8.endIndex {
+            let end = lineEnd(from: start)
+            if isFence(text[start..<end]) {
+                let yaml = String(text[yamlStart..<start].dropLast(start > yamlStart ? 1 : 0))
+                let body = end < utf8.endIndex ? String(text[utf8.index(after: end)...]) : ""
+                return .success(SourceText(yaml: yaml, body: body, bodyLine: line + 1))
             }
-            yamlLines.append(next)
+            guard end < utf8.endIndex else { break }
+            start = utf8.index(after: end)
+            line += 1
         }
         return .failure(YAMLError(message: "front matter opened with --- on line 1 is never closed by a line with ---",
                                   line: 1, column: 1))

@@ -129,13 +129,13 @@ public enum Loader {
         do throws(YAMLError) {
             value = try YAML.parse(yaml, lineOffset: 1)
         } catch {
-            return Parsed(diagnostics: diagnostics + [.error(error.message, path: path, line: error.line, column: error.column)])
-        }
-        if yaml.contains("\t") {
-            // libyaml reports tab indentation obscurely; name it when that is the cause.
-            if let line = yaml.split(separator: "\n", omittingEmptySubsequences: false).firstIndex(where: { $0.hasPrefix("\t") }) {
-                diagnostics.append(.warning("a tab character indents this line; YAML indents with spaces", path: path, line: line + 2, column: 1))
+            // libyaml reports tab indentation obscurely ("found character that cannot start any token"):
+            // name the cause when a tab-indented line comes at or before the error.
+            let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+            if let k = lines.firstIndex(where: { $0.hasPrefix("\t") || $0.drop(while: { $0 == " " }).hasPrefix("\t") }), k + 2 <= error.line {
+                return Parsed(diagnostics: diagnostics + [.error("a tab indents this line; YAML indents with spaces only", path: path, line: k + 2, column: 1)])
             }
+            return Parsed(diagnostics: diagnostics + [.error(error.message, path: path, line: error.line, column: error.column)])
         }
         let file = SourceFile(path: path, contentPath: entry.relative, body: source.body, bodyLine: source.bodyLine)
         var fields = Fields(value, path: path, origin: .init(line: 1, column: 1))

@@ -35,6 +35,11 @@ enum PeopleLoader {
         for row in table.rows {
             let id = row["id"]
             guard !id.isEmpty else { diagnostics.append(.error("a member needs an id", path: table.path, line: row.line, column: 1)); continue }
+            if let problem = Slug.problem(id) {
+                // Ids name folders of the output (/members/<id>/), so they follow the slug rules.
+                diagnostics.append(.error("unusable member id: \(problem.replacingOccurrences(of: "slug", with: "id"))", path: table.path, line: row.line, column: 1))
+                continue
+            }
             let roleText = row["role"]
             guard let role = roleText.isEmpty ? .member : Role(rawValue: roleText) else {
                 diagnostics.append(.error("unknown role `\(roleText)` (roles are member and leader)", path: table.path, line: row.line, column: 1))
@@ -57,6 +62,10 @@ enum PeopleLoader {
         for row in table.rows {
             let id = row["id"]
             guard !id.isEmpty else { diagnostics.append(.error("a group needs an id", path: table.path, line: row.line, column: 1)); continue }
+            if let problem = Slug.problem(id) {
+                diagnostics.append(.error("unusable group id: \(problem.replacingOccurrences(of: "slug", with: "id"))", path: table.path, line: row.line, column: 1))
+                continue
+            }
             let secretary = row["secretary"]
             out.append(Group(id: id, name: row["name"].isEmpty ? id : row["name"],
                              secretary: secretary.isEmpty ? nil : Ref(secretary, path: table.path, line: row.line), line: row.line))

@@ -48,8 +48,11 @@ public enum OutputWriter {
             try fm.createDirectory(atPath: work, withIntermediateDirectories: false)
             var folders = Set<String>()
             for file in files {
-                var dir = (file.path as NSString).deletingLastPathComponent
-                while !dir.isEmpty && folders.insert(dir).inserted { dir = (dir as NSString).deletingLastPathComponent }
+                // Every path was built from validated slugs and ids; check again, since a path that
+                // climbs out of the output folder must never be written, whatever the input.
+                guard isContained(file.path) else { throw Failure(message: "refusing to write \(file.path): not a plain path inside the output") }
+                var dir = parentPath(file.path)
+                while !dir.isEmpty && folders.insert(dir).inserted { dir = parentPath(dir) }
             }
             for dir in folders.sorted() { try fm.createDirectory(atPath: work + "/" + dir, withIntermediateDirectories: true) }
             let failures = await parallelMap(files, jobs: jobs) { file -> String? in
@@ -90,6 +93,19 @@ public enum OutputWriter {
             try? fm.removeItem(atPath: work)
             throw Failure(message: "cannot create \(output): \(String(cString: strerror(errno)))")
         }
+    }
+
+    /// `a/b/c` → `a/b`; `c` → ``.
+    static func parentPath(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        return String(path[..<slash])
+    }
+
+    /// Relative, no empty, `.` or `..` segment, no control characters.
+    static func isContained(_ path: String) -> Bool {
+        !path.isEmpty && !path.hasPrefix("/")
+            && path.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." }
+            && !path.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
     }
 
     /// Work folders a killed build left beside the output; only this exact naming pattern is touched.

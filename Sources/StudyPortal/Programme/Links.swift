@@ -39,7 +39,7 @@ public struct LinkResolver: Sendable {
 
         if path.hasPrefix("/") {
             let sitePath = String(path.dropFirst())
-            let link = routes.link(Routes.path(sitePath)) + (query.map { "?" + $0 } ?? "") + (fragment.map { "#" + $0 } ?? "")
+            let link = routes.link(sitePath) + (query.map { "?" + $0 } ?? "") + (fragment.map { "#" + $0 } ?? "")
             let candidates = [sitePath, sitePath + "/", sitePath.hasSuffix("index.html") ? String(sitePath.dropLast(10)) : sitePath]
             guard let found = candidates.first(where: { sitePaths.contains($0) || staticFiles.contains($0) }) else {
                 return .broken("broken link `\(url)`: the site has no /\(sitePath)")
@@ -60,12 +60,12 @@ public struct LinkResolver: Sendable {
             return .rewrite(link)
         }
         if staticFiles.contains(target) {
-            return .rewrite(routes.link(Routes.path(target)) + (query.map { "?" + $0 } ?? "") + (fragment.map { "#" + $0 } ?? ""))
+            return .rewrite(routes.link(target) + (query.map { "?" + $0 } ?? "") + (fragment.map { "#" + $0 } ?? ""))
         }
         // As a Hugo user writes it: relative to the page's own URL (`../other-material/` from a material).
         if let sitePath = Self.join(directoryOf: pageSitePath + "index.html", path).map({ path.hasSuffix("/") && !$0.isEmpty ? $0 + "/" : $0 }),
            let found = [sitePath, sitePath + "/"].first(where: sitePaths.contains) {
-            let link = routes.link(Routes.path(found)) + (query.map { "?" + $0 } ?? "") + (fragment.map { "#" + $0 } ?? "")
+            let link = routes.link(found) + (query.map { "?" + $0 } ?? "") + (fragment.map { "#" + $0 } ?? "")
             if let anchor, !anchor.isEmpty, let key = keysBySitePath[found] { return .rewriteCheckingAnchor(link, pageKey: key, anchor: anchor) }
             return .rewrite(link)
         }

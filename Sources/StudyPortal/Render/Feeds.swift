@@ -34,13 +34,13 @@ enum Feeds {
 
         """
         if !p.config.description.isEmpty { out += "<subtitle>\(xml(p.config.description))</subtitle>\n" }
-        let home = Routes.asciiURL(routes.base.absolute(Routes.home))
+        let home = routes.absolute(Routes.home)
         out += "<link href=\"\(xml(home))\"/>\n"
-        out += "<link rel=\"self\" href=\"\(xml(Routes.asciiURL(routes.base.absolute(Routes.feed))))\"/>\n"
+        out += "<link rel=\"self\" href=\"\(xml(routes.absolute(Routes.feed)))\"/>\n"
         out += "<id>\(xml(home))</id>\n<updated>\(newest.rfc3339(in: zone))</updated>\n"
         out += "<author><name>\(xml(p.config.title))</name></author>\n"
         for m in entries {
-            let url = Routes.asciiURL(routes.base.absolute(Routes.material(m.slug)))
+            let url = routes.absolute(Routes.material(m.slug))
             let published = m.date ?? newest
             out += "<entry>\n<title>\(xml(m.title))</title>\n<link href=\"\(xml(url))\"/>\n<id>\(xml(url))</id>\n"
             out += "<published>\(published.rfc3339(in: zone))</published>\n"
@@ -54,10 +54,10 @@ enum Feeds {
     }
 
     /// Every HTML page but the 404, with `lastmod` where a date is known.
-    static func sitemap(_ sitePaths: [(path: String, lastmod: Day?)], base: BaseURL) -> String {
+    static func sitemap(_ sitePaths: [(path: String, lastmod: Day?)], routes: Routes) -> String {
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
         for entry in sitePaths {
-            out += "<url><loc>\(xml(Routes.asciiURL(base.absolute(entry.path))))</loc>"
+            out += "<url><loc>\(xml(routes.absolute(entry.path)))</loc>"
             if let d = entry.lastmod { out += "<lastmod>\(d)</lastmod>" }
             out += "</url>\n"
         }

@@ -92,8 +92,9 @@ extension Views {
         }
         let year = programme.asOf.year
         var months = Array(repeating: 0.0, count: 12)
-        for events in figures.index.events.values {
-            for e in events where e.date.year == year && e.date <= programme.asOf { months[e.date.month - 1] += e.hours }
+        // Summed in member order, not the dictionary's (which changes per run): the same bytes every build.
+        for member in figures.index.events.keys.sorted() {
+            for e in figures.index.events[member] ?? [] where e.date.year == year && e.date <= programme.asOf { months[e.date.month - 1] += e.hours }
         }
         let labels = language == .zhCN ? (1...12).map { "\($0)月" } : ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         let title = t("hours_per_month", String(year))

@@ -95,7 +95,7 @@ public enum Renderer {
             default: return (sitePath(of: job, p), nil)
             }
         }
-        files.append(OutputFile(path: Routes.sitemap, content: .bytes(Data(Feeds.sitemap(sitemapEntries, base: routes.base).utf8)), origin: "sitemap"))
+        files.append(OutputFile(path: Routes.sitemap, content: .bytes(Data(Feeds.sitemap(sitemapEntries, routes: routes).utf8)), origin: "sitemap"))
         files += theme.assets.map { OutputFile(path: $0.path, content: .bytes($0.data), origin: "templates/" + $0.path) }
         files += p.site.staticFiles.map { OutputFile(path: $0.contentPath, content: .copy(from: $0.absolutePath), origin: "content/" + $0.contentPath) }
         diagnostics += collisions(files)

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Every URL the portal has, in one place, so links, the sitemap and link checking agree.
-/// A "site path" has no leading slash and ends in `/` for pages: `materials/foo/`.
+/// A "site path" is where a page lives in the output, unencoded, with no leading slash, ending in `/`
+/// for pages: `materials/终身学习/`. Links percent-encode it (`link`, `absolute`).
 public struct Routes: Sendable {
     public let base: BaseURL
 
@@ -9,34 +10,36 @@ public struct Routes: Sendable {
 
     public static let home = ""
     public static let materials = "materials/"
-    public static func material(_ slug: String) -> String { "materials/\(segment(slug))/" }
+    public static func material(_ slug: String) -> String { "materials/\(slug)/" }
     public static func materialsPage(_ n: Int) -> String { n <= 1 ? materials : "materials/page/\(n)/" }
-    public static func page(_ slug: String) -> String { "\(segment(slug))/" }
+    public static func page(_ slug: String) -> String { "\(slug)/" }
     public static let categories = "categories/"
     public static let tags = "tags/"
-    public static func category(_ slug: String) -> String { "categories/\(segment(slug))/" }
-    public static func tag(_ slug: String) -> String { "tags/\(segment(slug))/" }
+    public static func category(_ slug: String) -> String { "categories/\(slug)/" }
+    public static func tag(_ slug: String) -> String { "tags/\(slug)/" }
     public static let plans = "plans/"
-    public static func plan(_ slug: String) -> String { "plans/\(segment(slug))/" }
+    public static func plan(_ slug: String) -> String { "plans/\(slug)/" }
     public static let activities = "activities/"
-    public static func activity(_ slug: String) -> String { "activities/\(segment(slug))/" }
+    public static func activity(_ slug: String) -> String { "activities/\(slug)/" }
     public static let progress = "progress/"
     public static let overdue = "progress/overdue/"
-    public static func group(_ id: String) -> String { "groups/\(segment(id))/" }
-    public static func member(_ id: String) -> String { "members/\(segment(id))/" }
+    public static func group(_ id: String) -> String { "groups/\(id)/" }
+    public static func member(_ id: String) -> String { "members/\(id)/" }
     public static let reflections = "reflections/"
-    public static func reflection(_ member: String, _ slug: String) -> String { "reflections/\(segment(member))/\(segment(slug))/" }
+    public static func reflection(_ member: String, _ slug: String) -> String { "reflections/\(member)/\(slug)/" }
     public static let progressJSON = "data/progress.json"
     public static let ledgers = "ledgers/"
     public static func ledgers(_ year: Int) -> String { "ledgers/\(year)/" }
-    public static func memberLedger(_ year: Int, _ id: String) -> String { "ledgers/\(year)/members/\(segment(id))/" }
-    public static func groupLedger(_ year: Int, _ id: String) -> String { "ledgers/\(year)/groups/\(segment(id))/" }
-    public static func planExport(_ slug: String, _ table: String) -> String { "progress/\(segment(slug))-\(table).csv" }
+    public static func memberLedger(_ year: Int, _ id: String) -> String { "ledgers/\(year)/members/\(id)/" }
+    public static func groupLedger(_ year: Int, _ id: String) -> String { "ledgers/\(year)/groups/\(id)/" }
+    public static func planExport(_ slug: String, _ table: String) -> String { "progress/\(slug)-\(table).csv" }
     public static let feed = "feed.xml"
     public static let sitemap = "sitemap.xml"
     public static let notFound = "404.html"
 
-    public func link(_ sitePath: String) -> String { base.link(sitePath) }
+    public func link(_ sitePath: String) -> String { base.link(Routes.path(sitePath)) }
+
+    public func absolute(_ sitePath: String) -> String { Routes.asciiURL(base.absolute(Routes.path(sitePath))) }
 
     /// The file a site path is written to: `materials/foo/` → `materials/foo/index.html`.
     public static func file(for sitePath: String) -> String {
@@ -57,7 +60,7 @@ public struct Routes: Sendable {
         return out
     }
 
-    /// Percent-encodes every path segment of a content path.
+    /// Percent-encodes every segment of a site path.
     public static func path(_ contentPath: String) -> String {
         contentPath.split(separator: "/", omittingEmptySubsequences: false).map { segment(String($0)) }.joined(separator: "/")
     }
