@@ -7,7 +7,7 @@ struct StudyPortalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "studyportal",
         abstract: "Build a study portal (学习园地) from Markdown, CSV and YAML.",
-        subcommands: [Build.self, Check.self]
+        subcommands: [Build.self, Check.self, Init.self, New.self]
     )
 }
 
@@ -81,6 +81,64 @@ struct Check: AsyncParsableCommand {
     func run() async throws {
         let report = await StudyPortal.build(site.buildOptions(writeOutput: false, output: nil))
         throw ExitCode(Console.finish(report, site))
+    }
+}
+
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Write a new, working site into DIR.")
+
+    @Argument(help: "The folder for the new site.")
+    var dir: String
+
+    @Flag(help: "Write into a folder that is not empty.")
+    var force = false
+
+    func run() throws {
+        do {
+            let written = try Scaffold.initSite(at: dir, force: force)
+            print("wrote a new site in \(dir) (\(written.count) files). Next:\n  cd \(dir)\n  studyportal build\n  open output/index.html")
+        } catch {
+            FileHandle.standardError.write(Data("\(dir): error: \(error.message)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct New: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create a material, plan, activity or reflection with the right front matter.")
+
+    @Argument(help: "material, plan, activity or reflection.")
+    var kind: String
+
+    @Argument(help: "The title; the file name (slug) is made from it.")
+    var title: String
+
+    @Option(help: "The site's folder.")
+    var site: String = "."
+
+    @Option(help: "The date to write (YYYY-MM-DD; default: today in the site's time zone).")
+    var date: String?
+
+    @Option(help: "A reflection's author (member id).")
+    var author: String?
+
+    func validate() throws {
+        guard Scaffold.Kind(rawValue: kind) != nil else { throw ValidationError("KIND should be material, plan, activity or reflection, not \(kind)") }
+        if let date, Day(iso: date) == nil { throw ValidationError("--date should be a date YYYY-MM-DD, not \(date)") }
+        if kind == "reflection" && author == nil { throw ValidationError("a reflection needs --author MEMBER-ID") }
+    }
+
+    func run() throws {
+        guard let kind = Scaffold.Kind(rawValue: kind) else { throw ExitCode(2) }
+        let (config, _) = SiteConfig.load(root: URL(fileURLWithPath: site))
+        let day = date.flatMap { Day(iso: $0) } ?? Day(Date(), in: config.timezone)
+        do {
+            let path = try Scaffold.newFile(kind, title: title, site: site, date: day, author: author)
+            print("created \(path)")
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+            throw ExitCode(1)
+        }
     }
 }
 

@@ -17,7 +17,7 @@ public struct Theme: Sendable {
 
     public static func load(siteRoot: String) -> (Theme, [Diagnostic]) {
         var files: [String: (data: Data, origin: String)] = [:]
-        for entry in DefaultThemeFiles.base64 {
+        for entry in EmbeddedFiles.theme {
             if let data = Data(base64Encoded: entry.data) {
                 files[entry.path] = (data, "templates/\(entry.path) (built-in)")
             }
