@@ -4,7 +4,9 @@ SITE ?= .
 BIN_DEBUG := .build/debug/studyportal
 BIN_RELEASE := .build/release/studyportal
 
-.PHONY: build test bootstrap release debug validate screenshots fuzz sanitize clean
+PREFIX ?= /usr/local
+
+.PHONY: build test bootstrap release debug validate screenshots fuzz sanitize install clean
 
 ## Build the sample site in this repo into output/.
 build: bootstrap release
@@ -16,7 +18,14 @@ test: bootstrap
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 	scripts/check-oracle.sh
+	scripts/check-workflows.sh
 	scripts/validate-html.sh $(BIN_DEBUG)
+
+## One self-contained binary (Swift's runtime linked in, the theme and starter site embedded).
+install: bootstrap
+	$(SWIFT) build -c release --product studyportal --static-swift-stdlib --scratch-path .build-static
+	install -D -m 0755 .build-static/release/studyportal $(DESTDIR)$(PREFIX)/bin/studyportal
+	@echo "installed $(DESTDIR)$(PREFIX)/bin/studyportal"
 
 ## Installs what the build needs (Debian's libcmark-dev) when it is missing.
 bootstrap:
