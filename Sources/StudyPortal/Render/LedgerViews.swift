@@ -77,12 +77,12 @@ extension Views {
     }
 
     /// Cells for the template: each row a list of `{text}`, numeric columns marked.
-    func cells(_ table: Table, numeric: Set<Int>) -> [String: Any] {
-        func row(_ r: [String]) -> [[String: Any]] { r.enumerated().map { ["text": $1, "num": numeric.contains($0)] } }
+    func cells(_ table: Table, numeric: Set<Int>) -> View {
+        func row(_ r: [String]) -> [View] { r.enumerated().map { ["text": $1, "num": numeric.contains($0)] } }
         return ["header": row(table.header), "rows": table.rows.map { ["cells": row($0)] }, "total": table.total.map(row) ?? []]
     }
 
-    func memberLedgerPage(year: Int, member i: Int) -> [String: Any] {
+    func memberLedgerPage(year: Int, member i: Int) -> View {
         let m = programme.members[i]
         var c = common(current: Routes.memberLedger(year, m.id))
         let (table, total) = memberLedgerTable(m, year: year)
@@ -97,7 +97,7 @@ extension Views {
         return c
     }
 
-    func groupLedgerPage(year: Int, group i: Int) -> [String: Any] {
+    func groupLedgerPage(year: Int, group i: Int) -> View {
         let g = programme.groups[i]
         var c = common(current: Routes.groupLedger(year, g.id))
         let table = groupLedgerTable(g, year: year)
@@ -105,9 +105,9 @@ extension Views {
         c["ledger"] = [
             "title": t("ledger_title", String(year)), "year": year, "name": g.name, "csv": routes.link(Routes.groupLedger(year, g.id) + "ledger.csv"),
             "group_url": routes.link(Routes.group(g.id)), "index": routes.link(Routes.ledgers(year)),
-        ] as [String: Any]
+        ] as View
         c["table"] = cells(table, numeric: Set(numericStart..<(numericStart + 2)).union([table.header.count - 1]))
-        c["members"] = ["header": [], "rows": [], "total": []] as [String: Any]
+        c["members"] = ["header": [View](), "rows": [View](), "total": [View]()] as View
         if visibility.showsMembers {
             var members = cells(groupMembersTable(g, year: year), numeric: [4, 5])
             members["csv"] = routes.link(Routes.groupLedger(year, g.id) + "members.csv")
@@ -116,17 +116,17 @@ extension Views {
         return c
     }
 
-    func ledgersIndex(year: Int?) -> [String: Any] {
+    func ledgersIndex(year: Int?) -> View {
         var c = common(current: year.map(Routes.ledgers) ?? Routes.ledgers)
         let years = figures.ledgerYears
-        c["years"] = years.map { ["year": $0, "url": routes.link(Routes.ledgers($0)), "current": $0 == year] }
+        c["years"] = years.map { y -> View in ["year": y, "url": routes.link(Routes.ledgers(y)), "current": y == year] }
         c["year"] = year.map { t("ledger_title", String($0)) } ?? t("ledgers")
-        c["groups"] = [[String: Any]]()
-        c["members"] = [[String: Any]]()
+        c["groups"] = [View]()
+        c["members"] = [View]()
         if let year {
             c["groups"] = programme.groups.map { ["name": $0.name, "url": routes.link(Routes.groupLedger(year, $0.id))] }
             if visibility.showsMembers {
-                c["members"] = programme.members.filter { (figures.memberLedgerYears[$0.id] ?? []).contains(year) }.map { m -> [String: Any] in
+                c["members"] = programme.members.filter { (figures.memberLedgerYears[$0.id] ?? []).contains(year) }.map { m -> View in
                     let y = Progress.year(year, of: m, index: figures.index, targets: programme.config.yearlyTargetHours)
                     return view(["name": m.name, "id": m.id, "group": lookup.groupName(m.group.id), "url": routes.link(Routes.memberLedger(year, m.id)),
                                  "hours": Strings.hours(y.hours), "target": y.target.map(Strings.hours)])

@@ -42,7 +42,7 @@ enum PageJob: Sendable {
 
 extension Views {
     /// The site path, template and context of one page.
-    func view(_ job: PageJob) -> (sitePath: String, template: String, context: [String: Any]) {
+    func view(_ job: PageJob) -> (sitePath: String, template: String, context: View) {
         let p = programme
         switch job {
         case .home:
@@ -61,7 +61,7 @@ extension Views {
             c["heading"] = total > 1 ? t("all_materials") + " · " + t("page_n_of", String(n), String(total)) : t("all_materials")
             c["materials"] = items(p.publishedMaterials.dropFirst((n - 1) * size).prefix(size))
             if total > 1 {
-                var pager: [String: Any] = ["label": t("page_n_of", String(n), String(total))]
+                var pager: View = ["label": t("page_n_of", String(n), String(total))]
                 if n > 1 { pager["prev"] = routes.link(Routes.materialsPage(n - 1)) }
                 if n < total { pager["next"] = routes.link(Routes.materialsPage(n + 1)) }
                 c["pagination"] = pager

@@ -1,12 +1,12 @@
 /// The programme's pages (SPEC §5): plans, activities, the dashboard, supervision, groups, members, reflections.
 extension Views {
-    func plansIndex() -> [String: Any] {
+    func plansIndex() -> View {
         var c = common(current: Routes.plans)
         c["plans"] = programme.plans.indices.map(planSummary)
         return c
     }
 
-    func planPage(_ i: Int) -> [String: Any] {
+    func planPage(_ i: Int) -> View {
         let plan = programme.plans[i]
         let progress = figures.plans[i]
         var c = common(current: Routes.plan(plan.slug))
@@ -16,7 +16,7 @@ extension Views {
         view["target"] = plan.targetHours.map(Strings.hours)
         c["plan"] = view
         c["content"] = bodies["plan:" + plan.slug]?.html ?? ""
-        c["items"] = plan.items.enumerated().map { k, item -> [String: Any] in
+        c["items"] = plan.items.enumerated().map { k, item -> View in
             var row = itemLink(item)
             let due = item.due ?? plan.end
             row["due"] = day(due)
@@ -29,9 +29,9 @@ extension Views {
         c["groups"] = groups.map(groupRow)
         c["withheld"] = groups.count < progress.groups.count ? t("withheld", String(visibility.minGroupSize)) : ""
         c["chart"] = statusChart(progress)
-        c["members"] = [[String: Any]]()
+        c["members"] = [View]()
         if visibility.showsMembers {
-            c["members"] = progress.members.map { m -> [String: Any] in
+            c["members"] = progress.members.map { m -> View in
                 var row = memberLink(m.member)
                 row["group"] = lookup.groupName(m.group)
                 row["hours"] = Strings.hours(m.hours)
@@ -45,7 +45,7 @@ extension Views {
         return c
     }
 
-    func activitiesIndex() -> [String: Any] {
+    func activitiesIndex() -> View {
         var c = common(current: Routes.activities)
         let all = programme.activities.indices.map(activitySummary)
         c["upcoming"] = Array(all.filter { $0["upcoming"] as? Bool == true }.reversed())
@@ -53,7 +53,7 @@ extension Views {
         return c
     }
 
-    func activityPage(_ i: Int) -> [String: Any] {
+    func activityPage(_ i: Int) -> View {
         let a = programme.activities[i]
         let attendance = figures.attendance(i)
         var c = common(current: Routes.activity(a.slug))
@@ -67,11 +67,11 @@ extension Views {
         view["materials"] = a.materials.map { itemLink(PlanItem(kind: .material, ref: $0, due: nil)) }
         c["activity"] = view
         c["content"] = bodies["activity:" + a.slug]?.html ?? ""
-        c["attendees"] = [[String: Any]]()
-        c["absences"] = [[String: Any]]()
+        c["attendees"] = [View]()
+        c["absences"] = [View]()
         if visibility.showsMembers && !attendance.upcoming {
             c["attendees"] = attendance.attended.map(memberLink)
-            c["absences"] = a.absent.map { absence -> [String: Any] in
+            c["absences"] = a.absent.map { absence -> View in
                 var row = memberLink(absence.member.id)
                 row["reason"] = absence.reason
                 return row
@@ -80,9 +80,9 @@ extension Views {
         return c
     }
 
-    func progressPage() -> [String: Any] {
+    func progressPage() -> View {
         var c = common(current: Routes.progress)
-        c["plans"] = programme.plans.indices.map { i -> [String: Any] in
+        c["plans"] = programme.plans.indices.map { i -> View in
             var view = planSummary(i)
             let groups = visibility.groups(of: figures.plans[i])
             view["chart"] = statusChart(figures.plans[i])
@@ -101,7 +101,7 @@ extension Views {
         c["months_title"] = title
         c["months_chart"] = figures.index.events.isEmpty ? "" : Charts.monthBars(Array(zip(labels, months)).map { ($0.0, $0.1) }, title: title)
         c["groups"] = programme.groups.map { groupLink($0.id) }
-        c["exports"] = programme.plans.map { plan -> [String: Any] in
+        c["exports"] = programme.plans.map { plan -> View in
             view(["title": plan.title, "groups": routes.link(Routes.planExport(plan.slug, "groups")),
                   "members": visibility.showsMembers ? routes.link(Routes.planExport(plan.slug, "members")) : nil])
         }
@@ -109,22 +109,22 @@ extension Views {
     }
 
     /// 督促检查: overdue items and missing reflections, by group. Names only in the internal profile.
-    func overduePage() -> [String: Any] {
+    func overduePage() -> View {
         var c = common(current: Routes.overdue)
-        var sections: [[String: Any]] = []
+        var sections: [View] = []
         for group in programme.groups {
-            var plans: [[String: Any]] = []
+            var plans: [View] = []
             for (i, progress) in figures.plans.enumerated() {
                 let plan = programme.plans[i]
                 guard visibility.groups(of: progress).contains(where: { $0.group == group.id }) else { continue }
                 let members = progress.members.filter { $0.group == group.id && ($0.itemsOverdue > 0 || ($0.missingReflections > 0 && programme.asOf >= plan.end)) }
                 guard !members.isEmpty else { continue }
-                var view: [String: Any] = ["title": plan.title, "url": routes.link(Routes.plan(plan.slug)), "count": t("overdue_members", String(members.count)),
-                                           "members": [[String: Any]](), "items": [[String: Any]]()]
+                var view: View = ["title": plan.title, "url": routes.link(Routes.plan(plan.slug)), "count": t("overdue_members", String(members.count)),
+                                           "members": [View](), "items": [View]()]
                 if visibility.showsMembers {
-                    view["members"] = members.map { m -> [String: Any] in
+                    view["members"] = members.map { m -> View in
                         var row = memberLink(m.member)
-                        row["items"] = zip(plan.items, m.items).filter { $0.1.overdue }.map { item, state -> [String: Any] in
+                        row["items"] = zip(plan.items, m.items).filter { $0.1.overdue }.map { item, state -> View in
                             var link = itemLink(item)
                             link["due"] = day(state.due)
                             return link
@@ -133,7 +133,7 @@ extension Views {
                         return row
                     }
                 } else {
-                    view["items"] = plan.items.enumerated().compactMap { k, item -> [String: Any]? in
+                    view["items"] = plan.items.enumerated().compactMap { k, item -> View? in
                         let n = members.count { $0.items[k].overdue }
                         guard n > 0 else { return nil }
                         var link = itemLink(item)
@@ -149,26 +149,26 @@ extension Views {
         return c
     }
 
-    func groupPage(_ i: Int) -> [String: Any] {
+    func groupPage(_ i: Int) -> View {
         let group = programme.groups[i]
         var c = common(current: Routes.group(group.id))
-        var view: [String: Any] = ["name": group.name]
+        var view: View = ["name": group.name]
         if visibility.showsMembers, let s = group.secretary { view["secretary"] = memberLink(s.id) }
         c["group"] = view
-        c["plans"] = figures.plans.enumerated().compactMap { k, progress -> [String: Any]? in
+        c["plans"] = figures.plans.enumerated().compactMap { k, progress -> View? in
             guard let g = visibility.groups(of: progress).first(where: { $0.group == group.id }) else { return nil }
             let plan = programme.plans[k]
-            var out: [String: Any] = ["title": plan.title, "url": routes.link(Routes.plan(plan.slug)), "period": period(plan.start, plan.end),
-                                      "figures": groupRow(g), "rows": [[String: Any]]()]
+            var out: View = ["title": plan.title, "url": routes.link(Routes.plan(plan.slug)), "period": period(plan.start, plan.end),
+                                      "figures": groupRow(g), "rows": [View]()]
             if visibility.showsMembers && !plan.items.isEmpty {
-                out["columns"] = plan.items.map { item -> [String: Any] in
+                out["columns"] = plan.items.map { item -> View in
                     var link = itemLink(item)
                     link["due"] = day(item.due ?? plan.end)
                     return link
                 }
-                out["rows"] = progress.members.filter { $0.group == group.id }.map { m -> [String: Any] in
+                out["rows"] = progress.members.filter { $0.group == group.id }.map { m -> View in
                     var row = memberLink(m.member)
-                    row["cells"] = m.items.map { s -> [String: Any] in
+                    row["cells"] = m.items.map { s -> View in
                         let key = s.done ? "done" : s.overdue ? "overdue" : s.isDue ? "pending" : "not-due"
                         return ["key": key, "label": t(s.done ? "done_mark" : s.overdue ? "overdue_mark" : s.isDue ? "pending_mark" : "not_due"), "done": s.done]
                     }
@@ -179,10 +179,10 @@ extension Views {
             }
             return out
         }
-        c["ledgers"] = figures.ledgerYears.map { ["year": $0, "url": routes.link(Routes.groupLedger($0, group.id))] }
-        c["members"] = [[String: Any]]()
+        c["ledgers"] = figures.ledgerYears.map { y -> View in ["year": y, "url": routes.link(Routes.groupLedger(y, group.id))] }
+        c["members"] = [View]()
         if visibility.showsMembers {
-            c["members"] = programme.members.filter { $0.group.id == group.id }.map { m -> [String: Any] in
+            c["members"] = programme.members.filter { $0.group.id == group.id }.map { m -> View in
                 var row = memberLink(m.id)
                 row["role"] = t("role_" + m.role.rawValue)
                 return row
@@ -191,7 +191,7 @@ extension Views {
         return c
     }
 
-    func memberPage(_ i: Int) -> [String: Any] {
+    func memberPage(_ i: Int) -> View {
         let m = programme.members[i]
         var c = common(current: Routes.member(m.id))
         let year = Progress.year(programme.asOf.year, of: m, index: figures.index, targets: programme.config.yearlyTargetHours)
@@ -201,7 +201,7 @@ extension Views {
             "target": year.target.map(Strings.hours),
             "meter": Charts.meter(value: year.hours, target: year.target, label: t("year_hours", String(year.year))),
         ])
-        c["plans"] = figures.plans.enumerated().compactMap { k, progress -> [String: Any]? in
+        c["plans"] = figures.plans.enumerated().compactMap { k, progress -> View? in
             guard let mine = progress.members.first(where: { $0.member == m.id }) else { return nil }
             let plan = programme.plans[k]
             return view([
@@ -209,7 +209,7 @@ extension Views {
                 "hours": Strings.hours(mine.hours), "target": plan.targetHours.map(Strings.hours),
                 "meter": Charts.meter(value: mine.hours, target: plan.targetHours, label: plan.title),
                 "status": statusView(mine.status), "reflections": mine.reflections, "required": plan.reflections,
-                "items": zip(plan.items, mine.items).map { item, state -> [String: Any] in
+                "items": zip(plan.items, mine.items).map { item, state -> View in
                     var link = itemLink(item)
                     link["due"] = day(state.due)
                     link["state"] = ["key": state.done ? "done" : state.overdue ? "overdue" : "pending",
@@ -221,15 +221,15 @@ extension Views {
         let events = Progress.events(of: m.id, in: programme.asOf.year, index: figures.index)
         c["events_title"] = t("study_events", String(programme.asOf.year))
         c["events"] = events.reversed().map(eventRow)
-        c["activities"] = events.compactMap { e -> [String: Any]? in
+        c["activities"] = events.compactMap { e -> View? in
             if case .activity(let k) = e.source { return activitySummary(k) } else { return nil }
-        }.reversed() as [[String: Any]]
+        }.reversed() as [View]
         c["reflections"] = programme.reflections.filter { $0.author.id == m.id }.map(reflectionSummary)
-        c["ledgers"] = (figures.memberLedgerYears[m.id] ?? []).map { ["year": $0, "url": routes.link(Routes.memberLedger($0, m.id))] }
+        c["ledgers"] = (figures.memberLedgerYears[m.id] ?? []).map { y -> View in ["year": y, "url": routes.link(Routes.memberLedger(y, m.id))] }
         return c
     }
 
-    func eventRow(_ e: StudyEvent) -> [String: Any] {
+    func eventRow(_ e: StudyEvent) -> View {
         switch e.source {
         case .record(let k):
             let r = programme.site.records[k]
@@ -246,25 +246,25 @@ extension Views {
         }
     }
 
-    func reflectionSummary(_ r: Reflection) -> [String: Any] {
+    func reflectionSummary(_ r: Reflection) -> View {
         var out = view(["title": r.title, "url": routes.link(Routes.reflection(r.folder, r.slug)), "date": day(r.date),
                         "author": lookup.memberName(r.author.id)])
         if let about = r.about { out["about"] = aboutLink(about.id) }
         return out
     }
 
-    func aboutLink(_ slug: String) -> [String: Any] {
+    func aboutLink(_ slug: String) -> View {
         if lookup.materials[slug] != nil { return itemLink(PlanItem(kind: .material, ref: Ref(slug, path: "", line: 0), due: nil)) }
         return itemLink(PlanItem(kind: .activity, ref: Ref(slug, path: "", line: 0), due: nil))
     }
 
-    func reflectionsIndex() -> [String: Any] {
+    func reflectionsIndex() -> View {
         var c = common(current: Routes.reflections)
         c["reflections"] = programme.reflections.filter(visibility.shows).map(reflectionSummary)
         return c
     }
 
-    func reflectionPage(_ i: Int) -> [String: Any] {
+    func reflectionPage(_ i: Int) -> View {
         let r = programme.reflections[i]
         var c = common(current: Routes.reflection(r.folder, r.slug))
         var view = reflectionSummary(r)
@@ -277,7 +277,7 @@ extension Views {
     }
 
     /// The home page's programme panels: current plans, upcoming and recent activities, groups.
-    func homeProgramme(_ c: inout [String: Any]) {
+    func homeProgramme(_ c: inout View) {
         let asOf = programme.asOf
         var current = programme.plans.indices.filter { programme.plans[$0].start <= asOf && asOf <= programme.plans[$0].end }
         if current.isEmpty, let latest = programme.plans.indices.first { current = [latest] }
@@ -285,7 +285,7 @@ extension Views {
         let summaries = programme.activities.indices.map(activitySummary)
         c["upcoming"] = Array(summaries.filter { $0["upcoming"] as? Bool == true }.reversed().prefix(4))
         c["recent"] = Array(summaries.filter { $0["upcoming"] as? Bool != true }.prefix(4))
-        c["group_summary"] = [[String: Any]]()
+        c["group_summary"] = [View]()
         // The group summary follows the current plan with the widest audience (the annual plan, usually).
         if let first = current.max(by: { (figures.plans[$0].members.count, $1) < (figures.plans[$1].members.count, $0) }) {
             c["group_summary_plan"] = programme.plans[first].title

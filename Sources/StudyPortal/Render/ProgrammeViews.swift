@@ -9,24 +9,24 @@ extension Views {
     func period(_ a: Day, _ b: Day) -> String { Strings.date(a, language) + " — " + Strings.date(b, language) }
     func percent(_ x: Double) -> String { String(Int((x * 100).rounded())) + "%" }
 
-    func memberLink(_ id: String) -> [String: Any] {
-        var out: [String: Any] = ["name": lookup.memberName(id)]
+    func memberLink(_ id: String) -> View {
+        var out: View = ["name": lookup.memberName(id)]
         if visibility.showsMembers, lookup.members[id] != nil { out["url"] = routes.link(Routes.member(id)) }
         return out
     }
 
-    func groupLink(_ id: String) -> [String: Any] {
-        var out: [String: Any] = ["name": lookup.groupName(id)]
+    func groupLink(_ id: String) -> View {
+        var out: View = ["name": lookup.groupName(id)]
         if lookup.groups[id] != nil { out["url"] = routes.link(Routes.group(id)) }
         return out
     }
 
     /// A plan item as a link with its title.
-    func itemLink(_ item: PlanItem) -> [String: Any] {
+    func itemLink(_ item: PlanItem) -> View {
         switch item.kind {
         case .material:
             let m = lookup.materials[item.ref.id]
-            var out: [String: Any] = ["title": m?.title ?? item.ref.id, "kind": t("materials_studied")]
+            var out: View = ["title": m?.title ?? item.ref.id, "kind": t("materials_studied")]
             if let m, programme.isPublished(m) { out["url"] = routes.link(Routes.material(m.slug)) }
             return out
         case .activity:
@@ -45,7 +45,7 @@ extension Views {
         }
     }
 
-    func groupRow(_ g: GroupFigures) -> [String: Any] {
+    func groupRow(_ g: GroupFigures) -> View {
         var row = groupLink(g.group)
         row["members"] = g.members
         row["complete"] = g.complete
@@ -66,7 +66,7 @@ extension Views {
     }
 
     /// A plan as lists and the home page show it.
-    func planSummary(_ i: Int) -> [String: Any] {
+    func planSummary(_ i: Int) -> View {
         let plan = programme.plans[i]
         let progress = figures.plans[i]
         let members = progress.members
@@ -81,7 +81,7 @@ extension Views {
         ])
     }
 
-    func activitySummary(_ i: Int) -> [String: Any] {
+    func activitySummary(_ i: Int) -> View {
         let a = programme.activities[i]
         let attendance = figures.attendance(i)
         var out = view([
@@ -93,5 +93,5 @@ extension Views {
         return out
     }
 
-    func statusView(_ s: Status) -> [String: Any] { ["key": s.rawValue, "label": t("status_" + s.rawValue)] }
+    func statusView(_ s: Status) -> View { ["key": s.rawValue, "label": t("status_" + s.rawValue)] }
 }

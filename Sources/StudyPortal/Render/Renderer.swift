@@ -74,12 +74,13 @@ public enum Renderer {
         timings.append(("markdown", clock.lap()))
 
         // Templates.
-        let views = Views(programme: p, routes: routes, strings: Strings.table(p.config.language), bodies: bodies,
+        let strings = Strings.table(p.config.language)
+        let views = Views(programme: p, routes: routes, strings: strings, stringsView: strings.mapValues { $0 as any TemplateValue }, bodies: bodies,
                           programmeFigures: figures, lookup: Lookup(p), visibility: visibility)
         let pages = await parallelMap(jobsList, jobs: jobs) { job -> [OutputFile] in
             let view = views.view(job)
             let html = theme.render(view.template, view.context)
-            let page = OutputFile(path: Routes.file(for: view.sitePath), content: .bytes(Data(html.utf8)), origin: "templates/\(view.template).html")
+            let page = OutputFile(path: Routes.file(for: view.sitePath), content: .bytes(Data(html)), origin: "templates/\(view.template).html")
             return [page] + views.attachments(job).map { OutputFile(path: $0.path, content: .bytes(Data($0.text.utf8)), origin: view.sitePath) }
         }
         timings.append(("templates", clock.lap()))

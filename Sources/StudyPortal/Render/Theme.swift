@@ -1,5 +1,4 @@
 import Foundation
-import Mustache
 
 /// The templates and assets a site is rendered with: the built-in theme (compiled into the binary
 /// from this repo's `templates/`), with each file the site's own `templates/` holds taking its place.
@@ -7,7 +6,7 @@ import Mustache
 /// A template is a `.html` file outside `assets/`, named by its path without `.html`
 /// (`material`, `partials/header`); everything under `assets/` is copied to `/assets/`.
 public struct Theme: Sendable {
-    public var library: MustacheLibrary
+    public var library: TemplateLibrary
     /// Output path (`assets/style.css`) → bytes.
     public var assets: [(path: String, data: Data)]
     /// Where each template came from, for messages.
@@ -37,7 +36,7 @@ public struct Theme: Sendable {
             }
         }
 
-        var library = MustacheLibrary()
+        var library = TemplateLibrary()
         var assets: [(String, Data)] = []
         var origins: [String: String] = [:]
         for path in files.keys.sorted() {
@@ -52,37 +51,21 @@ public struct Theme: Sendable {
                 diagnostics.append(.error("the template is not valid UTF-8", path: file.origin))
                 continue
             }
-            do {
-                library.register(try MustacheTemplate(string: text), named: name)
+            do throws(Template.ParseError) {
+                library.register(try Template(text), named: name)
                 origins[name] = file.origin
-            } catch let error as MustacheTemplate.ParserError {
-                diagnostics.append(.error("template syntax: \(describe(error.error))", path: file.origin,
-                                          line: error.context.lineNumber, column: error.context.columnNumber))
             } catch {
-                diagnostics.append(.error("template syntax: \(error)", path: file.origin, line: 1, column: 1))
+                diagnostics.append(.error("template syntax: \(error.message)", path: file.origin, line: error.line, column: error.column))
             }
         }
-        for name in required where library.getTemplate(named: name) == nil && !diagnostics.contains(where: { $0.path.hasPrefix("templates/\(name).html") }) {
+        for name in required where !library.has(name) && !diagnostics.contains(where: { $0.path.hasPrefix("templates/\(name).html") }) {
             diagnostics.append(.error("the theme has no `\(name).html` template", path: "templates/\(name).html"))
         }
         return (Theme(library: library, assets: assets, origins: origins), diagnostics)
     }
 
-    static func describe(_ error: Error) -> String {
-        switch error {
-        case MustacheTemplate.Error.sectionCloseNameIncorrect: return "the closing {{/…}} tag does not match the open section"
-        case MustacheTemplate.Error.unfinishedName: return "a tag is not closed with }}"
-        case MustacheTemplate.Error.expectedSectionEnd: return "a section {{#…}} is never closed with {{/…}}"
-        case MustacheTemplate.Error.invalidSetDelimiter: return "invalid set-delimiter tag"
-        case MustacheTemplate.Error.transformAppliedToInheritanceSection: return "a transform cannot apply to an inheritance section"
-        case MustacheTemplate.Error.illegalTokenInsideInheritSection: return "only {{$block}} overrides may stand inside {{<parent}}"
-        case MustacheTemplate.Error.textInsideInheritSection: return "text inside {{<parent}} must be in a {{$block}}"
-        default: return "\(error)"
-        }
-    }
-
     /// Renders `context` with the template `name`.
-    public func render(_ name: String, _ context: [String: Any]) -> String {
-        library.render(context, withTemplate: name) ?? ""
+    public func render(_ name: String, _ context: View) -> [UInt8] {
+        library.render(name, context)
     }
 }

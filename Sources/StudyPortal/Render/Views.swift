@@ -1,9 +1,11 @@
 /// View models: plain dictionaries holding exactly what a template shows, already formatted.
-/// (swift-mustache reads `[String: Any]` directly; structs would go through `Mirror` on every lookup.)
+/// (swift-mustache reads `View` directly; structs would go through `Mirror` on every lookup.)
 struct Views {
     let programme: Programme
     let routes: Routes
     let strings: [String: String]
+    /// The same words as a view, made once (templates read them as `t.KEY`).
+    let stringsView: View
     let bodies: [String: RenderedMarkdown]
     let programmeFigures: Figures
     let lookup: Lookup
@@ -16,9 +18,9 @@ struct Views {
     }
 
     /// What every page shows: the site, the words, the navigation.
-    func common(current: String) -> [String: Any] {
+    func common(current: String) -> View {
         let config = programme.config
-        var nav: [[String: Any]] = [
+        var nav: [View] = [
             ["title": t("home"), "url": routes.link(Routes.home), "current": current == Routes.home],
             ["title": t("materials"), "url": routes.link(Routes.materials),
              "current": current.hasPrefix("materials/") || current.hasPrefix("categories/") || current.hasPrefix("tags/")],
@@ -48,8 +50,8 @@ struct Views {
                 "title": config.title, "description": config.description, "lang": config.language.rawValue,
                 "home": routes.link(Routes.home), "css": routes.link("assets/style.css"), "feed": routes.link(Routes.feed),
                 "base": routes.base.path,
-            ] as [String: Any],
-            "t": strings,
+            ] as View,
+            "t": stringsView,
             "nav": nav,
             "links": ["materials": routes.link(Routes.materials), "categories": routes.link(Routes.categories), "tags": routes.link(Routes.tags),
                       "plans": routes.link(Routes.plans), "activities": routes.link(Routes.activities), "progress": routes.link(Routes.progress),
@@ -59,11 +61,10 @@ struct Views {
         ]
     }
 
-    /// A view from literal pairs, leaving out the nil ones: a section on a missing key is simply false
-    /// (an `Optional` boxed in `Any` would instead render as "nil").
-    func view(_ pairs: [String: Any?]) -> [String: Any] { pairs.compactMapValues { $0 } }
+    /// A view from literal pairs, leaving out the nil ones.
+    func view(_ pairs: [String: (any TemplateValue)?]) -> View { pairs.compactMapValues { $0 } }
 
-    func day(_ d: Day?) -> Any? {
+    func day(_ d: Day?) -> View? {
         guard let d else { return nil }
         return ["iso": d.description, "text": Strings.date(d, language)]
     }
@@ -77,8 +78,8 @@ struct Views {
     }
 
     /// A material as lists show it.
-    func item(_ m: Material) -> [String: Any] {
-        var out: [String: Any] = [
+    func item(_ m: Material) -> View {
+        var out: View = [
             "title": m.title, "url": routes.link(Routes.material(m.slug)), "summary": summary(m),
             "reading": t("reading_time", String(bodies[key(m)]?.metrics.readingMinutes ?? 1)), "draft": m.draft,
         ]
@@ -89,15 +90,15 @@ struct Views {
         return out
     }
 
-    func items(_ indices: some Sequence<Int>) -> [[String: Any]] {
+    func items(_ indices: some Sequence<Int>) -> [View] {
         indices.map { item(programme.materials[$0]) }
     }
 
-    func termLinks(_ terms: [Term], route: (String) -> String) -> [[String: Any]] {
+    func termLinks(_ terms: [Term], route: (String) -> String) -> [View] {
         terms.map { ["name": $0.name, "url": routes.link(route($0.slug)), "count": $0.materials.count] }
     }
 
-    func toc(_ body: RenderedMarkdown?) -> [[String: Any]] {
+    func toc(_ body: RenderedMarkdown?) -> [View] {
         let headings = (body?.headings ?? []).filter { $0.level >= 2 && $0.level <= 4 }
         guard headings.count >= 2 else { return [] }
         return headings.map { ["level": $0.level, "id": $0.id, "text": $0.text] }

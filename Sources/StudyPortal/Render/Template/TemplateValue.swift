@@ -1,0 +1,85 @@
+/// What templates read: strings, numbers, booleans, lists and string-keyed objects, reached through
+/// protocol witnesses rather than dynamic casts (the cost that made a general Mustache library too
+/// slow for our page counts; see docs/benchmarks.md).
+public protocol TemplateValue: Sendable {
+    /// A named member of an object, or nil.
+    func member(_ key: String) -> (any TemplateValue)?
+    /// Whether a section on this value renders: false for nil, false, "", 0 and empty lists.
+    var isTruthy: Bool { get }
+    /// For lists: calls `body` with each element and returns true; other values return false.
+    func forEachElement(_ body: (any TemplateValue) -> Void) -> Bool
+    /// Writes the value as text, HTML-escaped when asked.
+    func write(to out: inout [UInt8], escaped: Bool)
+}
+
+extension TemplateValue {
+    public func member(_ key: String) -> (any TemplateValue)? { nil }
+    public func forEachElement(_ body: (any TemplateValue) -> Void) -> Bool { false }
+}
+
+extension String: TemplateValue {
+    public var isTruthy: Bool { !isEmpty }
+    public func write(to out: inout [UInt8], escaped: Bool) {
+        escaped ? HTMLEscape.append(self, to: &out) : out.append(contentsOf: utf8)
+    }
+}
+
+extension Int: TemplateValue {
+    public var isTruthy: Bool { self != 0 }
+    public func write(to out: inout [UInt8], escaped: Bool) { out.append(contentsOf: String(self).utf8) }
+}
+
+extension Bool: TemplateValue {
+    public var isTruthy: Bool { self }
+    public func write(to out: inout [UInt8], escaped: Bool) { out.append(contentsOf: (self ? "true" : "false").utf8) }
+}
+
+extension Optional: TemplateValue where Wrapped: TemplateValue {
+    public func member(_ key: String) -> (any TemplateValue)? { self?.member(key) }
+    public var isTruthy: Bool { self?.isTruthy ?? false }
+    public func forEachElement(_ body: (any TemplateValue) -> Void) -> Bool { self?.forEachElement(body) ?? false }
+    public func write(to out: inout [UInt8], escaped: Bool) { self?.write(to: &out, escaped: escaped) }
+}
+
+extension Array: TemplateValue where Element: TemplateValue {
+    public var isTruthy: Bool { !isEmpty }
+    public func forEachElement(_ body: (any TemplateValue) -> Void) -> Bool {
+        for element in self { body(element) }
+        return true
+    }
+    public func write(to out: inout [UInt8], escaped: Bool) {}
+}
+
+extension Dictionary: TemplateValue where Key == String, Value == any TemplateValue {
+    public func member(_ key: String) -> (any TemplateValue)? { self[key] }
+    public var isTruthy: Bool { true }
+    public func write(to out: inout [UInt8], escaped: Bool) {}
+}
+
+/// A view: one object of a page's context.
+public typealias View = [String: any TemplateValue]
+
+/// Escaping for HTML text and attribute values, over UTF-8 bytes.
+public enum HTMLEscape {
+    public static func append(_ s: String, to out: inout [UInt8]) {
+        var s = s
+        s.withUTF8 { bytes in
+            var start = 0
+            for (i, b) in bytes.enumerated() {
+                let entity: StaticString
+                switch b {
+                case 0x26: entity = "&amp;"
+                case 0x3C: entity = "&lt;"
+                case 0x3E: entity = "&gt;"
+                case 0x22: entity = "&quot;"
+                case 0x27: entity = "&#39;"
+                default: continue
+                }
+                out.append(contentsOf: bytes[start..<i])
+                out.append(contentsOf: UnsafeBufferPointer(start: entity.utf8Start, count: entity.utf8CodeUnitCount))
+                start = i + 1
+            }
+            out.append(contentsOf: bytes[start...])
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Testing
+@testable import StudyPortal
+
+@Suite struct TemplateTests {
+    func render(_ text: String, _ context: View, partials: [String: String] = [:]) throws -> String {
+        var library = TemplateLibrary()
+        library.register(try Template(text), named: "main")
+        for (name, t) in partials { library.register(try Template(t), named: name) }
+        return String(decoding: library.render("main", context), as: UTF8.self)
+    }
+
+    @Test func variablesAreEscapedUnlessTripleOrAmpersand() throws {
+        let c: View = ["x": "<a href=\"x\">'&'</a>"]
+        #expect(try render("{{x}}", c) == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")
+        #expect(try render("{{{x}}}|{{&x}}", c) == "<a href=\"x\">'&'</a>|<a href=\"x\">'&'</a>")
+        #expect(try render("{{missing}}|{{n}}|{{b}}", ["n": 42, "b": true]) == "|42|true")
+    }
+
+    @Test func sectionsListsObjectsAndInverted() throws {
+        let c: View = ["items": [["n": "a"], ["n": "b"]] as [View], "o": ["k": "v"] as View, "none": [View](), "s": "", "t": "yes"]
+        #expect(try render("{{#items}}[{{n}}]{{/items}}", c) == "[a][b]")
+        #expect(try render("{{#o}}{{k}}{{/o}}{{#o.k}}!{{/o.k}}", c) == "v!")
+        #expect(try render("{{^none}}none{{/none}}{{^s}}empty{{/s}}{{#t}}{{.}}{{/t}}", c) == "noneemptyyes")
+        #expect(try render("{{^empty(items)}}has{{/empty(items)}}{{#empty(none)}}no{{/empty(none)}}{{#empty(missing)}}gone{{/empty(missing)}}", c) == "hasnogone")
+    }
+
+    @Test func namesResolveUpTheStack() throws {
+        let c: View = ["title": "外", "items": [["name": "甲"]] as [View]]
+        #expect(try render("{{#items}}{{name}}@{{title}}{{/items}}", c) == "甲@外")
+    }
+
+    @Test func partialsAndInheritance() throws {
+        let layout = "<title>{{$title}}默认{{/title}}</title>\n<main>\n{{$main}}{{/main}}\n</main>\n{{>foot}}"
+        let page = "{{<layout}}\n{{$title}}{{t}}{{/title}}\n{{$main}}正文{{/main}}\n{{/layout}}\n"
+        #expect(try render(page, ["t": "标题"], partials: ["layout": layout, "foot": "<footer>{{t}}</footer>"])
+                == "<title>标题</title>\n<main>\n正文\n</main>\n<footer>标题</footer>")
+        #expect(try render("{{<layout}}{{/layout}}", [:], partials: ["layout": layout, "foot": ""]) == "<title>默认</title>\n<main>\n\n</main>\n")
+    }
+
+    @Test func standaloneTagsTakeTheirLine() throws {
+        let text = "<ul>\n  {{#items}}\n  <li>{{.}}</li>\n  {{/items}}\n</ul>\n"
+        #expect(try render(text, ["items": ["a", "b"]]) == "<ul>\n  <li>a</li>\n  <li>b</li>\n</ul>\n")
+        #expect(try render("a {{#x}}b{{/x}} c\n", ["x": true]) == "a b c\n")
+        #expect(try render("{{! a comment }}\nx", [:]) == "x")
+    }
+
+    @Test func recursionIsBounded() throws {
+        #expect(try render("{{>main}}x", [:]).count == TemplateLibrary.maxDepth + 1)
+    }
+
+    @Test(arguments: [
+        ("a\n  {{#x}}b", 2, 3, "is never closed"),
+        ("{{#x}}{{/y}}", 1, 7, "does not match"),
+        ("x {{name", 1, 3, "not closed"),
+        ("{{/x}}", 1, 1, "closes nothing"),
+        ("{{<p}}text{{/p}}", 1, 1, "only {{$block}}"),
+        ("学习{{#first(x)}}{{/first(x)}}", 1, 3, "unknown transform"),
+    ])
+    func parseErrorsHaveLineAndColumn(text: String, line: Int, column: Int, message: String) {
+        do {
+            _ = try Template(text)
+            Issue.record("expected a parse error")
+        } catch {
+            #expect(error.line == line && error.column == column, "\(error)")
+            #expect(error.message.contains(message), "\(error.message)")
+        }
+    }
+}
