@@ -11,7 +11,7 @@ PREFIX ?= /usr/local
 ## Build the sample site in this repo into output/.
 build: bootstrap release
 	$(BIN_RELEASE) build $(SITE) --strict
-	@echo "open output/index.html, or serve it: (cd output && python3 -m http.server 8000)"
+	@echo "serve it: python3 -m http.server -d output -b 127.0.0.1 8000   then open http://127.0.0.1:8000/"
 
 ## Unit and fixture tests, then the built sample site through an HTML validator.
 test: bootstrap

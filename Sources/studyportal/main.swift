@@ -96,7 +96,7 @@ struct Init: ParsableCommand {
     func run() throws {
         do {
             let written = try Scaffold.initSite(at: dir, force: force)
-            print("wrote a new site in \(dir) (\(written.count) files). Next:\n  cd \(dir)\n  studyportal build\n  open output/index.html")
+            print("wrote a new site in \(dir) (\(written.count) files). Next:\n  cd \(dir)\n  studyportal build\n  python3 -m http.server -d output -b 127.0.0.1 8000    # then open http://127.0.0.1:8000/")
         } catch {
             FileHandle.standardError.write(Data("\(dir): error: \(error.message)\n".utf8))
             throw ExitCode(1)

@@ -86,6 +86,13 @@ import Testing
         let q4 = read(out + "/plans/2026-q4/index.html")
         #expect(q4.contains("人数少于 3 人的支部不公布数字"))
         #expect(!q4.contains(">第一党支部<"))
+        // Nor may a plan-wide total include it: g1's single leader would be the difference.
+        // 2026-q4 audience: g1 1 leader (withheld), g3 4 leaders, all on track.
+        for page in ["plans/2026-q4/index.html", "plans/index.html", "index.html", "progress/index.html"] {
+            let html = read(out + "/" + page)
+            #expect(!html.contains("正常推进 5"), "\(page) counts the withheld group")
+        }
+        #expect(read(out + "/plans/index.html").contains("正常推进 4"))
     }
 
     @Test func referenceErrorsNameFileAndLineAndWriteNothing() async throws {

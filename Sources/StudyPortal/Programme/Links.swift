@@ -6,6 +6,8 @@ public struct LinkResolver: Sendable {
         public var key: String
         public var sitePath: String
         public var published: Bool
+        /// Why an unpublished target has no page, for the message.
+        public var hiddenBecause = "it is a draft, which gets no page (build with --drafts to preview it)"
     }
 
     let routes: Routes
@@ -54,7 +56,7 @@ public struct LinkResolver: Sendable {
             return .broken("broken link `\(url)`: it points outside content/")
         }
         if let page = pagesBySource[target] {
-            guard page.published else { return .broken("link `\(url)` points at a draft, which gets no page (build with --drafts to preview it)") }
+            guard page.published else { return .broken("link `\(url)` points at a page that is not published: \(page.hiddenBecause)") }
             let link = routes.link(page.sitePath) + (query.map { "?" + $0 } ?? "") + (fragment.map { "#" + $0 } ?? "")
             if let anchor, !anchor.isEmpty { return .rewriteCheckingAnchor(link, pageKey: page.key, anchor: anchor) }
             return .rewrite(link)

@@ -19,14 +19,26 @@ enum Feeds {
         return out
     }
 
-    /// Atom feed of the newest materials (SPEC §5). `updated` is the newest entry's date, so the feed
-    /// is the same bytes for the same content (no build timestamp).
+    /// Atom feed of the newest materials and activities (SPEC §5). `updated` is the newest entry's
+    /// date, so the feed is the same bytes for the same content (no build timestamp).
     static func atom(_ views: Views, limit: Int = 30) -> String {
         let p = views.programme
         let routes = views.routes
         let zone = p.config.timezone
-        let entries = p.publishedMaterials.prefix(limit).map { p.materials[$0] }
-        let newest = entries.compactMap { $0.updated ?? $0.date }.max() ?? p.asOf
+        struct Entry { var title, path, summary: String; var published, updated: Day?; var author, category: String? }
+        var entries = p.publishedMaterials.map { i -> Entry in
+            let m = p.materials[i]
+            return Entry(title: m.title, path: Routes.material(m.slug), summary: views.summary(m), published: m.date,
+                         updated: m.updated ?? m.date, author: m.author, category: m.category)
+        }
+        entries += p.activities.map { a in
+            let summary = [views.lookup.typeName(a.type.id), a.location ?? ""].filter { !$0.isEmpty }.joined(separator: " · ")
+            return Entry(title: a.title, path: Routes.activity(a.slug), summary: summary, published: a.date, updated: a.date,
+                         author: nil, category: views.lookup.typeName(a.type.id))
+        }
+        entries.sort { ($0.published ?? p.asOf, $0.path) > ($1.published ?? p.asOf, $1.path) }
+        entries = Array(entries.prefix(limit))
+        let newest = entries.compactMap { $0.updated ?? $0.published }.max() ?? p.asOf
         var out = """
         <?xml version="1.0" encoding="utf-8"?>
         <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="\(xml(p.config.language.rawValue))">
@@ -39,15 +51,15 @@ enum Feeds {
         out += "<link rel=\"self\" href=\"\(xml(routes.absolute(Routes.feed)))\"/>\n"
         out += "<id>\(xml(home))</id>\n<updated>\(newest.rfc3339(in: zone))</updated>\n"
         out += "<author><name>\(xml(p.config.title))</name></author>\n"
-        for m in entries {
-            let url = routes.absolute(Routes.material(m.slug))
-            let published = m.date ?? newest
-            out += "<entry>\n<title>\(xml(m.title))</title>\n<link href=\"\(xml(url))\"/>\n<id>\(xml(url))</id>\n"
+        for e in entries {
+            let url = routes.absolute(e.path)
+            let published = e.published ?? newest
+            out += "<entry>\n<title>\(xml(e.title))</title>\n<link href=\"\(xml(url))\"/>\n<id>\(xml(url))</id>\n"
             out += "<published>\(published.rfc3339(in: zone))</published>\n"
-            out += "<updated>\((m.updated ?? published).rfc3339(in: zone))</updated>\n"
-            if let author = m.author { out += "<author><name>\(xml(author))</name></author>\n" }
-            if let c = m.category { out += "<category term=\"\(xml(c))\"/>\n" }
-            out += "<summary>\(xml(views.summary(m)))</summary>\n</entry>\n"
+            out += "<updated>\((e.updated ?? published).rfc3339(in: zone))</updated>\n"
+            if let author = e.author { out += "<author><name>\(xml(author))</name></author>\n" }
+            if let c = e.category { out += "<category term=\"\(xml(c))\"/>\n" }
+            out += "<summary>\(xml(e.summary))</summary>\n</entry>\n"
         }
         out += "</feed>\n"
         return out

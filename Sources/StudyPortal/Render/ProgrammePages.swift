@@ -9,6 +9,7 @@ extension Views {
     func planPage(_ i: Int) -> View {
         let plan = programme.plans[i]
         let progress = figures.plans[i]
+        let counted = visibility.members(of: progress)
         var c = common(current: Routes.plan(plan.slug))
         var view = planSummary(i)
         view["roles"] = plan.roles.map { t("role_" + $0.rawValue) }.joined(separator: "、")
@@ -21,8 +22,8 @@ extension Views {
             let due = item.due ?? plan.end
             row["due"] = day(due)
             row["is_due"] = due <= programme.asOf
-            row["done"] = t("n_people", String(progress.members.count { $0.items[k].done }))
-            row["overdue"] = progress.members.count { $0.items[k].overdue }
+            row["done"] = t("n_people", String(counted.count { $0.items[k].done }))
+            row["overdue"] = counted.count { $0.items[k].overdue }
             return row
         }
         let groups = visibility.groups(of: progress)

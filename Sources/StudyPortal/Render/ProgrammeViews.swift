@@ -68,8 +68,7 @@ extension Views {
     /// A plan as lists and the home page show it.
     func planSummary(_ i: Int) -> View {
         let plan = programme.plans[i]
-        let progress = figures.plans[i]
-        let members = progress.members
+        let members = visibility.members(of: figures.plans[i])
         let mean = members.isEmpty ? 0 : members.reduce(0) { $0 + $1.completion } / Double(members.count)
         return view([
             "title": plan.title, "url": routes.link(Routes.plan(plan.slug)), "period": period(plan.start, plan.end),

@@ -37,7 +37,8 @@ public enum Renderer {
         for plan in p.plans { targets[plan.file.contentPath] = .init(key: "plan:" + plan.slug, sitePath: Routes.plan(plan.slug), published: true) }
         for a in p.activities { targets[a.file.contentPath] = .init(key: "activity:" + a.slug, sitePath: Routes.activity(a.slug), published: true) }
         for r in p.reflections {
-            targets[r.file.contentPath] = .init(key: "reflection:\(r.folder)/\(r.slug)", sitePath: Routes.reflection(r.folder, r.slug), published: visibility.shows(r))
+            targets[r.file.contentPath] = .init(key: "reflection:\(r.folder)/\(r.slug)", sitePath: Routes.reflection(r.folder, r.slug), published: visibility.shows(r),
+                                                hiddenBecause: "a reflection without `public: true` is shown in the internal profile only")
         }
         var sitePaths = Set(jobsList.map { sitePath(of: $0, p) })
         sitePaths.formUnion(jobsList.flatMap { $0.attachmentPaths(p) })

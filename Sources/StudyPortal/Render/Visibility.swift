@@ -18,5 +18,13 @@ public struct Visibility: Sendable {
         showsMembers ? plan.groups : plan.groups.filter { $0.members >= minGroupSize }
     }
 
+    /// The members whose figures may count in a shown total: in public, only those of shown groups,
+    /// or subtracting the shown groups from a plan-wide total would give a withheld group away.
+    public func members(of plan: PlanProgress) -> [MemberProgress] {
+        guard !showsMembers else { return plan.members }
+        let shown = Set(groups(of: plan).map(\.group))
+        return plan.members.filter { shown.contains($0.group) }
+    }
+
     public func shows(_ r: Reflection) -> Bool { showsMembers || r.isPublic }
 }
