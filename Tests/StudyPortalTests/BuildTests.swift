@@ -237,8 +237,34 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: out + "/materials/a/index.html"))
         #expect(FileManager.default.fileExists(atPath: out + "/materials/b/index.html"))
         #expect(FileManager.default.fileExists(atPath: out + "/.gitkeep"))
+        // Only the previous output is kept beside it (the base the next build writes over).
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: root).filter { $0.hasPrefix(".output.tmp-") }
-        #expect(leftovers.isEmpty)
+        #expect(leftovers == [".output.tmp-previous"])
+        // Whatever the base held, the result equals a fresh build into an empty folder.
+        let (_, fresh) = await runBuild(root)
+        var expected = snapshot(fresh)
+        expected[".gitkeep"] = Data()
+        #expect(snapshot(out) == expected)
+    }
+
+    @Test func rebuildsOverThePreviousOutputEqualFreshBuilds() async throws {
+        let root = try makeSite(["content/materials/a.md": material("甲"), "content/files/x": "file", "content/keep.txt": "1"])
+        let out = root + "/output"
+        for step in 0..<4 {
+            switch step {
+            case 1: try FileManager.default.removeItem(atPath: root + "/content/files/x")
+                    try write("now a folder", to: root + "/content/files/x/inner.txt")   // a file becomes a folder
+                    try write("2", to: root + "/content/keep.txt")                        // same size, new bytes
+            case 2: try FileManager.default.removeItem(atPath: root + "/content/files")
+                    try write(material("乙"), to: root + "/content/materials/b.md")
+            case 3: try write("tampered", to: root + "/.output.tmp-previous/materials/b/index.html")
+            default: break
+            }
+            let (report, _) = await runBuild(root, output: out)
+            #expect(report.wrote)
+            let (_, fresh) = await runBuild(root)
+            #expect(snapshot(out) == snapshot(fresh), "step \(step)")
+        }
     }
 
     @Test func staleWorkFoldersAreRemoved() async throws {

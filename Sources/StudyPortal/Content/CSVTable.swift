@@ -9,8 +9,12 @@ public struct CSVTable: Sendable {
         public var line: Int
         public var values: [String: String]
 
+        /// The cell without surrounding spaces and tabs.
         public subscript(_ column: String) -> String {
-            (values[column] ?? "").trimmingCharacters(in: .whitespaces)
+            guard let value = values[column] else { return "" }
+            guard let first = value.utf8.first, let last = value.utf8.last,
+                  first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09 else { return value }
+            return value.trimmingCharacters(in: .whitespaces)
         }
     }
 

@@ -35,7 +35,7 @@ public indirect enum JSON: Sendable, Equatable {
         case .string(let s): return Self.quote(s)
         case .number(let d):
             guard d.isFinite else { return "null" }
-            return d == d.rounded() && abs(d) < 1e15 ? String(format: "%.1f", d) : "\(d)"
+            return d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) + ".0" : "\(d)"
         case .int(let i): return String(i)
         case .bool(let b): return b ? "true" : "false"
         case .null: return "null"

@@ -82,7 +82,7 @@ extension Views {
         return ["header": row(table.header), "rows": table.rows.map { ["cells": row($0)] }, "total": table.total.map(row) ?? []]
     }
 
-    func memberLedgerPage(year: Int, member i: Int) -> View {
+    func memberLedgerPage(year: Int, member i: Int) -> (View, Table) {
         let m = programme.members[i]
         var c = common(current: Routes.memberLedger(year, m.id))
         let (table, total) = memberLedgerTable(m, year: year)
@@ -94,10 +94,10 @@ extension Views {
             "index": routes.link(Routes.ledgers(year)), "as_of": Strings.date(programme.asOf, language),
         ])
         c["table"] = cells(table, numeric: [6, 7])
-        return c
+        return (c, table)
     }
 
-    func groupLedgerPage(year: Int, group i: Int) -> View {
+    func groupLedgerPage(year: Int, group i: Int) -> (View, (ledger: Table, members: Table?)) {
         let g = programme.groups[i]
         var c = common(current: Routes.groupLedger(year, g.id))
         let table = groupLedgerTable(g, year: year)
@@ -108,12 +108,15 @@ extension Views {
         ] as View
         c["table"] = cells(table, numeric: Set(numericStart..<(numericStart + 2)).union([table.header.count - 1]))
         c["members"] = ["header": [View](), "rows": [View](), "total": [View]()] as View
+        var membersTable: Table?
         if visibility.showsMembers {
-            var members = cells(groupMembersTable(g, year: year), numeric: [4, 5])
+            let table = groupMembersTable(g, year: year)
+            var members = cells(table, numeric: [4, 5])
             members["csv"] = routes.link(Routes.groupLedger(year, g.id) + "members.csv")
             c["members"] = members
+            membersTable = table
         }
-        return c
+        return (c, (table, membersTable))
     }
 
     func ledgersIndex(year: Int?) -> View {

@@ -42,6 +42,35 @@ enum PageJob: Sendable {
 
 extension Views {
     /// The site path, template and context of one page.
+    /// The page of a job, with the files that go beside it (a ledger's CSV, a plan's exports).
+    struct PageView {
+        var sitePath: String
+        var template: String
+        var context: View
+        var attachments: [(path: String, text: String)] = []
+    }
+
+    func page(_ job: PageJob) -> PageView {
+        let p = programme
+        switch job {
+        case .memberLedger(let y, let i):
+            let (context, table) = memberLedgerPage(year: y, member: i)
+            let path = Routes.memberLedger(y, p.members[i].id)
+            return PageView(sitePath: path, template: "ledger-member", context: context, attachments: [(path + "ledger.csv", table.csv)])
+        case .groupLedger(let y, let i):
+            let (context, tables) = groupLedgerPage(year: y, group: i)
+            let path = Routes.groupLedger(y, p.groups[i].id)
+            return PageView(sitePath: path, template: "ledger-group", context: context,
+                            attachments: [(path + "ledger.csv", tables.ledger.csv)] + (tables.members.map { [(path + "members.csv", $0.csv)] } ?? []))
+        case .plan(let i):
+            let v = view(job)
+            return PageView(sitePath: v.sitePath, template: v.template, context: v.context, attachments: planExports(i).map { ($0.path, $0.csv) })
+        default:
+            let v = view(job)
+            return PageView(sitePath: v.sitePath, template: v.template, context: v.context)
+        }
+    }
+
     func view(_ job: PageJob) -> (sitePath: String, template: String, context: View) {
         let p = programme
         switch job {
@@ -125,26 +154,8 @@ extension Views {
         case .reflection(let i): return (Routes.reflection(p.reflections[i].folder, p.reflections[i].slug), "reflection", reflectionPage(i))
         case .ledgers: return (Routes.ledgers, "ledgers", ledgersIndex(year: nil))
         case .ledgerYear(let y): return (Routes.ledgers(y), "ledgers", ledgersIndex(year: y))
-        case .memberLedger(let y, let i): return (Routes.memberLedger(y, p.members[i].id), "ledger-member", memberLedgerPage(year: y, member: i))
-        case .groupLedger(let y, let i): return (Routes.groupLedger(y, p.groups[i].id), "ledger-group", groupLedgerPage(year: y, group: i))
-        }
-    }
-
-    /// Files that go beside a page: a ledger's CSV, a plan's exports.
-    func attachments(_ job: PageJob) -> [(path: String, text: String)] {
-        let p = programme
-        switch job {
-        case .memberLedger(let y, let i):
-            return [(Routes.memberLedger(y, p.members[i].id) + "ledger.csv", memberLedgerTable(p.members[i], year: y).0.csv)]
-        case .groupLedger(let y, let i):
-            let g = p.groups[i]
-            var files = [(Routes.groupLedger(y, g.id) + "ledger.csv", groupLedgerTable(g, year: y).csv)]
-            if visibility.showsMembers { files.append((Routes.groupLedger(y, g.id) + "members.csv", groupMembersTable(g, year: y).csv)) }
-            return files
-        case .plan(let i):
-            return planExports(i).map { ($0.path, $0.csv) }
-        default:
-            return []
+        case .memberLedger(let y, let i): return (Routes.memberLedger(y, p.members[i].id), "ledger-member", memberLedgerPage(year: y, member: i).0)
+        case .groupLedger(let y, let i): return (Routes.groupLedger(y, p.groups[i].id), "ledger-group", groupLedgerPage(year: y, group: i).0)
         }
     }
 }

@@ -79,10 +79,10 @@ public enum Renderer {
         let views = Views(programme: p, routes: routes, strings: strings, stringsView: strings.mapValues { $0 as any TemplateValue }, bodies: bodies,
                           programmeFigures: figures, lookup: Lookup(p), visibility: visibility)
         let pages = await parallelMap(jobsList, jobs: jobs) { job -> [OutputFile] in
-            let view = views.view(job)
+            let view = views.page(job)
             let html = theme.render(view.template, view.context)
             let page = OutputFile(path: Routes.file(for: view.sitePath), content: .bytes(Data(html)), origin: "templates/\(view.template).html")
-            return [page] + views.attachments(job).map { OutputFile(path: $0.path, content: .bytes(Data($0.text.utf8)), origin: view.sitePath) }
+            return [page] + view.attachments.map { OutputFile(path: $0.path, content: .bytes(Data($0.text.utf8)), origin: view.sitePath) }
         }
         timings.append(("templates", clock.lap()))
 

@@ -49,15 +49,24 @@ public struct Routes: Sendable {
     /// Percent-encodes what may not stand in a URL path segment, keeping non-ASCII letters (an IRI,
     /// which browsers and HTML5 accept) so Chinese slugs stay readable.
     public static func segment(_ s: String) -> String {
+        // Most segments need nothing: ASCII letters, digits, -._~ and non-ASCII letters.
+        if s.utf8.allSatisfy({ $0 > 0x7F || ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == 0x2D || $0 == 0x2E || $0 == 0x5F || $0 == 0x7E }) {
+            return s
+        }
         var out = ""
         for scalar in s.unicodeScalars {
             if scalar.value > 0x7F || allowed.contains(scalar) {
                 out.unicodeScalars.append(scalar)
             } else {
-                for byte in String(scalar).utf8 { out += String(format: "%%%02X", byte) }
+                for byte in String(scalar).utf8 { out += percent(byte) }
             }
         }
         return out
+    }
+
+    static func percent(_ byte: UInt8) -> String {
+        let hex = Array("0123456789ABCDEF")
+        return "%" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 0x0F)])
     }
 
     /// Percent-encodes every segment of a site path.
@@ -70,7 +79,7 @@ public struct Routes: Sendable {
         var out = ""
         for scalar in url.unicodeScalars {
             if scalar.value > 0x7F {
-                for byte in String(scalar).utf8 { out += String(format: "%%%02X", byte) }
+                for byte in String(scalar).utf8 { out += percent(byte) }
             } else {
                 out.unicodeScalars.append(scalar)
             }

@@ -109,10 +109,10 @@ public enum Strings {
 
     /// Hours without a needless `.0`: 2, 1.5, 0.25.
     public static func hours(_ h: Double) -> String {
-        let rounded = (h * 100).rounded() / 100
-        if rounded == rounded.rounded() { return String(Int(rounded)) }
-        var s = String(format: "%.2f", rounded)
-        while s.hasSuffix("0") { s.removeLast() }
-        return s
+        let hundredths = Int((h * 100).rounded())
+        let sign = hundredths < 0 ? "-" : ""
+        let whole = abs(hundredths) / 100, fraction = abs(hundredths) % 100
+        if fraction == 0 { return sign + String(whole) }
+        return sign + String(whole) + "." + (fraction % 10 == 0 ? String(fraction / 10) : (fraction < 10 ? "0" : "") + String(fraction))
     }
 }
