@@ -16,6 +16,18 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// Strict ISO form `YYYY-MM-DD`, as front matter requires.
     public init?(iso text: String) {
+        // Fast path over the bytes: exactly DDDD-DD-DD.
+        let u = Array(text.utf8)
+        if u.count == 10, u[4] == 0x2D, u[7] == 0x2D {
+            func digits(_ r: Range<Int>) -> Int? {
+                var n = 0
+                for i in r { guard u[i] >= 0x30 && u[i] <= 0x39 else { return nil }; n = n * 10 + Int(u[i] - 0x30) }
+                return n
+            }
+            guard let y = digits(0..<4), let m = digits(5..<7), let d = digits(8..<10) else { return nil }
+            self.init(year: y, month: m, day: d)
+            return
+        }
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
@@ -25,6 +37,7 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// The forms spreadsheets write (SPEC §3): `2026-03-01`, `2026/3/1`, `2026.3.1`, `2026年3月1日`.
     public init?(spreadsheet text: String) {
+        if let iso = Day(iso: text) { self = iso; return }
         let t = text.trimmingCharacters(in: .whitespaces)
         if let iso = Day(iso: t) { self = iso; return }
         var body = t

@@ -64,7 +64,8 @@ public enum YAML {
         }
         let node: Node?
         do {
-            node = try Yams.compose(yaml: text, Yams.Resolver.basic)
+            // Encoding given: Yams' default looks it up in the environment on every document.
+            node = try Yams.Parser(yaml: text, resolver: .basic, constructor: .default, encoding: .utf8).singleRoot()
         } catch let error as YamlError {
             throw describe(error, lineOffset: lineOffset)
         } catch {

@@ -20,6 +20,16 @@ public struct TextMetrics: Sendable, Hashable {
     public mutating func add(_ text: String) {
         var inWord = false
         for s in text.unicodeScalars {
+            if s.isASCII {
+                // ASCII first: Unicode property look-ups are the slow part of counting.
+                let v = s.value
+                if (v >= 0x30 && v <= 0x39) || (v | 0x20 >= 0x61 && v | 0x20 <= 0x7A) {
+                    if !inWord { words += 1; inWord = true }
+                } else if v != 0x27 && v != 0x2D {
+                    inWord = false
+                }
+                continue
+            }
             if Self.isCJK(s) {
                 cjkCharacters += 1
                 inWord = false

@@ -76,10 +76,27 @@ extension Views {
         return Table(header: header, rows: rows, total: nil)
     }
 
+    /// One cell of a ledger table as templates see it: `text`, and `num` for right-aligned figures.
+    /// A struct rather than a dictionary: ledgers have thousands of cells.
+    struct Cell: TemplateValue {
+        var text: String
+        var num: Bool
+        func member(_ key: String) -> (any TemplateValue)? { key == "text" ? text : key == "num" ? num : nil }
+        var isTruthy: Bool { true }
+        func write(to out: inout [UInt8], escaped: Bool) { text.write(to: &out, escaped: escaped) }
+    }
+
+    struct Row: TemplateValue {
+        var cells: [Cell]
+        func member(_ key: String) -> (any TemplateValue)? { key == "cells" ? cells : nil }
+        var isTruthy: Bool { true }
+        func write(to out: inout [UInt8], escaped: Bool) {}
+    }
+
     /// Cells for the template: each row a list of `{text}`, numeric columns marked.
     func cells(_ table: Table, numeric: Set<Int>) -> View {
-        func row(_ r: [String]) -> [View] { r.enumerated().map { ["text": $1, "num": numeric.contains($0)] } }
-        return ["header": row(table.header), "rows": table.rows.map { ["cells": row($0)] }, "total": table.total.map(row) ?? []]
+        func row(_ r: [String]) -> [Cell] { r.enumerated().map { Cell(text: $1, num: numeric.contains($0)) } }
+        return ["header": row(table.header), "rows": table.rows.map { Row(cells: row($0)) }, "total": table.total.map(row) ?? []]
     }
 
     func memberLedgerPage(year: Int, member i: Int) -> (View, Table) {
@@ -107,7 +124,7 @@ extension Views {
             "group_url": routes.link(Routes.group(g.id)), "index": routes.link(Routes.ledgers(year)),
         ] as View
         c["table"] = cells(table, numeric: Set(numericStart..<(numericStart + 2)).union([table.header.count - 1]))
-        c["members"] = ["header": [View](), "rows": [View](), "total": [View]()] as View
+        c["members"] = ["header": [Cell](), "rows": [Row](), "total": [Cell]()] as View
         var membersTable: Table?
         if visibility.showsMembers {
             let table = groupMembersTable(g, year: year)

@@ -48,11 +48,14 @@ public struct Routes: Sendable {
 
     /// Percent-encodes what may not stand in a URL path segment, keeping non-ASCII letters (an IRI,
     /// which browsers and HTML5 accept) so Chinese slugs stay readable.
+    /// Nothing to encode: ASCII letters, digits, -._~ (and `/` between segments), and non-ASCII letters.
+    static func isPlain(_ s: String, slash: Bool = true) -> Bool {
+        s.utf8.allSatisfy { $0 > 0x7F || ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A)
+            || $0 == 0x2D || $0 == 0x2E || $0 == 0x5F || $0 == 0x7E || (slash && $0 == 0x2F) }
+    }
+
     public static func segment(_ s: String) -> String {
-        // Most segments need nothing: ASCII letters, digits, -._~ and non-ASCII letters.
-        if s.utf8.allSatisfy({ $0 > 0x7F || ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == 0x2D || $0 == 0x2E || $0 == 0x5F || $0 == 0x7E }) {
-            return s
-        }
+        if isPlain(s, slash: false) { return s }
         var out = ""
         for scalar in s.unicodeScalars {
             if scalar.value > 0x7F || allowed.contains(scalar) {
@@ -71,7 +74,8 @@ public struct Routes: Sendable {
 
     /// Percent-encodes every segment of a site path.
     public static func path(_ contentPath: String) -> String {
-        contentPath.split(separator: "/", omittingEmptySubsequences: false).map { segment(String($0)) }.joined(separator: "/")
+        if isPlain(contentPath) { return contentPath }
+        return contentPath.split(separator: "/", omittingEmptySubsequences: false).map { segment(String($0)) }.joined(separator: "/")
     }
 
     /// Fully ASCII (for the sitemap and feed, where IRIs are not allowed).

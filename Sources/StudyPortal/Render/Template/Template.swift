@@ -33,7 +33,7 @@ public struct Template: Sendable {
     let nodes: [Node]
 
     public init(_ text: String) throws(ParseError) {
-        var parser = Parser(Array(text.utf8))
+        var parser = TemplateParser(Array(text.utf8))
         nodes = try parser.parse()
     }
 }

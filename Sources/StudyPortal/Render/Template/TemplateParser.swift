@@ -1,5 +1,5 @@
 /// Parses Mustache text into template nodes, reporting errors with their line and column.
-struct Parser {
+struct TemplateParser {
     struct Tag {
         enum Kind { case variable, raw, section, inverted, close, partial, parent, block, comment }
         var kind: Kind
