@@ -6,7 +6,7 @@ BIN_RELEASE := .build/release/studyportal
 
 PREFIX ?= /usr/local
 
-.PHONY: build test bootstrap release debug validate screenshots fuzz sanitize install clean
+.PHONY: build test bootstrap release debug validate screenshots fuzz sanitize install bench clean
 
 ## Build the sample site in this repo into output/.
 build: bootstrap release
@@ -39,6 +39,10 @@ debug:
 
 validate: debug
 	scripts/validate-html.sh $(BIN_DEBUG)
+
+## Our build against Hugo's on the benchmark corpora (RUNS, SIZES to vary); see docs/benchmarks.md.
+bench: bootstrap
+	scripts/bench.sh
 
 ## Longer fuzzing of the front-matter and Markdown stages (FUZZ_ITERATIONS, FUZZ_SEED to vary).
 fuzz:

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# make bench: our full build against Hugo's on the same synthetic materials (../shared/bench/make-corpus.py),
+# alternating, a warm-up then RUNS timed runs each, medians and peak memory. Prints a Markdown table.
+set -euo pipefail
+RUNS=${RUNS:-3}
+SIZES=${SIZES:-"2000:400:40000 10000:2000:200000"}
+CORPUS=${CORPUS:-bench-corpus}
+MAKE_CORPUS=${MAKE_CORPUS:-../shared/bench/make-corpus.py}
+bin=.build/release/studyportal
+command -v hugo >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -qq hugo >/dev/null; } || { echo "bench: needs hugo (apt-get install hugo)" >&2; exit 1; }
+swift build -c release --product studyportal >/dev/null
+mkdir -p "$CORPUS"
+
+# seconds and peak KB of one run: "S KB"
+measure() { /usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1; }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+echo "| materials | members | records | studyportal (s) | Hugo (s) | ratio | studyportal peak MiB | Hugo peak MiB |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+for size in $SIZES; do
+  IFS=: read -r m mem rec <<<"$size"
+  site="$CORPUS/m$m"
+  [ -d "$site" ] || python3 "$MAKE_CORPUS" "$site" --materials "$m" --members "$mem" --records "$rec" --hugo >/dev/null
+  out="$CORPUS/out-m$m"; hout="$CORPUS/hugo-out-m$m"
+  measure "$bin" build "$site" --output "$out" --profile internal --quiet >/dev/null      # warm-up
+  measure hugo --quiet -s "$site-hugo" -d "$(pwd)/$hout" >/dev/null
+  ours=(); theirs=(); ourmem=(); theirmem=()
+  for _ in $(seq "$RUNS"); do
+    read -r s k < <(measure "$bin" build "$site" --output "$out" --profile internal --quiet); ours+=("$s"); ourmem+=("$k")
+    read -r s k < <(measure hugo --quiet -s "$site-hugo" -d "$(pwd)/$hout"); theirs+=("$s"); theirmem+=("$k")
+  done
+  o=$(printf '%s\n' "${ours[@]}" | median); h=$(printf '%s\n' "${theirs[@]}" | median)
+  om=$(printf '%s\n' "${ourmem[@]}" | sort -n | tail -1); hm=$(printf '%s\n' "${theirmem[@]}" | sort -n | tail -1)
+  echo "| $m | $mem | $rec | $o | $h | $(awk "BEGIN {printf \"%.2f\", $o/$h}") | $((om / 1024)) | $((hm / 1024)) |"
+done
