@@ -40,6 +40,8 @@ public struct RenderedMarkdown: Sendable {
     public var metrics: TextMetrics
     /// Plain text of the first paragraph: the automatic summary.
     public var firstParagraph: String
+    /// The whole text without markup, blocks on their own lines: what search indexes.
+    public var plainText: String
     public var pendingAnchors: [PendingAnchor]
     public var brokenLinks: [BrokenLink]
 }
@@ -54,11 +56,12 @@ public enum Markdown {
         let options = unsafeHTML ? CMARK_OPT_UNSAFE : CMARK_OPT_DEFAULT
         let document: OpaquePointer? = text.withCString { cmark_parse_document($0, strlen($0), options) }
         guard let document else {
-            return RenderedMarkdown(html: "", headings: [], metrics: TextMetrics(), firstParagraph: "", pendingAnchors: [], brokenLinks: [])
+            return RenderedMarkdown(html: "", headings: [], metrics: TextMetrics(), firstParagraph: "", plainText: "", pendingAnchors: [], brokenLinks: [])
         }
         defer { cmark_node_free(document) }
 
         var metrics = TextMetrics()
+        var plain = ""
         var headingNodes: [OpaquePointer] = []
         var softBreaks: [OpaquePointer] = []
         var firstParagraph: String?
@@ -75,13 +78,20 @@ public enum Markdown {
                 guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
                 switch cmark_node_get_type(node) {
                 case CMARK_NODE_TEXT, CMARK_NODE_CODE, CMARK_NODE_CODE_BLOCK:
-                    metrics.add(literal(node))
+                    let text = literal(node)
+                    metrics.add(text)
+                    plain += text
                 case CMARK_NODE_SOFTBREAK:
                     softBreaks.append(node)
+                    if !joinsCJK(node) { plain += " " }   // 终身⏎学习 must still hold the bigram 身学
+                case CMARK_NODE_LINEBREAK:
+                    plain += " "
                 case CMARK_NODE_HEADING:
                     headingNodes.append(node)
-                case CMARK_NODE_PARAGRAPH where firstParagraph == nil && cmark_node_parent(node) == document:
-                    firstParagraph = plainText(of: node)
+                    if !plain.isEmpty { plain += "\n" }
+                case CMARK_NODE_PARAGRAPH:
+                    if !plain.isEmpty && !plain.hasSuffix("\n") { plain += "\n" }
+                    if firstParagraph == nil && cmark_node_parent(node) == document { firstParagraph = plainText(of: node) }
                 case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
                     let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
                     let (line, column) = position(of: node, firstLine: firstLine)
@@ -143,7 +153,7 @@ public enum Markdown {
 
         let html = takeString(cmark_render_html(document, options))
         return RenderedMarkdown(html: html, headings: headings, metrics: metrics,
-                                firstParagraph: firstParagraph ?? "", pendingAnchors: pending, brokenLinks: broken)
+                                firstParagraph: firstParagraph ?? "", plainText: plain, pendingAnchors: pending, brokenLinks: broken)
     }
 
     private static func literal(_ node: OpaquePointer) -> String {

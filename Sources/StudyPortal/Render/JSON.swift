@@ -42,6 +42,15 @@ public indirect enum JSON: Sendable, Equatable {
         }
     }
 
+    /// The same JSON on one line, without spaces: for files only a script reads.
+    public func compact() -> String {
+        switch self {
+        case .object(let pairs): return "{" + pairs.map { Self.quote($0.0) + ":" + $0.1.compact() }.joined(separator: ",") + "}"
+        case .array(let items): return "[" + items.map { $0.compact() }.joined(separator: ",") + "]"
+        default: return serialized()
+        }
+    }
+
     static func quote(_ s: String) -> String {
         var out = "\""
         for c in s.unicodeScalars {

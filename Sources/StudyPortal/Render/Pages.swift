@@ -11,9 +11,10 @@ enum PageJob: Sendable {
     case notFound
     case plans, plan(Int), activities, activity(Int), progress, overdue, group(Int), member(Int), reflections, reflection(Int)
     case ledgers, ledgerYear(Int), memberLedger(year: Int, member: Int), groupLedger(year: Int, group: Int)
+    case search
 
     static func all(_ p: Programme, figures: Figures) -> [PageJob] {
-        var jobs: [PageJob] = [.home, .terms(categories: true), .terms(categories: false), .notFound]
+        var jobs: [PageJob] = [.home, .terms(categories: true), .terms(categories: false), .notFound, .search]
         let pageCount = max(1, (p.publishedMaterials.count + p.config.paginate - 1) / p.config.paginate)
         jobs += (1...pageCount).map { .materials(page: $0, of: pageCount) }
         jobs += p.publishedMaterials.map { .material($0) }
@@ -156,6 +157,14 @@ extension Views {
         case .ledgerYear(let y): return (Routes.ledgers(y), "ledgers", ledgersIndex(year: y))
         case .memberLedger(let y, let i): return (Routes.memberLedger(y, p.members[i].id), "ledger-member", memberLedgerPage(year: y, member: i).0)
         case .groupLedger(let y, let i): return (Routes.groupLedger(y, p.groups[i].id), "ledger-group", groupLedgerPage(year: y, group: i).0)
+        case .search:
+            var c = common(current: Routes.search)
+            c["index"] = routes.link(Routes.searchIndex)
+            c["script"] = routes.link("assets/search.js")
+            // The patterns as written (%d, %@): the script fills them in.
+            c["words"] = ["count": strings["search_count"] ?? "", "none": strings["search_none"] ?? "",
+                          "loading": strings["search_loading"] ?? "", "error": strings["search_error"] ?? ""] as View
+            return (Routes.search, "search", c)
         }
     }
 }

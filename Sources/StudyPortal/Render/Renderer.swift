@@ -87,6 +87,11 @@ public enum Renderer {
         timings.append(("templates", clock.lap()))
 
         var files = pages.flatMap { $0 }
+
+        // Search.
+        let searchDocuments = searchDocuments(p, views: views, bodies: bodies, visibility: visibility)
+        files += await SearchIndex.files(for: searchDocuments, jobs: jobs).map { OutputFile(path: $0.path, content: .bytes($0.data), origin: "search index") }
+        timings.append(("search", clock.lap()))
         files.append(OutputFile(path: Routes.feed, content: .bytes(Data(Feeds.atom(views).utf8)), origin: "feed"))
         let json = ProgressJSON.document(p, figures, visibility).serialized() + "\n"
         files.append(OutputFile(path: Routes.progressJSON, content: .bytes(Data(json.utf8)), origin: "progress.json"))
@@ -102,6 +107,35 @@ public enum Renderer {
         files += p.site.staticFiles.map { OutputFile(path: $0.contentPath, content: .copy(from: $0.absolutePath), origin: "content/" + $0.contentPath) }
         diagnostics += collisions(files)
         return Result(files: files, diagnostics: diagnostics, timings: timings)
+    }
+
+    /// What search covers (SPEC §5): materials, plans, activities, pages, and reflections the profile shows.
+    static func searchDocuments(_ p: Programme, views: Views, bodies: [String: RenderedMarkdown], visibility: Visibility) -> [SearchIndex.Document] {
+        let routes = views.routes
+        func text(_ key: String) -> String { bodies[key]?.plainText ?? "" }
+        var docs: [SearchIndex.Document] = []
+        for i in p.publishedMaterials {
+            let m = p.materials[i]
+            docs.append(.init(title: m.title, url: routes.link(Routes.material(m.slug)), kind: views.t("kind_material"),
+                              date: m.date?.description ?? "",
+                              text: [m.summary ?? "", text("material:" + m.slug), ([m.category].compactMap { $0 } + m.tags).joined(separator: " ")].joined(separator: "\n")))
+        }
+        for plan in p.plans {
+            docs.append(.init(title: plan.title, url: routes.link(Routes.plan(plan.slug)), kind: views.t("kind_plan"), date: plan.start.description, text: text("plan:" + plan.slug)))
+        }
+        for a in p.activities {
+            let about = [a.speaker, a.location].compactMap { $0 }.joined(separator: " ")
+            docs.append(.init(title: a.title, url: routes.link(Routes.activity(a.slug)), kind: views.t("kind_activity"), date: a.date.description,
+                              text: about + "\n" + text("activity:" + a.slug)))
+        }
+        for page in p.pages where p.isPublished(page) {
+            docs.append(.init(title: page.title, url: routes.link(Routes.page(page.slug)), kind: views.t("kind_page"), date: "", text: text("page:" + page.slug)))
+        }
+        for r in p.reflections where visibility.shows(r) {
+            docs.append(.init(title: r.title, url: routes.link(Routes.reflection(r.folder, r.slug)), kind: views.t("kind_reflection"), date: r.date.description,
+                              text: text("reflection:\(r.folder)/\(r.slug)")))
+        }
+        return docs
     }
 
     static func sitePath(of job: PageJob, _ p: Programme) -> String {
@@ -127,6 +161,7 @@ public enum Renderer {
         case .ledgerYear(let y): return Routes.ledgers(y)
         case .memberLedger(let y, let i): return Routes.memberLedger(y, p.members[i].id)
         case .groupLedger(let y, let i): return Routes.groupLedger(y, p.groups[i].id)
+        case .search: return Routes.search
         }
     }
 

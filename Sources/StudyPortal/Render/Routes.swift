@@ -28,6 +28,8 @@ public struct Routes: Sendable {
     public static let reflections = "reflections/"
     public static func reflection(_ member: String, _ slug: String) -> String { "reflections/\(member)/\(slug)/" }
     public static let progressJSON = "data/progress.json"
+    public static let search = "search/"
+    public static let searchIndex = "search/index.json"
     public static let ledgers = "ledgers/"
     public static func ledgers(_ year: Int) -> String { "ledgers/\(year)/" }
     public static func memberLedger(_ year: Int, _ id: String) -> String { "ledgers/\(year)/members/\(id)/" }

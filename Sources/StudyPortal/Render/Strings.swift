@@ -39,6 +39,10 @@ public enum Strings {
         "sign_member": "本人签字", "sign_secretary": "支部书记签字", "sign_date": "日期", "download_csv": "下载 CSV",
         "member_ledgers": "个人学习台账", "group_ledgers": "支部学习台账", "print": "打印", "members_hours": "成员学时汇总",
         "export_groups": "各支部数据（CSV）", "export_members": "成员数据（CSV）", "id": "编号",
+        "search": "搜索", "search_label": "搜索全站", "search_placeholder": "输入关键词，如 终身学习", "search_button": "搜索",
+        "search_count": "找到 %d 条结果", "search_none": "没有找到与“%@”相关的内容。换个词试试，或者减少关键词。",
+        "search_noscript": "搜索需要浏览器启用 JavaScript。", "search_loading": "正在搜索……", "search_error": "搜索索引加载失败，请稍后再试。",
+        "kind_material": "学习资料", "kind_plan": "学习计划", "kind_activity": "学习活动", "kind_page": "页面", "kind_reflection": "心得体会",
         "as_of_label": "截至", "export_note": "", "ledgers": "学习台账", "no_reflections": "还没有心得体会。", "by": "作者", "public_reflection": "作者同意公开",
     ]
 
@@ -74,6 +78,10 @@ public enum Strings {
         "sign_member": "Member's signature", "sign_secretary": "Secretary's signature", "sign_date": "Date", "download_csv": "Download CSV",
         "member_ledgers": "Member ledgers", "group_ledgers": "Group ledgers", "print": "Print", "members_hours": "Members' hours",
         "export_groups": "Groups (CSV)", "export_members": "Members (CSV)", "id": "ID",
+        "search": "Search", "search_label": "Search the site", "search_placeholder": "Words to find, e.g. reading club", "search_button": "Search",
+        "search_count": "%d results", "search_none": "Nothing matches “%@”. Try another word, or fewer words.",
+        "search_noscript": "Search needs JavaScript enabled in the browser.", "search_loading": "Searching…", "search_error": "The search index could not be loaded; try again later.",
+        "kind_material": "Material", "kind_plan": "Plan", "kind_activity": "Activity", "kind_page": "Page", "kind_reflection": "Reflection",
         "as_of_label": "As of", "export_note": "", "ledgers": "Ledgers", "no_reflections": "No reflections yet.", "by": "By", "public_reflection": "Published with the author's consent",
     ]
 

@@ -49,7 +49,7 @@ struct Views {
             "site": [
                 "title": config.title, "description": config.description, "lang": config.language.rawValue,
                 "home": routes.link(Routes.home), "css": routes.link("assets/style.css"), "feed": routes.link(Routes.feed),
-                "base": routes.base.path,
+                "base": routes.base.path, "search": routes.link(Routes.search),
             ] as View,
             "t": stringsView,
             "nav": nav,

@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+@testable import StudyPortal
+
+/// The index builder, queried the way assets/search.js queries it (the same algorithm, in Swift).
+@Suite struct SearchTests {
+    /// Runs a query over built index files: all terms must match, title hits weigh 100, body hits their
+    /// count (at most 20); words match as prefixes. Returns document titles, best first.
+    static func query(_ q: String, _ files: [(path: String, data: Data)]) throws -> [String] {
+        let byPath = Dictionary(files.map { ($0.path, $0.data) }, uniquingKeysWith: { a, _ in a })
+        func json(_ path: String) throws -> Any { try JSONSerialization.jsonObject(with: byPath[path] ?? Data("{}".utf8)) }
+        let manifest = try #require(json("search/index.json") as? [String: Int])
+        let shards = manifest["shards"] ?? 1, per = manifest["per"] ?? 8
+        var total: [Int: Int]?
+        for term in Tokenizer.queryTerms(q) {
+            let shard = try #require(json("search/t/\(Tokenizer.shard(of: term.shardKey, count: shards)).json") as? [String: [[Int]]])
+            var scores: [Int: Int] = [:]
+            for (key, posting) in shard {
+                let matches: Bool
+                switch term {
+                case .cjk(let t): matches = key == t
+                case .word(let w): matches = key.hasPrefix(w)
+                }
+                guard matches else { continue }
+                var doc = 0, own: [Int: Int] = [:]
+                for d in posting[0] { doc += d; own[doc, default: 0] += 100 }
+                doc = 0
+                for i in stride(from: 0, to: posting[1].count, by: 2) { doc += posting[1][i]; own[doc, default: 0] += min(posting[1][i + 1], 20) }
+                for (d, s) in own { scores[d] = max(scores[d] ?? 0, s) }
+            }
+            total = total.map { t in t.filter { scores[$0.key] != nil }.reduce(into: [:]) { $0[$1.key] = $1.value + (scores[$1.key] ?? 0) } } ?? scores
+        }
+        let hits = (total ?? [:]).sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map(\.key)
+        return try hits.map { d in
+            let docs = try #require(json("search/d/\(d / per).json") as? [[String: String]])
+            return docs[d % per]["t"] ?? ""
+        }
+    }
+
+    static func doc(_ title: String, _ text: String) -> SearchIndex.Document {
+        SearchIndex.Document(title: title, url: "/", kind: "k", date: "", text: text)
+    }
+
+    @Test func aWordInTheMiddleOfAChineseSentenceIsFound() async throws {
+        let files = await SearchIndex.files(for: [
+            Self.doc("甲", "我们要把终身学习的理念贯穿工作始终，不断提高本领。"),
+            Self.doc("乙", "终身大事与学习无关。"),
+        ], jobs: 2)
+        #expect(try Self.query("终身学习", files) == ["甲"])
+        #expect(try Self.query("学习", files) == ["甲", "乙"])
+    }
+
+    @Test func titleMatchesRankFirst() async throws {
+        let files = await SearchIndex.files(for: [
+            Self.doc("工作总结", String(repeating: "远程教育很方便。", count: 30)),
+            Self.doc("远程教育入门", "介绍。"),
+        ], jobs: 2)
+        #expect(try Self.query("远程教育", files) == ["远程教育入门", "工作总结"])
+    }
+
+    @Test func oneCharacterQueriesWork() async throws {
+        let files = await SearchIndex.files(for: [Self.doc("学", "无"), Self.doc("无关", "勤学苦练"), Self.doc("别的", "没有")], jobs: 2)
+        #expect(try Self.query("学", files) == ["学", "无关"])
+    }
+
+    @Test func latinWordsAreCaseInsensitivePrefixesAndFullWidthFolds() async throws {
+        let files = await SearchIndex.files(for: [Self.doc("Reading Club", "We meet monthly."), Self.doc("其他", "PDCA 循环")], jobs: 2)
+        #expect(try Self.query("reading club", files) == ["Reading Club"])
+        #expect(try Self.query("READ", files) == ["Reading Club"])
+        #expect(try Self.query("ｐｄｃａ", files) == ["其他"])
+        #expect(try Self.query("pdca 循环", files) == ["其他"])
+        #expect(try Self.query("nothing", files).isEmpty)
+    }
+
+    @Test func traditionalAndSimplifiedAreNotFolded() async throws {
+        let files = await SearchIndex.files(for: [Self.doc("学习", "x"), Self.doc("學習", "y")], jobs: 2)
+        #expect(try Self.query("學習", files) == ["學習"])
+    }
+
+    @Test func tokenizerTerms() {
+        var terms: [String] = []
+        Tokenizer.forEachTerm("学习 PDCA，Ｎo.1") { terms.append($0.text) }
+        #expect(terms == ["学", "习", "学习", "pdca", "no", "1"])
+        #expect(Tokenizer.queryTerms("终身学习").map(\.text) == ["终身", "身学", "学习"])
+        #expect(Tokenizer.queryTerms("学 reading").map(\.text) == ["学", "reading"])
+    }
+
+    @Test func theSampleSiteIsSearchable() async throws {
+        let (_, out) = await runBuild(repoRoot)
+        var files: [(String, Data)] = []
+        for (path, data) in snapshot(out) where path.hasPrefix("search/") && path.hasSuffix(".json") { files.append((path, data)) }
+        let hits = try Self.query("终身学习", files)
+        #expect(hits.first == "终身学习的理念与实践")
+        #expect(FileManager.default.fileExists(atPath: out + "/search/index.html"))
+        #expect(read(out + "/index.html").contains("<form class=\"site-search\" role=\"search\" action=\"/search/\""))
+    }
+
+    /// In the public profile a reflection without consent is not indexed.
+    @Test func privateReflectionsAreNotIndexed() async throws {
+        let (_, out) = await runBuild(repoRoot) { $0.profile = .public }
+        let docs = snapshot(out).filter { $0.key.hasPrefix("search/d/") }.map { String(decoding: $0.value, as: UTF8.self) }.joined()
+        #expect(!docs.contains("/reflections/u005/"))
+        #expect(docs.contains("/reflections/u002/"))
+    }
+}
