@@ -4,7 +4,7 @@
     scripts/search-budget.py OUTPUT_DIR QUERY [RESULTS_SHOWN]
 
 Mirrors the script: the manifest, one term shard per query term, then the document shards of the first
-RESULTS_SHOWN (20) hits. Tokenizer and FNV-1a as in Search/Tokenizer.swift."""
+RESULTS_SHOWN (10, the script's first page) hits. Tokenizer and FNV-1a as in Search/Tokenizer.swift."""
 import json, os, sys, unicodedata
 
 def is_cjk(c):
@@ -47,7 +47,7 @@ def shard(key, count):
 
 def main():
     out, q = sys.argv[1], sys.argv[2]
-    shown = int(sys.argv[3]) if len(sys.argv) > 3 else 20
+    shown = int(sys.argv[3]) if len(sys.argv) > 3 else 10
     size = lambda p: os.path.getsize(os.path.join(out, p))
     manifest = json.load(open(os.path.join(out, "search/index.json")))
     files = {"search/index.json"}
@@ -57,12 +57,15 @@ def main():
         files.add(path)
         postings = json.load(open(os.path.join(out, path)))
         scores = {}
-        for key, (title, body) in postings.items():
+        for key, posting in postings.items():
             if (key == text) if cjk else key.startswith(text):
+                title, body = posting.split("|")
                 d = 0
-                for x in title: d += x; scores[d] = scores.get(d, 0) + 100
-                d = 0
-                for i in range(0, len(body), 2): d += body[i]; scores[d] = scores.get(d, 0) + min(body[i + 1], 20)
+                for x in filter(None, title.split(".")): d += int(x, 36); scores[d] = scores.get(d, 0) + 100
+                d, num = 0, ""
+                for ch in body:
+                    if ch.isupper(): d += int(num, 36); scores[d] = scores.get(d, 0) + ord(ch) - 64; num = ""
+                    else: num += ch
         total = scores if total is None else {d: s + scores[d] for d, s in total.items() if d in scores}
     hits = sorted(total or {}, key=lambda d: (-total[d], d))
     for d in hits[:shown]: files.add(f"search/d/{d // manifest['per']}.json")

@@ -10,10 +10,10 @@ import Testing
         let byPath = Dictionary(files.map { ($0.path, $0.data) }, uniquingKeysWith: { a, _ in a })
         func json(_ path: String) throws -> Any { try JSONSerialization.jsonObject(with: byPath[path] ?? Data("{}".utf8)) }
         let manifest = try #require(json("search/index.json") as? [String: Int])
-        let shards = manifest["shards"] ?? 1, per = manifest["per"] ?? 8
+        let shards = manifest["shards"] ?? 1, per = manifest["per"] ?? 4
         var total: [Int: Int]?
         for term in Tokenizer.queryTerms(q) {
-            let shard = try #require(json("search/t/\(Tokenizer.shard(of: term.shardKey, count: shards)).json") as? [String: [[Int]]])
+            let shard = try #require(json("search/t/\(Tokenizer.shard(of: term.shardKey, count: shards)).json") as? [String: String])
             var scores: [Int: Int] = [:]
             for (key, posting) in shard {
                 let matches: Bool
@@ -22,10 +22,15 @@ import Testing
                 case .word(let w): matches = key.hasPrefix(w)
                 }
                 guard matches else { continue }
-                var doc = 0, own: [Int: Int] = [:]
-                for d in posting[0] { doc += d; own[doc, default: 0] += 100 }
+                var own: [Int: Int] = [:]
+                let parts = posting.split(separator: "|", omittingEmptySubsequences: false)
+                var doc = 0
+                for d in parts[0].split(separator: ".") { doc += Int(d, radix: 36) ?? 0; own[doc, default: 0] += 100 }
                 doc = 0
-                for i in stride(from: 0, to: posting[1].count, by: 2) { doc += posting[1][i]; own[doc, default: 0] += min(posting[1][i + 1], 20) }
+                var number = ""
+                for c in parts[1] {
+                    if c.isUppercase, let v = c.asciiValue { doc += Int(number, radix: 36) ?? 0; own[doc, default: 0] += Int(v) - 64; number = "" } else { number.append(c) }
+                }
                 for (d, s) in own { scores[d] = max(scores[d] ?? 0, s) }
             }
             total = total.map { t in t.filter { scores[$0.key] != nil }.reduce(into: [:]) { $0[$1.key] = $1.value + (scores[$1.key] ?? 0) } } ?? scores

@@ -15,7 +15,7 @@
   var base = indexURL.replace(/index\.json$/, '');
   var cache = {};
   var sequence = 0;
-  var PAGE = 20;
+  var PAGE = 10;
 
   function fetchJSON(url) {
     if (!cache[url]) {
@@ -86,12 +86,16 @@
     for (var i = 0; i < bytes.length; i++) { h ^= bytes[i]; h = Math.imul(h, 0x01000193) >>> 0; }
     return h % count;
   }
-  /* {doc: score} for one posting: a title match outweighs any number of body matches. */
+  /* {doc: score} for one posting "TITLE|BODY" (Search/SearchIndex.swift): a title match outweighs
+     any number of body matches (at most 20 each). */
   function decode(posting, into) {
-    var doc = 0, i, t = posting[0], b = posting[1];
-    for (i = 0; i < t.length; i++) { doc += t[i]; into[doc] = (into[doc] || 0) + 100; }
+    var bar = posting.indexOf('|'), doc = 0, num = '', i;
+    if (bar > 0) posting.slice(0, bar).split('.').forEach(function (d) { doc += parseInt(d, 36); into[doc] = (into[doc] || 0) + 100; });
     doc = 0;
-    for (i = 0; i < b.length; i += 2) { doc += b[i]; into[doc] = (into[doc] || 0) + Math.min(b[i + 1], 20); }
+    for (i = bar + 1; i < posting.length; i++) {
+      var c = posting.charCodeAt(i);
+      if (c >= 65 && c <= 90) { doc += parseInt(num, 36); into[doc] = (into[doc] || 0) + (c - 64); num = ''; } else num += posting[i];
+    }
   }
 
   function say(text) { status.textContent = text; }

@@ -3,9 +3,12 @@ import Foundation
 /// The static search index (SPEC §5 `/search/`): sharded so a query fetches only what its terms need.
 ///
 /// - `search/index.json`: the manifest (shard count, documents per document shard).
-/// - `search/t/<n>.json`: term shard n, `{term: [[title doc deltas], [body doc delta, count, …]]}`;
-///   a term lives in shard `fnv1a(shardKey) % count` (see `Tokenizer.Term.shardKey`).
-/// - `search/d/<n>.json`: documents n·8 … n·8+7: title, URL, kind, date, and an excerpt for snippets.
+/// - `search/t/<n>.json`: term shard n, `{term: "TITLE|BODY"}`; a term lives in shard
+///   `fnv1a(shardKey) % count` (see `Tokenizer.Term.shardKey`). TITLE lists the documents whose title
+///   holds the term as base-36 deltas joined by `.`; BODY lists each document holding it in the text as
+///   a base-36 delta followed by one capital letter for how often (A = 1 … T = 20 or more). Dense terms
+///   (学习 in most documents) cost two bytes a document.
+/// - `search/d/<n>.json`: documents n·4 … n·4+3: title, URL, kind, date, and an excerpt for snippets.
 ///
 /// Documents are numbered in display order (materials newest first, then plans, activities, pages,
 /// reflections), so ties in score keep that order.
@@ -18,66 +21,122 @@ public struct SearchIndex: Sendable {
         public var text: String
     }
 
-    public static let docsPerShard = 8
-    public static let excerptLength = 240
+    public static let docsPerShard = 4
+    public static let excerptLength = 160
     /// Aim for term shards of about this many bytes.
     static let targetShardBytes = 24_000
 
-    /// One occurrence record: a term in a document's title (count 0) or body (count ≥ 1).
+    /// One occurrence: a term in a document's title (count 0) or text (count ≥ 1). `key` is a packed CJK
+    /// term, or (top bit set) the index of a word in its chunk's word table: 16 bytes, no String.
     struct Entry: Sendable {
-        var doc: Int
-        var term: String
-        var count: Int
+        var key: UInt64
+        var doc: Int32
+        var count: Int32
+    }
+
+    static let wordFlag: UInt64 = 1 << 63
+
+    /// Lower-case base 36, as JavaScript's parseInt(_, 36) reads it.
+    static func base36(_ value: Int, into out: inout [UInt8]) {
+        let digits: StaticString = "0123456789abcdefghijklmnopqrstuvwxyz"
+        var v = value, buffer: [UInt8] = []
+        repeat { buffer.append(digits.utf8Start[v % 36]); v /= 36 } while v > 0
+        out.append(contentsOf: buffer.reversed())
+    }
+
+    /// Postings of a run of documents, already sorted into shards.
+    struct Chunk: Sendable {
+        var shards: [[Entry]]
+        var words: [String]
     }
 
     /// The files of the index, path → bytes.
     public static func files(for documents: [Document], jobs: Int) async -> [(path: String, data: Data)] {
-        // Terms of each document, in parallel.
-        let perDoc = await parallelMap(documents, jobs: jobs) { doc -> (title: Set<Tokenizer.Term>, body: [Tokenizer.Term: Int]) in
-            var title = Set<Tokenizer.Term>()
-            Tokenizer.forEachTerm(doc.title) { title.insert($0) }
-            var body: [Tokenizer.Term: Int] = [:]
-            Tokenizer.forEachTerm(doc.text) { body[$0, default: 0] += 1 }
-            return (title, body)
-        }
-        let postings = perDoc.reduce(0) { $0 + $1.title.count + $1.body.count }
+        // Shard count from the text size (about one posting per 3 bytes of CJK text, 3 bytes a posting).
+        let textBytes = documents.reduce(0) { $0 + $1.text.utf8.count + $1.title.utf8.count }
         var count = 1
-        while count < 4096 && count * targetShardBytes < postings * 4 { count *= 2 }
+        while count < 4096 && count * targetShardBytes < textBytes / 2 { count *= 2 }
         let shardCount = count
 
-        // Bucket the postings by shard, a run of documents per task, then join each shard's buckets
-        // in document order: every posting is touched twice, whatever the shard count.
-        let chunk = max(1, (documents.count + jobs * 4 - 1) / (jobs * 4))
-        let ranges = stride(from: 0, to: documents.count, by: chunk).map { $0..<min($0 + chunk, documents.count) }
-        let buckets = await parallelMap(ranges, jobs: jobs) { range -> [[Entry]] in
-            var out = Array(repeating: [Entry](), count: shardCount)
-            for doc in range {
-                for term in perDoc[doc].title { out[Tokenizer.shard(of: term.shardKey, count: shardCount)].append(Entry(doc: doc, term: term.text, count: 0)) }
-                for (term, n) in perDoc[doc].body { out[Tokenizer.shard(of: term.shardKey, count: shardCount)].append(Entry(doc: doc, term: term.text, count: n)) }
-            }
-            return out
-        }
-        struct Posting { var title: [Int] = []; var body: [(Int, Int)] = [] }
-        let shards = await parallelMap(Array(0..<shardCount), jobs: jobs) { shard -> Data in
-            var terms: [String: Posting] = [:]
-            for bucket in buckets {
-                for e in bucket[shard] {
-                    if e.count == 0 { terms[e.term, default: Posting()].title.append(e.doc) } else { terms[e.term, default: Posting()].body.append((e.doc, e.count)) }
+        // Each run of documents: count its terms, one document at a time, and sort the postings into
+        // shards at once, so no document's term table outlives it (memory stays flat).
+        let chunkSize = max(1, (documents.count + jobs * 8 - 1) / (jobs * 8))
+        let ranges = stride(from: 0, to: documents.count, by: chunkSize).map { $0..<min($0 + chunkSize, documents.count) }
+        let chunks = await parallelMap(ranges, jobs: jobs) { range -> Chunk in
+            var shards = Array(repeating: [Entry](), count: shardCount)
+            var words: [String] = [], wordIndex: [String: Int] = [:]
+            var counts = CountTable()
+            var titles = CountTable(capacity: 64)
+            var shardOf = CountTable()   // key → shard (the FNV hash computed once per key per chunk)
+            func packed(_ key: Tokenizer.Key) -> UInt64 {
+                switch key {
+                case .cjk(let v): return v
+                case .word(let w):
+                    if let i = wordIndex[w] { return wordFlag | UInt64(i) }
+                    wordIndex[w] = words.count
+                    words.append(w)
+                    return wordFlag | UInt64(words.count - 1)
                 }
             }
-            var out = "{"
-            var first = true
-            for term in terms.keys.sorted() {
-                guard let p = terms[term] else { continue }
-                if !first { out += "," }
-                first = false
-                var last = 0
-                let title = p.title.map { d -> String in defer { last = d }; return String(d - last) }.joined(separator: ",")
-                last = 0
-                let body = p.body.map { d, c -> String in defer { last = d }; return "\(d - last),\(min(c, 99))" }.joined(separator: ",")
-                out += JSON.quote(term) + ":[[" + title + "],[" + body + "]]"
+            func shard(_ key: UInt64) -> Int {
+                if let s = shardOf.value(key) { return Int(s) }
+                let s = key & wordFlag != 0 ? Tokenizer.Key.word(words[Int(key & ~wordFlag)]).shard(count: shardCount) : Tokenizer.Key.cjk(key).shard(count: shardCount)
+                shardOf.set(key, Int32(s))
+                return s
             }
-            return Data((out + "}").utf8)
+            for doc in range {
+                titles.removeAll()
+                counts.removeAll()
+                Tokenizer.forEachKey(documents[doc].title) { titles.add(packed($0)) }
+                Tokenizer.forEachKey(documents[doc].text) { counts.add(packed($0)) }
+                titles.forEach { key, _ in shards[shard(key)].append(Entry(key: key, doc: Int32(doc), count: 0)) }
+                counts.forEach { key, n in shards[shard(key)].append(Entry(key: key, doc: Int32(doc), count: n)) }
+            }
+            return Chunk(shards: shards, words: words)
+        }
+
+        // Each shard: its postings from every chunk, in document order, written compactly.
+        let shards = await parallelMap(Array(0..<shardCount), jobs: jobs) { shard -> Data in
+            var index: [Tokenizer.Key: Int] = [:]
+            var keys: [Tokenizer.Key] = []
+            var postings: [[(doc: Int32, count: Int32)]] = []
+            for chunk in chunks {
+                for e in chunk.shards[shard] {
+                    let key: Tokenizer.Key = e.key & wordFlag != 0 ? .word(chunk.words[Int(e.key & ~wordFlag)]) : .cjk(e.key)
+                    let k: Int
+                    if let found = index[key] { k = found } else {
+                        k = keys.count
+                        index[key] = k
+                        keys.append(key)
+                        postings.append([])
+                    }
+                    postings[k].append((e.doc, e.count))
+                }
+            }
+            var out: [UInt8] = [0x7B]   // {
+            let order = keys.indices.map { (keys[$0].term.text, $0) }.sorted { $0.0 < $1.0 }
+            for (n, (text, k)) in order.enumerated() {
+                if n > 0 { out.append(0x2C) }
+                out.append(contentsOf: JSON.quote(text).utf8)
+                out.append(contentsOf: [0x3A, 0x22])   // :"
+                var last: Int32 = 0, first = true
+                for p in postings[k] where p.count == 0 {
+                    if !first { out.append(0x2E) }   // .
+                    base36(Int(p.doc - last), into: &out)
+                    last = p.doc
+                    first = false
+                }
+                out.append(0x7C)   // |
+                last = 0
+                for p in postings[k] where p.count > 0 {
+                    base36(Int(p.doc - last), into: &out)
+                    out.append(UInt8(64 + min(p.count, 20)))
+                    last = p.doc
+                }
+                out.append(0x22)
+            }
+            out.append(0x7D)
+            return Data(out)
         }
         var files: [(String, Data)] = []
         for (n, data) in shards.enumerated() { files.append(("search/t/\(n).json", data)) }

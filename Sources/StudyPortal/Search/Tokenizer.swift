@@ -40,6 +40,67 @@ public enum Tokenizer {
         return s.properties.isAlphabetic || s.properties.numericType != nil
     }
 
+    /// A term as the index builder keeps it: CJK terms packed into an integer (hashing that is much
+    /// cheaper than hashing a String, and the builder hashes tens of millions of them), words as text.
+    public enum Key: Hashable, Sendable {
+        /// One or two scalars: (first << 21) | second, with second 0 for a single character.
+        case cjk(UInt64)
+        case word(String)
+
+        public var term: Term {
+            switch self {
+            case .cjk(let packed):
+                var s = String.UnicodeScalarView()
+                if let a = Unicode.Scalar(UInt32(packed >> 21)) { s.append(a) }
+                if packed & 0x1F_FFFF != 0, let b = Unicode.Scalar(UInt32(packed & 0x1F_FFFF)) { s.append(b) }
+                return .cjk(String(s))
+            case .word(let w): return .word(w)
+            }
+        }
+
+        /// The shard of this term, as `Tokenizer.shard(of: term.shardKey, count:)`, without building the text.
+        public func shard(count: Int) -> Int {
+            switch self {
+            case .word(let w): return Tokenizer.shard(of: String(w.prefix(2)), count: count)
+            case .cjk(let packed):
+                var hash: UInt32 = 0x811C_9DC5
+                func byte(_ b: UInt32) { hash ^= b; hash = hash &* 0x0100_0193 }
+                func feed(_ v: UInt32) {   // UTF-8 by hand: CJK scalars take three or four bytes
+                    if v < 0x800 { byte(0xC0 | v >> 6); byte(0x80 | v & 0x3F) } else if v < 0x10000 {
+                        byte(0xE0 | v >> 12); byte(0x80 | (v >> 6) & 0x3F); byte(0x80 | v & 0x3F)
+                    } else {
+                        byte(0xF0 | v >> 18); byte(0x80 | (v >> 12) & 0x3F); byte(0x80 | (v >> 6) & 0x3F); byte(0x80 | v & 0x3F)
+                    }
+                }
+                feed(UInt32(packed >> 21))
+                if packed & 0x1F_FFFF != 0 { feed(UInt32(packed & 0x1F_FFFF)) }
+                return Int(hash % UInt32(max(count, 1)))
+            }
+        }
+    }
+
+    /// Calls `body` with each term occurrence of `text` as a packed key, in order (see `forEachTerm`).
+    public static func forEachKey(_ text: String, _ body: (Key) -> Void) {
+        var word = String.UnicodeScalarView()
+        var previous: UInt64 = 0
+        for scalar in text.unicodeScalars {
+            let v = fold(scalar.value)
+            if v >= 0x1100, let s = Unicode.Scalar(v), TextMetrics.isCJK(s) {
+                if !word.isEmpty { body(.word(String(word))); word = String.UnicodeScalarView() }
+                body(.cjk(UInt64(v) << 21))
+                if previous != 0 { body(.cjk(previous << 21 | UInt64(v))) }
+                previous = UInt64(v)
+            } else if isWordScalar(v), let s = Unicode.Scalar(v) {
+                previous = 0
+                word.append(s)
+            } else {
+                previous = 0
+                if !word.isEmpty { body(.word(String(word))); word = String.UnicodeScalarView() }
+            }
+        }
+        if !word.isEmpty { body(.word(String(word))) }
+    }
+
     /// Calls `body` with each term occurrence of `text`, in order.
     public static func forEachTerm(_ text: String, unigrams: Bool = true, _ body: (Term) -> Void) {
         var word = String.UnicodeScalarView()
