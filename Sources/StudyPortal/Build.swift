@@ -37,9 +37,26 @@ public struct BuildReport: Sendable {
     }
 }
 
-/// The whole build, top to bottom: load → resolve → render → write. Each stage adds its diagnostics;
-/// any error stops the run before anything is written, so the published output is never half replaced.
+/// The whole build, top to bottom: load → resolve → compute → render → write. Each stage adds its
+/// diagnostics; any error stops the run before anything is written, so the published output is never
+/// half replaced.
 public func build(_ options: BuildOptions) async -> BuildReport {
+    var (report, files) = await renderSite(options)
+    guard let files, !report.failed(strict: options.strict), options.writeOutput else { return report }
+    var clock = Clock()
+    do {
+        try await OutputWriter.write(files, to: options.outputPath, jobs: options.jobs)
+        report.wrote = true
+    } catch {
+        report.diagnostics.append(.error(error.message, path: options.outputPath))
+    }
+    report.timings.append(("write", clock.lap()))
+    return report
+}
+
+/// Load → resolve → compute → render, in memory: the site's files, or nil when there were errors.
+/// `build` writes them; `serve` serves them.
+public func renderSite(_ options: BuildOptions) async -> (BuildReport, [OutputFile]?) {
     var report = BuildReport()
     var clock = Clock()
     let root = options.siteRoot
@@ -69,7 +86,7 @@ public func build(_ options: BuildOptions) async -> BuildReport {
     let (programme, resolveProblems) = Resolve.programme(site, includeDrafts: options.drafts, asOf: asOf)
     report.diagnostics += resolveProblems
     report.timings.append(("resolve", clock.lap()))
-    if report.diagnostics.hasErrors { return report }
+    if report.diagnostics.hasErrors { return (report, nil) }
 
     // Compute.
     let figures = Figures.compute(programme)
@@ -81,18 +98,7 @@ public func build(_ options: BuildOptions) async -> BuildReport {
     report.timings += rendered.timings
     report.fileCount = rendered.files.count
     report.pageCount = rendered.files.count { $0.path.hasSuffix(".html") }
-    _ = clock.lap()
-    if report.failed(strict: options.strict) || !options.writeOutput { return report }
-
-    // Write.
-    do {
-        try await OutputWriter.write(rendered.files, to: options.outputPath, jobs: options.jobs)
-        report.wrote = true
-    } catch {
-        report.diagnostics.append(.error(error.message, path: options.outputPath))
-    }
-    report.timings.append(("write", clock.lap()))
-    return report
+    return (report, report.diagnostics.hasErrors ? nil : rendered.files)
 }
 
 /// `SOURCE_DATE_EPOCH` (reproducible builds): seconds since 1970, read as a day in the site's zone.

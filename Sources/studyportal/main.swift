@@ -7,7 +7,7 @@ struct StudyPortalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "studyportal",
         abstract: "Build a study portal (学习园地) from Markdown, CSV and YAML.",
-        subcommands: [Build.self, Check.self, Init.self, New.self]
+        subcommands: [Build.self, Check.self, Serve.self, Init.self, New.self]
     )
 }
 
@@ -81,6 +81,46 @@ struct Check: AsyncParsableCommand {
     func run() async throws {
         let report = await StudyPortal.build(site.buildOptions(writeOutput: false, output: nil))
         throw ExitCode(Console.finish(report, site))
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Build into memory and serve on 127.0.0.1, rebuilding and reloading the browser when a file changes.")
+
+    @OptionGroup var site: SiteOptions
+
+    @Option(help: "The port to listen on (127.0.0.1 only).")
+    var port: UInt16 = 8000
+
+    func run() async throws {
+        let server = PreviewServer(options: site.buildOptions(writeOutput: false, output: nil), port: port)
+        // Ctrl-C and SIGTERM stop the server cleanly.
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        let sources = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: .main) }
+        for source in sources {
+            source.setEventHandler {
+                FileHandle.standardError.write(Data("\nstopping\n".utf8))
+                Task {
+                    await server.stop()
+                    Foundation.exit(0)
+                }
+            }
+            source.resume()
+        }
+        let quiet = site.quiet
+        let log: @Sendable (String) -> Void = { line in if !quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) } }
+        let base = site.baseURL.flatMap(BaseURL.parse)?.path ?? SiteConfig.load(root: URL(fileURLWithPath: site.site)).0.baseURL.path
+        log("serving \(site.site) at http://127.0.0.1:\(port)\(base) (Ctrl-C stops)")
+        do {
+            try await server.run(log: log)
+            withExtendedLifetime(sources) {}
+        } catch where server.isStopping {
+            return
+        } catch {
+            FileHandle.standardError.write(Data("error: cannot listen on 127.0.0.1:\(port) (\(error.localizedDescription)); is the port taken? Try --port \(port &+ 1)\n".utf8))
+            throw ExitCode(1)
+        }
     }
 }
 

@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+@testable import StudyPortal
+
+/// `studyportal serve` as a separate process, talked to over loopback with a plain socket client.
+@Suite(.serialized) struct ServeTests {
+    /// A minimal HTTP/1.1 client: one request, reads until the peer closes, `until` is seen, or `timeout`.
+    static func http(_ port: UInt16, _ path: String, until: String? = nil, timeout: Double = 5,
+                     midway: (marker: String, action: () -> Void)? = nil) -> (status: Int, body: String) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return (0, "") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard connected == 0 else { return (0, "") }
+        var tv = timeval(tv_sec: 0, tv_usec: 200_000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        _ = request.withCString { send(fd, $0, strlen($0), 0) }
+        var data = Data()
+        let deadline = Date().addingTimeInterval(timeout)
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        var midway = midway
+        while Date() < deadline {
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n > 0 { data.append(contentsOf: buffer[0..<n]) } else if n == 0 { break }
+            // Once `marker` has arrived, do `action` (e.g. edit a file) and keep reading.
+            if let m = midway, String(decoding: data, as: UTF8.self).contains(m.marker) { midway = nil; m.action() }
+            if let until, midway == nil, String(decoding: data, as: UTF8.self).contains(until) { break }
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        let status = Int(text.split(separator: " ", maxSplits: 2).dropFirst().first ?? "") ?? 0
+        return (status, text)
+    }
+
+    static func freePort() -> UInt16 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return UInt16(bigEndian: address.sin_port)
+    }
+
+    static func start(_ root: String, port: UInt16, base: String = "/") throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: studyportalBinary)
+        process.arguments = ["serve", root, "--port", String(port), "--base-url", base]
+        process.standardOutput = Pipe()
+        process.standardError = Pipe()
+        try process.run()
+        for _ in 0..<100 where http(port, base, timeout: 0.3).status == 0 { usleep(100_000) }
+        return process
+    }
+
+    /// Polls until `check` holds (a rebuild is asynchronous), up to five seconds.
+    static func eventually(_ check: () -> Bool) -> Bool {
+        for _ in 0..<50 { if check() { return true }; usleep(100_000) }
+        return check()
+    }
+
+    @Test func editsAreServedFreshAnnouncedAndErrorsShowAndRecover() async throws {
+        let root = try makeSite(["content/materials/a.md": material("甲", "最初的正文。")])
+        let port = Self.freePort()
+        let server = try Self.start(root, port: port, base: "/portal/")
+        defer { server.terminate(); server.waitUntilExit() }
+
+        let first = Self.http(port, "/portal/materials/a/")
+        #expect(first.status == 200)
+        #expect(first.body.contains("最初的正文"))
+        #expect(first.body.contains("Content-Type: text/html; charset=utf-8"))
+        #expect(first.body.contains("EventSource(\"/portal/__studyportal/events\")"))
+
+        // The event stream announces the rebuild that an edit causes (the edit made once it is connected).
+        let events = Self.http(port, "/portal/__studyportal/events", until: "event: reload", timeout: 10,
+                               midway: (": connected", { try? write(material("甲", "修改后的正文。"), to: root + "/content/materials/a.md") }))
+        #expect(events.body.contains("Content-Type: text/event-stream"))
+        #expect(events.body.contains("event: reload"))
+        #expect(Self.eventually { Self.http(port, "/portal/materials/a/").body.contains("修改后的正文") })
+
+        // A broken front matter: the last good page, with the error over it; fixed, the overlay goes.
+        try write("---\ntitle: [坏\n---\n", to: root + "/content/materials/a.md")
+        #expect(Self.eventually { Self.http(port, "/portal/materials/a/").body.contains("studyportal-errors") })
+        #expect(Self.http(port, "/portal/materials/a/").body.contains("content/materials/a.md:"))
+        try write(material("甲", "恢复了。"), to: root + "/content/materials/a.md")
+        #expect(Self.eventually { let b = Self.http(port, "/portal/materials/a/").body; return b.contains("恢复了") && !b.contains("studyportal-errors") })
+
+        // A new folder is watched as it appears.
+        try write(material("乙", "新文件夹里的资料。"), to: root + "/content/materials/sub/b.md")
+        #expect(Self.eventually { Self.http(port, "/portal/materials/b/").status == 200 })
+    }
+
+    @Test func pathsCannotLeaveTheSite() async throws {
+        let root = try makeSite(["content/materials/a.md": material("甲"), "content/files/x.txt": "x"])
+        try write("secret", to: root + "/secret.txt")
+        let port = Self.freePort()
+        let server = try Self.start(root, port: port)
+        defer { server.terminate(); server.waitUntilExit() }
+        #expect(Self.http(port, "/files/x.txt").status == 200)
+        #expect(Self.http(port, "/files/x.txt").body.contains("Content-Type: text/plain; charset=utf-8"))
+        for path in ["/../secret.txt", "/%2e%2e/secret.txt", "/files/%2e%2e/%2e%2e/secret.txt", "//etc/passwd", "/files/..%2f..%2fsecret.txt", "/site.yml", "/content/files/x.txt"] {
+            let response = Self.http(port, path)
+            #expect(response.status == 400 || response.status == 404, "\(path): \(response.status)")
+            #expect(!response.body.contains("secret") && !response.body.contains("root:"), "\(path)")
+        }
+        let missing = Self.http(port, "/nothing/here/")
+        #expect(missing.status == 404)
+        #expect(missing.body.contains("页面不存在"))   // the site's own 404 page
+        #expect(Self.http(port, "/materials/a").status == 301)
+    }
+
+    @Test func aTakenPortIsAClearErrorAndSIGTERMStopsCleanly() async throws {
+        let root = try makeSite(["content/materials/a.md": material("甲")])
+        let port = Self.freePort()
+        let first = try Self.start(root, port: port)
+        let (status, _, err) = try runCLI(["serve", root, "--port", String(port)])
+        #expect(status == 1)
+        #expect(err.contains("cannot listen on 127.0.0.1:\(port)"))
+        kill(first.processIdentifier, SIGTERM)
+        first.waitUntilExit()
+        #expect(first.terminationReason == .exit && first.terminationStatus == 0)
+    }
+}
