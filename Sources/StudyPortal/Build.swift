@@ -41,7 +41,9 @@ public struct BuildReport: Sendable {
 /// diagnostics; any error stops the run before anything is written, so the published output is never
 /// half replaced.
 public func build(_ options: BuildOptions) async -> BuildReport {
-    var (report, files) = await renderSite(options)
+    let rendered = await renderSite(options)
+    var report = rendered.0
+    let files = rendered.1
     guard let files, !report.failed(strict: options.strict), options.writeOutput else { return report }
     var clock = Clock()
     do {

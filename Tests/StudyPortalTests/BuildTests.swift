@@ -71,15 +71,18 @@ import Testing
     }
 
     @Test func templateErrorNamesTemplateLineAndColumn() async throws {
-        let root = try makeSite([
-            "content/materials/a.md": material("甲"),
-            "templates/material.html": "{{<layout}}\n{{$main}}\n  {{#material}}{{title}}{{/materia}}\n{{/main}}\n{{/layout}}\n",
-        ])
-        let (report, _) = await runBuild(root)
+        let root = try makeSite(["content/materials/a.md": material("甲")])
+        let out = root + "/output"
+        let (good, _) = await runBuild(root, output: out)
+        #expect(good.wrote)
+        let before = snapshot(out)
+        try write("{{<layout}}\n{{$main}}\n  {{#material}}{{title}}{{/materia}}\n{{/main}}\n{{/layout}}\n", to: root + "/templates/material.html")
+        let (report, _) = await runBuild(root, output: out)
         let error = try #require(report.diagnostics.first { $0.severity == .error })
         #expect(error.path == "templates/material.html")
         #expect(error.line == 3)
         #expect(error.column > 1)
+        #expect(snapshot(out) == before)
     }
 
     @Test func siteTemplatesOverrideTheBuiltInOnes() async throws {

@@ -113,7 +113,7 @@ public enum Loader {
         guard let data = FileManager.default.contents(atPath: entry.absolute) else {
             return Parsed(diagnostics: [.error("cannot read this file (check its permissions)", path: path)])
         }
-        var (text, diagnostics) = TextDecoding.markdown(data, path: path)
+        let (text, diagnostics) = TextDecoding.markdown(data, path: path)
         if text.allSatisfy(\.isWhitespace) {
             return Parsed(diagnostics: diagnostics + [.error("the file is empty; it needs front matter with at least a title (---\\ntitle: …\\n---)", path: path, line: 1, column: 1)])
         }

@@ -33,13 +33,7 @@ enum PeopleLoader {
         var out: [Member] = []
         var diagnostics: [Diagnostic] = []
         for row in table.rows {
-            let id = row["id"]
-            guard !id.isEmpty else { diagnostics.append(.error("a member needs an id", path: table.path, line: row.line, column: 1)); continue }
-            if let problem = Slug.problem(id) {
-                // Ids name folders of the output (/members/<id>/), so they follow the slug rules.
-                diagnostics.append(.error("unusable member id: \(problem.replacingOccurrences(of: "slug", with: "id"))", path: table.path, line: row.line, column: 1))
-                continue
-            }
+            guard let id = id(row, "member", table.path, &diagnostics) else { continue }
             let roleText = row["role"]
             guard let role = roleText.isEmpty ? .member : Role(rawValue: roleText) else {
                 diagnostics.append(.error("unknown role `\(roleText)` (roles are member and leader)", path: table.path, line: row.line, column: 1))
@@ -60,17 +54,27 @@ enum PeopleLoader {
         var out: [Group] = []
         var diagnostics: [Diagnostic] = []
         for row in table.rows {
-            let id = row["id"]
-            guard !id.isEmpty else { diagnostics.append(.error("a group needs an id", path: table.path, line: row.line, column: 1)); continue }
-            if let problem = Slug.problem(id) {
-                diagnostics.append(.error("unusable group id: \(problem.replacingOccurrences(of: "slug", with: "id"))", path: table.path, line: row.line, column: 1))
-                continue
-            }
+            guard let id = id(row, "group", table.path, &diagnostics) else { continue }
             let secretary = row["secretary"]
             out.append(Group(id: id, name: row["name"].isEmpty ? id : row["name"],
                              secretary: secretary.isEmpty ? nil : Ref(secretary, path: table.path, line: row.line), line: row.line))
         }
         return (out, diagnostics)
+    }
+
+    /// The row's id, or nil (reported) when it is empty or unusable: ids name folders of the output
+    /// (/members/<id>/, /groups/<id>/), so they follow the slug rules.
+    static func id(_ row: CSVTable.Row, _ what: String, _ path: String, _ diagnostics: inout [Diagnostic]) -> String? {
+        let id = row["id"]
+        if id.isEmpty {
+            diagnostics.append(.error("a \(what) needs an id", path: path, line: row.line, column: 1))
+            return nil
+        }
+        if let problem = Slug.problem(id) {
+            diagnostics.append(.error("unusable \(what) id: \(problem.replacingOccurrences(of: "slug", with: "id"))", path: path, line: row.line, column: 1))
+            return nil
+        }
+        return id
     }
 
     /// A spreadsheet date in `column`, or nil when empty; a bad one is reported.
