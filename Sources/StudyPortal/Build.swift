@@ -42,8 +42,8 @@ public struct BuildReport: Sendable {
 /// half replaced.
 public func build(_ options: BuildOptions) async -> BuildReport {
     let rendered = await renderSite(options)
-    var report = rendered.0
-    let files = rendered.1
+    var report = rendered.report
+    let files = rendered.files
     guard let files, !report.failed(strict: options.strict), options.writeOutput else { return report }
     var clock = Clock()
     do {
@@ -56,9 +56,15 @@ public func build(_ options: BuildOptions) async -> BuildReport {
     return report
 }
 
-/// Load → resolve → compute → render, in memory: the site's files, or nil when there were errors.
-/// `build` writes them; `serve` serves them.
-public func renderSite(_ options: BuildOptions) async -> (BuildReport, [OutputFile]?) {
+/// What `renderSite` gives: the report, and the site's files (nil when there were errors).
+public struct RenderedSite: Sendable {
+    public var report: BuildReport
+    public var files: [OutputFile]?
+    var session: Renderer.Session?
+}
+
+/// Load → resolve → compute → render, in memory. `build` writes the files; `serve` serves them.
+public func renderSite(_ options: BuildOptions) async -> RenderedSite {
     var report = BuildReport()
     var clock = Clock()
     let root = options.siteRoot
@@ -88,7 +94,7 @@ public func renderSite(_ options: BuildOptions) async -> (BuildReport, [OutputFi
     let (programme, resolveProblems) = Resolve.programme(site, includeDrafts: options.drafts, asOf: asOf)
     report.diagnostics += resolveProblems
     report.timings.append(("resolve", clock.lap()))
-    if report.diagnostics.hasErrors { return (report, nil) }
+    if report.diagnostics.hasErrors { return RenderedSite(report: report) }
 
     // Compute.
     let figures = Figures.compute(programme)
@@ -100,7 +106,8 @@ public func renderSite(_ options: BuildOptions) async -> (BuildReport, [OutputFi
     report.timings += rendered.timings
     report.fileCount = rendered.files.count
     report.pageCount = rendered.files.count { $0.path.hasSuffix(".html") }
-    return (report, report.diagnostics.hasErrors ? nil : rendered.files)
+    if report.diagnostics.hasErrors { return RenderedSite(report: report) }
+    return RenderedSite(report: report, files: rendered.files, session: rendered.session)
 }
 
 /// `SOURCE_DATE_EPOCH` (reproducible builds): seconds since 1970, read as a day in the site's zone.

@@ -83,6 +83,10 @@ import Testing
         #expect(events.body.contains("Content-Type: text/event-stream"))
         #expect(events.body.contains("event: reload"))
         #expect(Self.eventually { Self.http(port, "/portal/materials/a/").body.contains("修改后的正文") })
+        // A body edit re-renders the page and the lists showing its first paragraph at once, and the
+        // search index (rebuilt in the background) follows.
+        #expect(Self.http(port, "/portal/materials/").body.contains("修改后的正文"))
+        #expect(Self.eventually { Self.http(port, "/portal/search/d/0.json").body.contains("修改后的正文") })
 
         // A broken front matter: the last good page, with the error over it; fixed, the overlay goes.
         try write("---\ntitle: [坏\n---\n", to: root + "/content/materials/a.md")

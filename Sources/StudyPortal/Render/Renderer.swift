@@ -21,6 +21,15 @@ public enum Renderer {
         public var files: [OutputFile]
         public var diagnostics: [Diagnostic]
         public var timings: [(String, Double)]
+        /// What `serve` keeps to re-render one page without rebuilding the site.
+        var session: Session
+    }
+
+    /// The render stage's state: enough to redo one material's Markdown and page.
+    struct Session: Sendable {
+        var views: Views
+        var links: LinkResolver
+        var theme: Theme
     }
 
     public static func render(_ p: Programme, figures: Figures, theme: Theme, jobs: Int) async -> Result {
@@ -106,7 +115,7 @@ public enum Renderer {
         files += theme.assets.map { OutputFile(path: $0.path, content: .bytes($0.data), origin: "templates/" + $0.path) }
         files += p.site.staticFiles.map { OutputFile(path: $0.contentPath, content: .copy(from: $0.absolutePath), origin: "content/" + $0.contentPath) }
         diagnostics += collisions(files)
-        return Result(files: files, diagnostics: diagnostics, timings: timings)
+        return Result(files: files, diagnostics: diagnostics, timings: timings, session: Session(views: views, links: links, theme: theme))
     }
 
     /// What search covers (SPEC §5): materials, plans, activities, pages, and reflections the profile shows.

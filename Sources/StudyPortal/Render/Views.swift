@@ -1,12 +1,13 @@
-/// View models: plain dictionaries holding exactly what a template shows, already formatted.
-/// (swift-mustache reads `View` directly; structs would go through `Mirror` on every lookup.)
+/// View models: plain values holding exactly what a template shows, already formatted (dictionaries of
+/// `TemplateValue`s, read by our renderer through protocol witnesses).
 struct Views {
-    let programme: Programme
+    /// `var` so `serve` can swap in one re-rendered material without rebuilding the rest.
+    var programme: Programme
     let routes: Routes
     let strings: [String: String]
     /// The same words as a view, made once (templates read them as `t.KEY`).
     let stringsView: View
-    let bodies: [String: RenderedMarkdown]
+    var bodies: [String: RenderedMarkdown]
     let programmeFigures: Figures
     let lookup: Lookup
     let visibility: Visibility

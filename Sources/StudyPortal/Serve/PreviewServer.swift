@@ -13,6 +13,9 @@ public final class PreviewServer: @unchecked Sendable {
         var files: [String: OutputFile.Content] = [:]
         var errors: [Diagnostic] = []
         var generation = 0
+        /// Quick updates so far: a full rebuild started before one is discarded.
+        var edits = 0
+        var session: Renderer.Session?
     }
 
     let options: BuildOptions
@@ -33,16 +36,17 @@ public final class PreviewServer: @unchecked Sendable {
     /// Builds, starts listening and serves until stopped. Throws when the port cannot be had.
     public func run(log: @escaping @Sendable (String) -> Void) async throws {
         await rebuild(log: log)
-        let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: port), timeout: 3600, handler: Handler(owner: self))
+        let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: port), timeout: 3600, logger: .disabled, handler: Handler(owner: self))
         self.server = server
         let root = options.siteRoot
         Thread.detachNewThread { [weak self] in
             guard let watcher = Watcher(root: root) else { log("cannot watch \(root) for changes (inotify)"); return }
             while true {
-                watcher.waitForChange()
-                // Debounce: editors write several events per save.
-                Thread.sleep(forTimeInterval: 0.06)
+                let changed = watcher.waitForChange()
                 guard let self else { return }
+                // The quick path runs right here, on the watcher's thread: the shared task pool may be
+                // busy with a background rebuild, and a save should not wait for it.
+                if let paths = changed, paths.count == 1, let path = paths.first, self.quickUpdate(path, log: log) { continue }
                 let done = DispatchSemaphore(value: 0)
                 Task {
                     await self.rebuild(log: log)
@@ -66,31 +70,100 @@ public final class PreviewServer: @unchecked Sendable {
     }
 
     /// A new build into memory; on errors the last good site stays and the errors are shown over it.
-    func rebuild(log: @Sendable (String) -> Void) async {
+    func rebuild(log: @Sendable (String) -> Void, announce: Bool = true) async {
+        let started = lock.withLock { state.edits }
         var clock = Clock()
         var opts = options
         opts.writeOutput = false
-        let (report, files) = await renderSite(opts)
+        // A background refresh after a quick update uses one thread, leaving the other cores to serve.
+        if !announce { opts.jobs = 1 }
+        let rendered = await renderSite(opts)
         let seconds = clock.lap()
         let base = BaseURL.parse(options.baseURL ?? "") ?? SiteConfig.load(root: URL(fileURLWithPath: options.siteRoot)).0.baseURL
-        let generation: Int = lock.withLock {
+        let generation: Int? = lock.withLock {
+            // A quick update landed while this ran: its result would be older than what is served.
+            guard state.edits == started else { return nil }
             basePath = base.path
-            if let files {
+            if let files = rendered.files {
                 state.files = Dictionary(files.map { ($0.path, $0.content) }, uniquingKeysWith: { a, _ in a })
                 state.errors = []
+                state.session = rendered.session
             } else {
-                state.errors = sortedForDisplay(report.diagnostics.filter { $0.severity == .error })
+                state.errors = sortedForDisplay(rendered.report.diagnostics.filter { $0.severity == .error })
+                state.session = nil
             }
             state.generation += 1
             return state.generation
         }
-        if files == nil {
-            log("build failed (\(report.diagnostics.errorCount) errors); showing them in the browser:")
-            for d in sortedForDisplay(report.diagnostics) { log("  " + d.description) }
-        } else {
-            log(String(format: "rebuilt in %.0f ms: %d pages", seconds * 1000, report.pageCount))
+        guard let generation else { return }
+        if rendered.files == nil {
+            log("build failed (\(rendered.report.diagnostics.errorCount) errors); showing them in the browser:")
+            for d in sortedForDisplay(rendered.report.diagnostics) { log("  " + d.description) }
+        } else if announce {
+            log(String(format: "rebuilt in %.0f ms: %d pages", seconds * 1000, rendered.report.pageCount))
         }
+        if announce { broadcast("event: reload\ndata: \(generation)\n\n") }
+    }
+
+    /// The common case of writing: one material's text changed, its front matter did not. Re-renders
+    /// that material's Markdown and page alone (milliseconds, whatever the site's size), serves them,
+    /// then brings the rest (search index, word counts) up to date with a full rebuild in the
+    /// background. Returns false, doing nothing, when anything else may be affected.
+    func quickUpdate(_ path: String, log: @escaping @Sendable (String) -> Void) -> Bool {
+        var clock = Clock()
+        guard path.hasPrefix("content/materials/"), path.hasSuffix(".md"),
+              let session = lock.withLock({ state.errors.isEmpty ? state.session : nil }) else { return false }
+        var views = session.views
+        guard let index = views.programme.materials.firstIndex(where: { $0.file.path == path }),
+              views.programme.isPublished(views.programme.materials[index]) else { return false }
+        let old = views.programme.materials[index]
+        let contentPath = String(path.dropFirst("content/".count))
+        let parsed = Loader.parse(Walk.Entry(relative: contentPath, absolute: options.siteRoot + "/" + path), kind: .material)
+        guard parsed.diagnostics.isEmpty, case .material(let new)? = parsed.value, Self.sameFrontMatter(old, new) else { return false }
+        let key = "material:" + new.slug
+        let body = Markdown.render(new.file.body, unsafeHTML: views.programme.config.unsafeHTML, firstLine: new.file.bodyLine) {
+            session.links.resolve($0, from: contentPath, page: Routes.material(new.slug))
+        }
+        let previous = views.bodies[key]
+        // Links must still resolve, and other pages may link to this page's headings: either changing
+        // needs the full rebuild (which reports what broke).
+        guard body.brokenLinks.isEmpty,
+              body.pendingAnchors.allSatisfy({ anchor in views.bodies[anchor.pageKey]?.headings.contains { $0.id == anchor.anchor } ?? false }),
+              body.headings.map(\.id) == previous?.headings.map(\.id) else { return false }
+        views.programme.materials[index] = new
+        views.bodies[key] = body
+        // Its page; and when lists show its first paragraph as the summary, the lists that show it.
+        var jobs: [PageJob] = [.material(index)]
+        let p = views.programme
+        if new.summary == nil && body.firstParagraph != previous?.firstParagraph {
+            let position = p.publishedMaterials.firstIndex(of: index) ?? 0
+            let pages = max(1, (p.publishedMaterials.count + p.config.paginate - 1) / p.config.paginate)
+            jobs.append(.materials(page: position / p.config.paginate + 1, of: pages))
+            if position < 10 { jobs.append(.home) }
+            jobs += p.categories.indices.filter { p.categories[$0].materials.contains(index) }.map { .term(categories: true, index: $0) }
+            jobs += p.tags.indices.filter { p.tags[$0].materials.contains(index) }.map { .term(categories: false, index: $0) }
+        }
+        let pages = jobs.map { job -> (String, Data) in
+            let page = views.page(job)
+            return (Routes.file(for: page.sitePath), Data(session.theme.render(page.template, page.context)))
+        }
+        let generation: Int = lock.withLock {
+            for (file, html) in pages { state.files[file] = .bytes(html) }
+            state.session = Renderer.Session(views: views, links: session.links, theme: session.theme)
+            state.edits += 1
+            state.generation += 1
+            return state.generation
+        }
+        log(String(format: "updated %@ (%d pages) in %.0f ms", path, pages.count, clock.lap() * 1000))
         broadcast("event: reload\ndata: \(generation)\n\n")
+        Task.detached(priority: .background) { [weak self] in await self?.rebuild(log: log, announce: false) }
+        return true
+    }
+
+    static func sameFrontMatter(_ a: Material, _ b: Material) -> Bool {
+        a.slug == b.slug && a.title == b.title && a.date == b.date && a.updated == b.updated && a.category == b.category
+            && a.tags == b.tags && a.hours == b.hours && a.summary == b.summary && a.draft == b.draft && a.weight == b.weight
+            && a.author == b.author && a.source == b.source
     }
 
     func broadcast(_ message: String) {

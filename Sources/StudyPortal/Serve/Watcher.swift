@@ -36,14 +36,23 @@ final class Watcher: @unchecked Sendable {
         }
     }
 
-    /// Blocks until something relevant changes, then returns. Runs on its own thread.
-    func waitForChange() {
+    /// Blocks until something relevant changes; returns the changed paths (relative to the site, nil
+    /// when a folder appeared or went: then anything may have changed). Runs on its own thread.
+    func waitForChange() -> Set<String>? {
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        var relevant = false
+        var changed: Set<String>? = []
+        var created = Set<String>(), gone = Set<String>()
         while true {
+            // Block for the first event; then take whatever follows within 40 ms (editors write several
+            // events per save: a temporary file, a rename), so one save is one rebuild.
+            if relevant {
+                var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                if poll(&pfd, 1, 40) <= 0 { break }
+            }
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            guard n > 0 else { if errno == EINTR { continue }; return }
+            guard n > 0 else { if errno == EINTR { continue }; return nil }
             var offset = 0
-            var relevant = false
             while offset + MemoryLayout<inotify_event>.size <= n {
                 let (wd, mask, length, name) = buffer.withUnsafeBytes { raw -> (Int32, UInt32, Int, String) in
                     let event = raw.loadUnaligned(fromByteOffset: offset, as: inotify_event.self)
@@ -58,14 +67,24 @@ final class Watcher: @unchecked Sendable {
                     if name == "content" || name == "templates" {
                         if mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 { add(folder + "/" + name, recursive: true) }
                         relevant = true
+                        changed = nil
                     }
-                    if name == "site.yml" { relevant = true }
+                    if name == "site.yml" { relevant = true; changed?.insert(name) }
                     continue
                 }
-                if mask & UInt32(IN_ISDIR) != 0 && mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 { add(folder + "/" + name, recursive: true) }
+                if mask & UInt32(IN_ISDIR) != 0 {
+                    if mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 { add(folder + "/" + name, recursive: true) }
+                    changed = nil
+                } else {
+                    let path = String((folder + "/" + name).dropFirst(root.count + 1))
+                    changed?.insert(path)
+                    if mask & UInt32(IN_CREATE) != 0 { created.insert(path) }
+                    if mask & UInt32(IN_MOVED_FROM | IN_DELETE) != 0 { gone.insert(path) }
+                }
                 relevant = true
             }
-            if relevant { return }
         }
+        // An editor's temporary file, written then renamed over the real one, is no change of its own.
+        return changed?.subtracting(created.intersection(gone))
     }
 }
