@@ -97,18 +97,29 @@ public struct SearchIndex: Sendable {
 
         // Each shard: its postings from every chunk, in document order, written compactly.
         let shards = await parallelMap(Array(0..<shardCount), jobs: jobs) { shard -> Data in
-            var index: [Tokenizer.Key: Int] = [:]
+            // Term → its postings list: CJK terms through the integer table, words through a Dictionary.
+            var cjkIndex = CountTable(capacity: 1024)
+            var wordIndex: [String: Int] = [:]
             var keys: [Tokenizer.Key] = []
             var postings: [[(doc: Int32, count: Int32)]] = []
             for chunk in chunks {
                 for e in chunk.shards[shard] {
-                    let key: Tokenizer.Key = e.key & wordFlag != 0 ? .word(chunk.words[Int(e.key & ~wordFlag)]) : .cjk(e.key)
                     let k: Int
-                    if let found = index[key] { k = found } else {
-                        k = keys.count
-                        index[key] = k
-                        keys.append(key)
-                        postings.append([])
+                    if e.key & wordFlag == 0 {
+                        if let found = cjkIndex.value(e.key) { k = Int(found) } else {
+                            k = keys.count
+                            cjkIndex.set(e.key, Int32(k))
+                            keys.append(.cjk(e.key))
+                            postings.append([])
+                        }
+                    } else {
+                        let word = chunk.words[Int(e.key & ~wordFlag)]
+                        if let found = wordIndex[word] { k = found } else {
+                            k = keys.count
+                            wordIndex[word] = k
+                            keys.append(.word(word))
+                            postings.append([])
+                        }
                     }
                     postings[k].append((e.doc, e.count))
                 }

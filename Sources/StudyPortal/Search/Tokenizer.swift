@@ -36,6 +36,8 @@ public enum Tokenizer {
 
     @inline(__always) static func isWordScalar(_ v: UInt32) -> Bool {
         if v < 0x80 { return (v >= 0x30 && v <= 0x39) || (v >= 0x61 && v <= 0x7A) }
+        // Chinese text's own punctuation (。、“” …) without a Unicode property look-up.
+        if (v >= 0x2000 && v <= 0x206F) || (v >= 0x3000 && v <= 0x303F) { return false }
         guard let s = Unicode.Scalar(v), !TextMetrics.isCJK(s) else { return false }
         return s.properties.isAlphabetic || s.properties.numericType != nil
     }
