@@ -65,14 +65,15 @@ extension Views {
                             attachments: [(path + "ledger.csv", tables.ledger.csv)] + (tables.members.map { [(path + "members.csv", $0.csv)] } ?? []))
         case .plan(let i):
             let v = view(job)
-            return PageView(sitePath: v.sitePath, template: v.template, context: v.context, attachments: planExports(i).map { ($0.path, $0.csv) })
+            return PageView(sitePath: job.sitePath(p), template: v.template, context: v.context, attachments: planExports(i).map { ($0.path, $0.csv) })
         default:
             let v = view(job)
-            return PageView(sitePath: v.sitePath, template: v.template, context: v.context)
+            return PageView(sitePath: job.sitePath(p), template: v.template, context: v.context)
         }
     }
 
-    func view(_ job: PageJob) -> (sitePath: String, template: String, context: View) {
+    /// The template and context of a job's page (its path is `job.sitePath`).
+    func view(_ job: PageJob) -> (template: String, context: View) {
         let p = programme
         switch job {
         case .home:
@@ -82,7 +83,7 @@ extension Views {
             c["tags"] = termLinks(p.tags, route: Routes.tag)
             c["description"] = p.config.description
             homeProgramme(&c)
-            return (Routes.home, "home", c)
+            return ("home", c)
 
         case .materials(let n, let total):
             let path = Routes.materialsPage(n)
@@ -96,7 +97,7 @@ extension Views {
                 if n < total { pager["next"] = routes.link(Routes.materialsPage(n + 1)) }
                 c["pagination"] = pager
             }
-            return (path, "list", c)
+            return ("list", c)
 
         case .material(let i):
             let m = p.materials[i]
@@ -113,7 +114,7 @@ extension Views {
             c["description"] = summary(m)
             c["content"] = body?.html ?? ""
             c["toc"] = toc(body)
-            return (path, "material", c)
+            return ("material", c)
 
         case .page(let i):
             let page = p.pages[i]
@@ -124,14 +125,14 @@ extension Views {
             c["content"] = body?.html ?? ""
             c["toc"] = toc(body)
             c["description"] = (body?.firstParagraph ?? "").truncatedOnCharacters(120)
-            return (path, "page", c)
+            return ("page", c)
 
         case .terms(let isCategories):
             let path = isCategories ? Routes.categories : Routes.tags
             var c = common(current: path)
             c["heading"] = t(isCategories ? "categories" : "tags")
             c["terms"] = isCategories ? termLinks(p.categories, route: Routes.category) : termLinks(p.tags, route: Routes.tag)
-            return (path, "terms", c)
+            return ("terms", c)
 
         case .term(let isCategories, let i):
             let term = isCategories ? p.categories[i] : p.tags[i]
@@ -139,24 +140,24 @@ extension Views {
             var c = common(current: path)
             c["heading"] = t("materials_in", term.name)
             c["materials"] = items(term.materials)
-            return (path, "list", c)
+            return ("list", c)
 
         case .notFound:
-            return (Routes.notFound, "404", common(current: Routes.notFound))
-        case .plans: return (Routes.plans, "plans", plansIndex())
-        case .plan(let i): return (Routes.plan(p.plans[i].slug), "plan", planPage(i))
-        case .activities: return (Routes.activities, "activities", activitiesIndex())
-        case .activity(let i): return (Routes.activity(p.activities[i].slug), "activity", activityPage(i))
-        case .progress: return (Routes.progress, "progress", progressPage())
-        case .overdue: return (Routes.overdue, "overdue", overduePage())
-        case .group(let i): return (Routes.group(p.groups[i].id), "group", groupPage(i))
-        case .member(let i): return (Routes.member(p.members[i].id), "member", memberPage(i))
-        case .reflections: return (Routes.reflections, "reflections", reflectionsIndex())
-        case .reflection(let i): return (Routes.reflection(p.reflections[i].folder, p.reflections[i].slug), "reflection", reflectionPage(i))
-        case .ledgers: return (Routes.ledgers, "ledgers", ledgersIndex(year: nil))
-        case .ledgerYear(let y): return (Routes.ledgers(y), "ledgers", ledgersIndex(year: y))
-        case .memberLedger(let y, let i): return (Routes.memberLedger(y, p.members[i].id), "ledger-member", memberLedgerPage(year: y, member: i).0)
-        case .groupLedger(let y, let i): return (Routes.groupLedger(y, p.groups[i].id), "ledger-group", groupLedgerPage(year: y, group: i).0)
+            return ("404", common(current: Routes.notFound))
+        case .plans: return ("plans", plansIndex())
+        case .plan(let i): return ("plan", planPage(i))
+        case .activities: return ("activities", activitiesIndex())
+        case .activity(let i): return ("activity", activityPage(i))
+        case .progress: return ("progress", progressPage())
+        case .overdue: return ("overdue", overduePage())
+        case .group(let i): return ("group", groupPage(i))
+        case .member(let i): return ("member", memberPage(i))
+        case .reflections: return ("reflections", reflectionsIndex())
+        case .reflection(let i): return ("reflection", reflectionPage(i))
+        case .ledgers: return ("ledgers", ledgersIndex(year: nil))
+        case .ledgerYear(let y): return ("ledgers", ledgersIndex(year: y))
+        case .memberLedger(let y, let i): return ("ledger-member", memberLedgerPage(year: y, member: i).0)
+        case .groupLedger(let y, let i): return ("ledger-group", groupLedgerPage(year: y, group: i).0)
         case .search:
             var c = common(current: Routes.search)
             c["index"] = routes.link(Routes.searchIndex)
@@ -164,12 +165,40 @@ extension Views {
             // The patterns as written (%d, %@): the script fills them in.
             c["words"] = ["count": strings["search_count"] ?? "", "none": strings["search_none"] ?? "",
                           "loading": strings["search_loading"] ?? "", "error": strings["search_error"] ?? ""] as View
-            return (Routes.search, "search", c)
+            return ("search", c)
         }
     }
 }
 
 extension PageJob {
+    /// Where the job's page lives: the one place a job is mapped to its path.
+    func sitePath(_ p: Programme) -> String {
+        switch self {
+        case .home: return Routes.home
+        case .materials(let n, _): return Routes.materialsPage(n)
+        case .material(let i): return Routes.material(p.materials[i].slug)
+        case .page(let i): return Routes.page(p.pages[i].slug)
+        case .terms(let c): return c ? Routes.categories : Routes.tags
+        case .term(let c, let i): return c ? Routes.category(p.categories[i].slug) : Routes.tag(p.tags[i].slug)
+        case .notFound: return Routes.notFound
+        case .plans: return Routes.plans
+        case .plan(let i): return Routes.plan(p.plans[i].slug)
+        case .activities: return Routes.activities
+        case .activity(let i): return Routes.activity(p.activities[i].slug)
+        case .progress: return Routes.progress
+        case .overdue: return Routes.overdue
+        case .group(let i): return Routes.group(p.groups[i].id)
+        case .member(let i): return Routes.member(p.members[i].id)
+        case .reflections: return Routes.reflections
+        case .reflection(let i): return Routes.reflection(p.reflections[i].folder, p.reflections[i].slug)
+        case .ledgers: return Routes.ledgers
+        case .ledgerYear(let y): return Routes.ledgers(y)
+        case .memberLedger(let y, let i): return Routes.memberLedger(y, p.members[i].id)
+        case .groupLedger(let y, let i): return Routes.groupLedger(y, p.groups[i].id)
+        case .search: return Routes.search
+        }
+    }
+
     /// Where `attachments` writes, known without rendering (for link checking).
     func attachmentPaths(_ p: Programme) -> [String] {
         let showsMembers = Visibility(p.config).showsMembers

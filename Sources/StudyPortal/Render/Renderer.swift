@@ -49,7 +49,7 @@ public enum Renderer {
             targets[r.file.contentPath] = .init(key: "reflection:\(r.folder)/\(r.slug)", sitePath: Routes.reflection(r.folder, r.slug), published: visibility.shows(r),
                                                 hiddenBecause: "a reflection without `public: true` is shown in the internal profile only")
         }
-        var sitePaths = Set(jobsList.map { sitePath(of: $0, p) })
+        var sitePaths = Set(jobsList.map { $0.sitePath(p) })
         sitePaths.formUnion(jobsList.flatMap { $0.attachmentPaths(p) })
         sitePaths.formUnion([Routes.feed, Routes.sitemap, Routes.progressJSON])
         sitePaths.formUnion(theme.assets.map(\.path))
@@ -107,8 +107,8 @@ public enum Renderer {
         let sitemapEntries = jobsList.compactMap { job -> (String, Day?)? in
             switch job {
             case .notFound: return nil
-            case .material(let i): return (sitePath(of: job, p), p.materials[i].updated ?? p.materials[i].date)
-            default: return (sitePath(of: job, p), nil)
+            case .material(let i): return (job.sitePath(p), p.materials[i].updated ?? p.materials[i].date)
+            default: return (job.sitePath(p), nil)
             }
         }
         files.append(OutputFile(path: Routes.sitemap, content: .bytes(Data(Feeds.sitemap(sitemapEntries, routes: routes).utf8)), origin: "sitemap"))
@@ -145,33 +145,6 @@ public enum Renderer {
                               text: text("reflection:\(r.folder)/\(r.slug)")))
         }
         return docs
-    }
-
-    static func sitePath(of job: PageJob, _ p: Programme) -> String {
-        switch job {
-        case .home: return Routes.home
-        case .materials(let n, _): return Routes.materialsPage(n)
-        case .material(let i): return Routes.material(p.materials[i].slug)
-        case .page(let i): return Routes.page(p.pages[i].slug)
-        case .terms(let c): return c ? Routes.categories : Routes.tags
-        case .term(let c, let i): return c ? Routes.category(p.categories[i].slug) : Routes.tag(p.tags[i].slug)
-        case .notFound: return Routes.notFound
-        case .plans: return Routes.plans
-        case .plan(let i): return Routes.plan(p.plans[i].slug)
-        case .activities: return Routes.activities
-        case .activity(let i): return Routes.activity(p.activities[i].slug)
-        case .progress: return Routes.progress
-        case .overdue: return Routes.overdue
-        case .group(let i): return Routes.group(p.groups[i].id)
-        case .member(let i): return Routes.member(p.members[i].id)
-        case .reflections: return Routes.reflections
-        case .reflection(let i): return Routes.reflection(p.reflections[i].folder, p.reflections[i].slug)
-        case .ledgers: return Routes.ledgers
-        case .ledgerYear(let y): return Routes.ledgers(y)
-        case .memberLedger(let y, let i): return Routes.memberLedger(y, p.members[i].id)
-        case .groupLedger(let y, let i): return Routes.groupLedger(y, p.groups[i].id)
-        case .search: return Routes.search
-        }
     }
 
     /// Two things written to one path: an error naming both, rather than one silently winning.
