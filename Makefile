@@ -13,13 +13,14 @@ build: bootstrap release
 	$(BIN_RELEASE) build $(SITE) --strict
 	@echo "serve it: python3 -m http.server -d output -b 127.0.0.1 8000   then open http://127.0.0.1:8000/"
 
-## Unit and fixture tests, then the built sample site through an HTML validator.
+## Unit and fixture tests, the oracle and workflow checks, the HTML validator, search in Chromium.
 test: bootstrap
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 	scripts/check-oracle.sh
 	scripts/check-workflows.sh
 	scripts/validate-html.sh $(BIN_DEBUG)
+	scripts/e2e-search.sh $(BIN_DEBUG)
 
 ## One self-contained binary (Swift's runtime linked in, the theme and starter site embedded).
 install: bootstrap
