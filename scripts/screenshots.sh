@@ -19,8 +19,10 @@ shot material materials/tuandui-xuexi/ 1300
 shot dashboard progress/ 1600
 shot group groups/g1/ 1500
 shot member members/u002/ 1500
+chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1280,1100 --virtual-time-budget=5000 \
+  --screenshot="docs/search.png" "http://127.0.0.1:$port/search/?q=%E7%BB%88%E8%BA%AB%E5%AD%A6%E4%B9%A0" 2>/dev/null
 # A ledger as printed on A4 (print CSS: repeated headers, page numbers), first page.
 chromium --headless --no-sandbox --disable-gpu --no-pdf-header-footer --print-to-pdf="$work/ledger.pdf" \
   "http://127.0.0.1:$port/ledgers/2026/members/u002/" 2>/dev/null
 pdftoppm -png -r 80 -f 1 -l 1 -singlefile "$work/ledger.pdf" docs/ledger-print
-echo "screenshots: docs/{home,material,dashboard,group,member,ledger-print}.png"
+echo "screenshots: docs/{home,material,dashboard,group,member,search,ledger-print}.png"
