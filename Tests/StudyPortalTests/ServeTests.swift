@@ -55,7 +55,11 @@ import Testing
         process.standardOutput = Pipe()
         process.standardError = Pipe()
         try process.run()
-        for _ in 0..<100 where http(port, base, timeout: 0.3).status == 0 { usleep(100_000) }
+        // Up to 60 s for the first build (slow under sanitizers), then on.
+        for _ in 0..<600 {
+            if http(port, base, timeout: 0.3).status != 0 { break }
+            usleep(100_000)
+        }
         return process
     }
 
@@ -123,9 +127,20 @@ import Testing
         let root = try makeSite(["content/materials/a.md": material("甲")])
         let port = Self.freePort()
         let first = try Self.start(root, port: port)
-        let (status, _, err) = try runCLI(["serve", root, "--port", String(port)])
-        #expect(status == 1)
-        #expect(err.contains("cannot listen on 127.0.0.1:\(port)"))
+        #expect(Self.http(port, "/").status == 200)
+        // The second one must give up, not serve: killed after 60 s if it does not.
+        let second = Process()
+        second.executableURL = URL(fileURLWithPath: studyportalBinary)
+        second.arguments = ["serve", root, "--port", String(port)]
+        let err = Pipe()
+        second.standardError = err
+        second.standardOutput = Pipe()
+        try second.run()
+        for _ in 0..<600 where second.isRunning { usleep(100_000) }
+        if second.isRunning { second.terminate(); Issue.record("a second server on a taken port kept running") }
+        second.waitUntilExit()
+        #expect(second.terminationStatus == 1)
+        #expect(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("cannot listen on 127.0.0.1:\(port)"))
         kill(first.processIdentifier, SIGTERM)
         first.waitUntilExit()
         #expect(first.terminationReason == .exit && first.terminationStatus == 0)
