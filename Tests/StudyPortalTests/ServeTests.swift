@@ -52,8 +52,8 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: studyportalBinary)
         process.arguments = ["serve", root, "--port", String(port), "--base-url", base]
-        process.standardOutput = Pipe()
-        process.standardError = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
         try process.run()
         // Up to 60 s for the first build (slow under sanitizers), then on.
         for _ in 0..<600 {
@@ -132,15 +132,18 @@ import Testing
         let second = Process()
         second.executableURL = URL(fileURLWithPath: studyportalBinary)
         second.arguments = ["serve", root, "--port", String(port)]
-        let err = Pipe()
+        // A file, not a pipe: a pipe nobody reads fills up and blocks a process with much to say.
+        let errPath = FileManager.default.temporaryDirectory.appendingPathComponent("sp-serve-\(UUID().uuidString).err").path
+        FileManager.default.createFile(atPath: errPath, contents: nil)
+        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         second.standardError = err
-        second.standardOutput = Pipe()
+        second.standardOutput = FileHandle.nullDevice
         try second.run()
         for _ in 0..<600 where second.isRunning { usleep(100_000) }
         if second.isRunning { second.terminate(); Issue.record("a second server on a taken port kept running") }
         second.waitUntilExit()
         #expect(second.terminationStatus == 1)
-        #expect(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("cannot listen on 127.0.0.1:\(port)"))
+        #expect(read(errPath).contains("cannot listen on 127.0.0.1:\(port)"))
         kill(first.processIdentifier, SIGTERM)
         first.waitUntilExit()
         #expect(first.terminationReason == .exit && first.terminationStatus == 0)
