@@ -171,9 +171,12 @@ public final class PreviewServer: @unchecked Sendable {
         for c in continuations { c.yield(Data(message.utf8)) }
     }
 
+    /// Holds the server weakly: the server holds the HTTP server, which holds this handler.
     struct Handler: HTTPHandler {
-        let owner: PreviewServer
-        func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse { owner.respond(to: request) }
+        weak var owner: PreviewServer?
+        func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
+            owner?.respond(to: request) ?? HTTPResponse(statusCode: .serviceUnavailable)
+        }
     }
 
     /// Answers one request from memory.
