@@ -230,7 +230,8 @@ extension Views {
         return c
     }
 
-    func eventRow(_ e: StudyEvent) -> View {
+    func eventRow(_ e: StudyEvent) -> EventRowView {
+        let date = DayView(day: e.date, language: language)
         switch e.source {
         case .record(let k):
             let r = programme.site.records[k]
@@ -240,10 +241,10 @@ extension Views {
                 title = material.title
                 if programme.isPublished(material) { url = routes.link(Routes.material(slug)) }
             }
-            return view(["date": day(e.date), "form": r.kind ?? t("record"), "title": title, "url": url, "hours": Strings.hours(e.hours), "note": r.note])
+            return EventRowView(date: date, form: r.kind ?? t("record"), title: title, url: url, hours: Strings.hours(e.hours))
         case .activity(let k):
             let a = programme.activities[k]
-            return view(["date": day(e.date), "form": lookup.typeName(a.type.id), "title": a.title, "url": routes.link(Routes.activity(a.slug)), "hours": Strings.hours(e.hours), "note": ""])
+            return EventRowView(date: date, form: lookup.typeName(a.type.id), title: a.title, url: routes.link(Routes.activity(a.slug)), hours: Strings.hours(e.hours))
         }
     }
 

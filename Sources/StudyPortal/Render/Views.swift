@@ -65,10 +65,7 @@ struct Views {
     /// A view from literal pairs, leaving out the nil ones.
     func view(_ pairs: [String: (any TemplateValue)?]) -> View { pairs.compactMapValues { $0 } }
 
-    func day(_ d: Day?) -> View? {
-        guard let d else { return nil }
-        return ["iso": d.description, "text": Strings.date(d, language)]
-    }
+    func day(_ d: Day?) -> DayView? { d.map { DayView(day: $0, language: language) } }
 
     func key(_ m: Material) -> String { "material:" + m.slug }
     func key(_ p: Page) -> String { "page:" + p.slug }
@@ -104,4 +101,44 @@ struct Views {
         guard headings.count >= 2 else { return [] }
         return headings.map { ["level": $0.level, "id": $0.id, "text": $0.text] }
     }
+}
+
+/// A date as templates read it: `iso` (for `datetime=`) and `text` (as a reader writes it), made only
+/// when a template asks. Small structs like this one instead of dictionaries for values that pages
+/// hold by the thousand (member pages list a year of events).
+struct DayView: TemplateValue {
+    let day: Day
+    let language: SiteConfig.Language
+
+    func member(_ key: String) -> (any TemplateValue)? {
+        switch key {
+        case "iso": return day.description
+        case "text": return Strings.date(day, language)
+        default: return nil
+        }
+    }
+    var isTruthy: Bool { true }
+    func write(to out: inout [UInt8], escaped: Bool) { Strings.date(day, language).write(to: &out, escaped: escaped) }
+}
+
+/// One study event as the member page's table shows it.
+struct EventRowView: TemplateValue {
+    let date: DayView
+    let form: String
+    let title: String
+    let url: String?
+    let hours: String
+
+    func member(_ key: String) -> (any TemplateValue)? {
+        switch key {
+        case "date": return date
+        case "form": return form
+        case "title": return title
+        case "url": return url
+        case "hours": return hours
+        default: return nil
+        }
+    }
+    var isTruthy: Bool { true }
+    func write(to out: inout [UInt8], escaped: Bool) {}
 }
