@@ -86,7 +86,8 @@ public enum Renderer {
         // Templates.
         let strings = Strings.table(p.config.language)
         let views = Views(programme: p, routes: routes, strings: strings, stringsView: strings.mapValues { $0 as any TemplateValue }, bodies: bodies,
-                          programmeFigures: figures, lookup: Lookup(p), visibility: visibility)
+                          programmeFigures: figures, lookup: Lookup(p), visibility: visibility,
+                          chrome: Views.chrome(p, routes: routes, strings: strings, figures: figures, visibility: visibility))
         let pages = await parallelMap(jobsList, jobs: jobs) { job -> [OutputFile] in
             let view = views.page(job)
             let html = theme.render(view.template, view.context)

@@ -11,6 +11,7 @@ struct Views {
     let programmeFigures: Figures
     let lookup: Lookup
     let visibility: Visibility
+    let chrome: Chrome
 
     var language: SiteConfig.Language { programme.config.language }
 
@@ -18,48 +19,51 @@ struct Views {
         Strings.format(strings[key] ?? key, args)
     }
 
-    /// What every page shows: the site, the words, the navigation.
+    /// What every page shows: the site, the words, the navigation (built once per render, `chrome`).
     func common(current: String) -> View {
+        ["site": chrome.site, "t": stringsView, "nav": NavList(items: chrome.nav, current: current),
+         "links": chrome.links, "as_of": chrome.asOf]
+    }
+
+    /// The parts of every page that do not depend on the page.
+    struct Chrome: Sendable {
+        var site: View
+        var links: View
+        var asOf: String
+        var nav: [NavItem]
+    }
+
+    static func chrome(_ programme: Programme, routes: Routes, strings: [String: String], figures: Figures, visibility: Visibility) -> Chrome {
         let config = programme.config
-        var nav: [View] = [
-            ["title": t("home"), "url": routes.link(Routes.home), "current": current == Routes.home],
-            ["title": t("materials"), "url": routes.link(Routes.materials),
-             "current": current.hasPrefix("materials/") || current.hasPrefix("categories/") || current.hasPrefix("tags/")],
+        func t(_ key: String) -> String { strings[key] ?? key }
+        var nav = [
+            NavItem(title: t("home"), url: routes.link(Routes.home), exact: Routes.home),
+            NavItem(title: t("materials"), url: routes.link(Routes.materials), prefixes: ["materials/", "categories/", "tags/"]),
         ]
+        if !programme.plans.isEmpty { nav.append(NavItem(title: t("plans"), url: routes.link(Routes.plans), prefixes: ["plans/"])) }
+        if !programme.activities.isEmpty { nav.append(NavItem(title: t("activities"), url: routes.link(Routes.activities), prefixes: ["activities/"])) }
         if !programme.plans.isEmpty {
-            nav.append(["title": t("plans"), "url": routes.link(Routes.plans), "current": current.hasPrefix("plans/")])
+            nav.append(NavItem(title: t("progress"), url: routes.link(Routes.progress), prefixes: ["progress/", "groups/", "members/"]))
         }
-        if !programme.activities.isEmpty {
-            nav.append(["title": t("activities"), "url": routes.link(Routes.activities), "current": current.hasPrefix("activities/")])
-        }
-        if !programme.plans.isEmpty {
-            nav.append(["title": t("progress"), "url": routes.link(Routes.progress),
-                        "current": current.hasPrefix("progress/") || current.hasPrefix("groups/") || current.hasPrefix("members/")])
-        }
-        if !programmeFigures.ledgerYears.isEmpty {
-            nav.append(["title": t("ledgers"), "url": routes.link(Routes.ledgers), "current": current.hasPrefix("ledgers/")])
-        }
+        if !figures.ledgerYears.isEmpty { nav.append(NavItem(title: t("ledgers"), url: routes.link(Routes.ledgers), prefixes: ["ledgers/"])) }
         if programme.reflections.contains(where: visibility.shows) {
-            nav.append(["title": t("reflections"), "url": routes.link(Routes.reflections), "current": current.hasPrefix("reflections/")])
+            nav.append(NavItem(title: t("reflections"), url: routes.link(Routes.reflections), prefixes: ["reflections/"]))
         }
         for page in programme.pages where programme.isPublished(page) {
-            let path = Routes.page(page.slug)
-            nav.append(["title": page.title, "url": routes.link(path), "current": current == path])
+            nav.append(NavItem(title: page.title, url: routes.link(Routes.page(page.slug)), exact: Routes.page(page.slug)))
         }
-        return [
-            "site": [
-                "title": config.title, "description": config.description, "lang": config.language.rawValue,
-                "home": routes.link(Routes.home), "css": routes.link("assets/style.css"), "feed": routes.link(Routes.feed),
-                "base": routes.base.path, "search": routes.link(Routes.search),
-            ] as View,
-            "t": stringsView,
-            "nav": nav,
-            "links": ["materials": routes.link(Routes.materials), "categories": routes.link(Routes.categories), "tags": routes.link(Routes.tags),
-                      "plans": routes.link(Routes.plans), "activities": routes.link(Routes.activities), "progress": routes.link(Routes.progress),
-                      "overdue": routes.link(Routes.overdue), "progress_json": routes.link(Routes.progressJSON),
-                      "reflections": routes.link(Routes.reflections)],
-            "as_of": t("as_of", Strings.date(programme.asOf, language)),
+        let site: View = [
+            "title": config.title, "description": config.description, "lang": config.language.rawValue,
+            "home": routes.link(Routes.home), "css": routes.link("assets/style.css"), "feed": routes.link(Routes.feed),
+            "base": routes.base.path, "search": routes.link(Routes.search),
         ]
+        let links: View = [
+            "materials": routes.link(Routes.materials), "categories": routes.link(Routes.categories), "tags": routes.link(Routes.tags),
+            "plans": routes.link(Routes.plans), "activities": routes.link(Routes.activities), "progress": routes.link(Routes.progress),
+            "overdue": routes.link(Routes.overdue), "progress_json": routes.link(Routes.progressJSON),
+            "reflections": routes.link(Routes.reflections),
+        ]
+        return Chrome(site: site, links: links, asOf: Strings.format(strings["as_of"] ?? "%@", [Strings.date(programme.asOf, config.language)]), nav: nav)
     }
 
     /// A view from literal pairs, leaving out the nil ones.
@@ -140,5 +144,50 @@ struct EventRowView: TemplateValue {
         }
     }
     var isTruthy: Bool { true }
+    func write(to out: inout [UInt8], escaped: Bool) {}
+}
+
+/// One entry of the site navigation: current on its own page (`exact`) or anywhere under `prefixes`.
+struct NavItem: Sendable {
+    var title: String
+    var url: String
+    var exact: String?
+    var prefixes: [String] = []
+
+    init(title: String, url: String, exact: String? = nil, prefixes: [String] = []) {
+        self.title = title
+        self.url = url
+        self.exact = exact
+        self.prefixes = prefixes
+    }
+
+    func isCurrent(_ path: String) -> Bool { path == exact || prefixes.contains { path.hasPrefix($0) } }
+}
+
+/// The navigation of one page: the shared items, each marked current or not for this page.
+struct NavList: TemplateValue {
+    let items: [NavItem]
+    let current: String
+
+    struct Entry: TemplateValue {
+        let item: NavItem
+        let current: Bool
+        func member(_ key: String) -> (any TemplateValue)? {
+            switch key {
+            case "title": return item.title
+            case "url": return item.url
+            case "current": return current
+            default: return nil
+            }
+        }
+        var isTruthy: Bool { true }
+        func write(to out: inout [UInt8], escaped: Bool) {}
+    }
+
+    var isTruthy: Bool { !items.isEmpty }
+    func forEachElement(_ body: (any TemplateValue) -> Void) -> Bool {
+        for item in items { body(Entry(item: item, current: item.isCurrent(current))) }
+        return true
+    }
     func write(to out: inout [UInt8], escaped: Bool) {}
 }
