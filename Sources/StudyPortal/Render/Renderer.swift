@@ -85,9 +85,12 @@ public enum Renderer {
 
         // Templates.
         let strings = Strings.table(p.config.language)
-        let views = Views(programme: p, routes: routes, strings: strings, stringsView: strings.mapValues { $0 as any TemplateValue }, bodies: bodies,
-                          programmeFigures: figures, lookup: Lookup(p), visibility: visibility,
-                          chrome: Views.chrome(p, routes: routes, strings: strings, figures: figures, visibility: visibility))
+        var building = Views(programme: p, routes: routes, strings: strings, stringsView: strings.mapValues { $0 as any TemplateValue }, bodies: bodies,
+                             programmeFigures: figures, lookup: Lookup(p), visibility: visibility,
+                             chrome: Views.chrome(p, routes: routes, strings: strings, figures: figures, visibility: visibility))
+        let itemViews = building
+        building.listItems = await parallelMap(p.materials, jobs: jobs) { itemViews.item($0) }
+        let views = building
         let pages = await parallelMap(jobsList, jobs: jobs) { job -> [OutputFile] in
             let view = views.page(job)
             let html = theme.render(view.template, view.context)

@@ -12,6 +12,8 @@ struct Views {
     let lookup: Lookup
     let visibility: Visibility
     let chrome: Chrome
+    /// `item(_:)` of every material, by index (`serve` replaces the one it re-renders).
+    var listItems: [View] = []
 
     var language: SiteConfig.Language { programme.config.language }
 
@@ -92,8 +94,9 @@ struct Views {
         return out
     }
 
+    /// Materials as lists show them: each made once (`listItems`), as most appear in several lists.
     func items(_ indices: some Sequence<Int>) -> [View] {
-        indices.map { item(programme.materials[$0]) }
+        indices.map { listItems.indices.contains($0) ? listItems[$0] : item(programme.materials[$0]) }
     }
 
     func termLinks(_ terms: [Term], route: (String) -> String) -> [View] {
