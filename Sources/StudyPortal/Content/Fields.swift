@@ -28,8 +28,6 @@ public struct Fields {
         }
     }
 
-    public func has(_ key: String) -> Bool { entries[key].map { !$0.value.isNull } ?? false }
-
     public func position(of key: String) -> YAMLValue.Position { entries[key]?.keyPosition ?? origin }
 
     /// Where the value of `key` is written (for messages about the value itself).

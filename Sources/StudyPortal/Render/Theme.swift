@@ -9,8 +9,6 @@ public struct Theme: Sendable {
     public var library: TemplateLibrary
     /// Output path (`assets/style.css`) → bytes.
     public var assets: [(path: String, data: Data)]
-    /// Where each template came from, for messages.
-    public var origins: [String: String]
 
     public static let required = ["layout", "home", "list", "terms", "material", "page", "404"]
 
@@ -38,7 +36,6 @@ public struct Theme: Sendable {
 
         var library = TemplateLibrary()
         var assets: [(String, Data)] = []
-        var origins: [String: String] = [:]
         for path in files.keys.sorted() {
             guard let file = files[path] else { continue }
             if path.hasPrefix("assets/") {
@@ -53,7 +50,6 @@ public struct Theme: Sendable {
             }
             do throws(Template.ParseError) {
                 library.register(try Template(text), named: name)
-                origins[name] = file.origin
             } catch {
                 diagnostics.append(.error("template syntax: \(error.message)", path: file.origin, line: error.line, column: error.column))
             }
@@ -61,7 +57,7 @@ public struct Theme: Sendable {
         for name in required where !library.has(name) && !diagnostics.contains(where: { $0.path.hasPrefix("templates/\(name).html") }) {
             diagnostics.append(.error("the theme has no `\(name).html` template", path: "templates/\(name).html"))
         }
-        return (Theme(library: library, assets: assets, origins: origins), diagnostics)
+        return (Theme(library: library, assets: assets), diagnostics)
     }
 
     /// Renders `context` with the template `name`.
