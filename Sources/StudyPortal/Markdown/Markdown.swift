@@ -233,20 +233,12 @@ public enum Markdown {
 
 /// Escaping for text and attribute values we write ourselves (templates escape through mustache).
 public enum HTML {
+    /// The templates' escaping (`HTMLEscape`), for the few strings written outside templates.
     public static func escape(_ s: String) -> String {
         guard s.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else { return s }
-        var out = ""
+        var out: [UInt8] = []
         out.reserveCapacity(s.utf8.count + 16)
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
+        HTMLEscape.append(s, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 }
