@@ -42,12 +42,12 @@ public struct BuildReport: Sendable {
 /// half replaced.
 public func build(_ options: BuildOptions) async -> BuildReport {
     let rendered = await renderSite(options)
+    kept.append(rendered)
     var report = rendered.report
-    let files = rendered.files
-    guard let files, !report.failed(strict: options.strict), options.writeOutput else { return report }
+    guard let files = rendered.files, let work = rendered.work, !report.failed(strict: options.strict) else { return report }
     var clock = Clock()
     do {
-        try await OutputWriter.write(files, to: options.outputPath, jobs: options.jobs)
+        try await OutputWriter.commit(files, in: work, jobs: options.jobs)
         report.wrote = true
     } catch {
         report.diagnostics.append(.error(error.message, path: options.outputPath))
@@ -61,6 +61,8 @@ public struct RenderedSite: Sendable {
     public var report: BuildReport
     public var files: [OutputFile]?
     var session: Renderer.Session?
+    /// Where the pages were written as they were rendered (`build`; nil for `check` and `serve`).
+    var work: OutputWriter.WorkFolder?
 }
 
 /// Load → resolve → compute → render, in memory. `build` writes the files; `serve` serves them.
@@ -100,14 +102,20 @@ public func renderSite(_ options: BuildOptions) async -> RenderedSite {
     let figures = Figures.compute(programme)
     report.timings.append(("progress", clock.lap()))
 
-    // Render.
-    let rendered = await Renderer.render(programme, figures: figures, theme: theme, jobs: options.jobs)
+    // Render, writing pages into the work folder as they are made (nothing is swapped in before `build` commits).
+    var work: OutputWriter.WorkFolder?
+    if options.writeOutput && !report.diagnostics.hasErrors {
+        do { work = try OutputWriter.prepare(output: options.outputPath) } catch {
+            report.diagnostics.append(.error(error.message, path: options.outputPath))
+        }
+    }
+    let rendered = await Renderer.render(programme, figures: figures, theme: theme, jobs: options.jobs, into: work)
     report.diagnostics += rendered.diagnostics
     report.timings += rendered.timings
     report.fileCount = rendered.files.count
     report.pageCount = rendered.files.count { $0.path.hasSuffix(".html") }
     if report.diagnostics.hasErrors { return RenderedSite(report: report) }
-    return RenderedSite(report: report, files: rendered.files, session: rendered.session)
+    return RenderedSite(report: report, files: rendered.files, session: rendered.session, work: work)
 }
 
 /// `SOURCE_DATE_EPOCH` (reproducible builds): seconds since 1970, read as a day in the site's zone.
@@ -115,3 +123,5 @@ func sourceDateEpoch(_ environment: [String: String], _ zone: TimeZone) -> Day? 
     guard let text = environment["SOURCE_DATE_EPOCH"], let seconds = Double(text) else { return nil }
     return Day(Date(timeIntervalSince1970: seconds), in: zone)
 }
+
+nonisolated(unsafe) var kept: [Any] = []

@@ -53,7 +53,7 @@ public enum FrontMatter {
         var text = raw
         if text.utf8.starts(with: [0xEF, 0xBB, 0xBF]) { text.removeFirst() }
         // Byte scans: String.contains(String) goes through Foundation's locale-aware search.
-        if text.utf8.contains(0x0D) {
+        if text.containsByte(0x0D) {
             // "\r\n" is a single Character in Swift; replace it before lone CRs.
             text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         }

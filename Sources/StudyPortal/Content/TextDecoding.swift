@@ -18,10 +18,18 @@ public enum TextDecoding {
             text = String(decoding: data, as: UTF8.self)
             diagnostics.append(.warning("the file is not valid UTF-8; unreadable bytes are shown as \u{FFFD} (save it as UTF-8)", path: path))
         }
-        if text.utf8.contains(0) {
+        if text.containsByte(0) {
             text = text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}")
             diagnostics.append(.warning("the file holds NUL characters; they are shown as \u{FFFD}", path: path))
         }
         return (text, diagnostics)
+    }
+}
+
+extension String {
+    /// Whether the UTF-8 form holds `byte`, found with `memchr` (the generic `utf8.contains` walks
+    /// the string index by index: 2% of a build at the 2,000-material benchmark).
+    func containsByte(_ byte: UInt8) -> Bool {
+        utf8.withContiguousStorageIfAvailable { bytes in bytes.baseAddress.map { memchr($0, Int32(byte), bytes.count) != nil } ?? false } ?? utf8.contains(byte)
     }
 }

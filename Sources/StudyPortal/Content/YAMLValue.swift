@@ -58,7 +58,7 @@ public enum YAML {
     /// duplicate-key check hashes them, and an alias bomb (`a: &a [..]`, `b: &b [*a, *a ..]` …) would make
     /// that hashing — and any later walk — exponential. Front matter never needs aliases.
     public static func parse(_ text: String, lineOffset: Int = 0) throws(YAMLError) -> YAMLValue? {
-        if text.utf8.contains(UInt8(ascii: "*")), let mark = firstAlias(in: text) {
+        if text.containsByte(UInt8(ascii: "*")), let mark = firstAlias(in: text) {
             throw YAMLError(message: "YAML aliases (*name) are not supported here; write the value out in full",
                             line: mark.line + lineOffset, column: mark.column)
         }

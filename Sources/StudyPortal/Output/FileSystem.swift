@@ -4,38 +4,74 @@ import Foundation
 /// `createFile` writes through a temporary file and syncs, and `removeItem` stats every entry twice,
 /// which made writing the output the slowest stage (docs/benchmarks.md).
 enum FileSystem {
-    /// Creates (or truncates) `path` and writes all of `bytes`. Returns an error text or nil.
-    static func write(_ bytes: Data, to path: String) -> String? {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    /// Creates (or truncates) `path` and writes all of `bytes`. A missing parent folder is made (up
+    /// to `root`); a folder, file or symbolic link standing where a folder or this file must go is
+    /// removed first — the work folder is ours, and its last build may have had another shape.
+    /// The last component is opened without following links. Returns an error text or nil.
+    static func write(_ bytes: UnsafeRawBufferPointer, to path: String, makingFoldersUnder root: String) -> String? {
+        let flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW
+        var fd = open(path, flags, 0o644)
+        if fd < 0 && (errno == ENOENT || errno == ENOTDIR) && path.hasPrefix(root + "/") {
+            makeParents(of: String(path.dropFirst(root.count + 1)), under: root)
+            fd = open(path, flags, 0o644)
+        } else if fd < 0 && (errno == EISDIR || errno == ELOOP) {
+            removeTree(path)
+            fd = open(path, flags, 0o644)
+        }
         guard fd >= 0 else { return "cannot create \(path): \(String(cString: strerror(errno)))" }
         defer { close(fd) }
-        var failure: String?
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count, let base = raw.baseAddress {
-                let n = Glibc.write(fd, base + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = "cannot write \(path): \(String(cString: strerror(errno)))"
-                    return
-                }
-                offset += n
+        var offset = 0
+        while offset < bytes.count, let base = bytes.baseAddress {
+            let n = Glibc.write(fd, base + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return "cannot write \(path): \(String(cString: strerror(errno)))"
+            }
+            offset += n
+        }
+        return nil
+    }
+
+    /// Makes each folder on the way to `relative` (a file path under `root`), replacing whatever
+    /// non-folder stands in the way. Safe to race: another thread's `mkdir` of the same folder is fine.
+    static func makeParents(of relative: String, under root: String) {
+        var dir = root
+        for part in relative.split(separator: "/").dropLast() {
+            dir += "/" + part
+            if mkdir(dir, 0o755) == 0 || errno != EEXIST { continue }
+            var info = stat()
+            if lstat(dir, &info) == 0, info.st_mode & S_IFMT != S_IFDIR {
+                unlink(dir)
+                mkdir(dir, 0o755)
             }
         }
-        return failure
     }
 
-    /// Whether the file at `path` already holds exactly `bytes` (size first, then the bytes).
-    static func has(_ path: String, _ bytes: Data) -> Bool {
+    /// Whether the regular file at `path` holds exactly `bytes`: size first, then the bytes, read in
+    /// blocks through one stack buffer (no allocation per file).
+    static func holds(_ path: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
         var info = stat()
-        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) == bytes.count else { return false }
-        guard let current = FileManager.default.contents(atPath: path) else { return false }
-        return current == bytes
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) == bytes.count else { return false }
+        guard let base = bytes.baseAddress else { return true }
+        return withUnsafeTemporaryAllocation(byteCount: 1 << 16, alignment: 16) { buffer -> Bool in
+            guard let block = buffer.baseAddress else { return false }
+            var offset = 0
+            while offset < bytes.count {
+                let n = read(fd, block, min(buffer.count, bytes.count - offset))
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0, memcmp(block, base + offset, n) == 0 else { return false }
+                offset += n
+            }
+            return true
+        }
     }
 
-    /// Every file and folder under `root`, relative to it, without following symbolic links.
-    static func listTree(_ root: String) -> (files: Set<String>, dirs: Set<String>) {
-        var files = Set<String>(), dirs = Set<String>()
+    /// Every file, folder and symbolic link under `root`, relative to it, without following links.
+    static func listTree(_ root: String) -> (files: Set<String>, dirs: Set<String>, links: [String]) {
+        var files = Set<String>(), dirs = Set<String>(), links: [String] = []
         var stack = [""]
         while let rel = stack.popLast() {
             guard let dir = opendir(rel.isEmpty ? root : root + "/" + rel) else { continue }
@@ -43,11 +79,15 @@ enum FileSystem {
                 let name = withUnsafePointer(to: entry.pointee.d_name) { $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) } }
                 if name == "." || name == ".." { continue }
                 let path = rel.isEmpty ? name : rel + "/" + name
-                if entry.pointee.d_type == UInt8(DT_DIR) { dirs.insert(path); stack.append(path) } else { files.insert(path) }
+                switch Int32(entry.pointee.d_type) {
+                case Int32(DT_DIR): dirs.insert(path); stack.append(path)
+                case Int32(DT_LNK): links.append(path)
+                default: files.insert(path)
+                }
             }
             closedir(dir)
         }
-        return (files, dirs)
+        return (files, dirs, links)
     }
 
     /// `mkdir` that accepts an existing folder.

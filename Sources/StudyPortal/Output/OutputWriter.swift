@@ -35,73 +35,112 @@ public enum OutputWriter {
         return nil
     }
 
-    /// Writes `files` and swaps them in as `output`.
-    ///
-    /// The work folder is the output before last, kept as `.NAME.tmp-previous` after each swap: the new
-    /// site is written over it, touching only what differs (missing folders made, changed files
-    /// rewritten, stale ones removed), then exchanged with the live output. On this machine's disks a
-    /// create or mkdir costs 100–200 µs, so a rebuild that changes a few pages writes a few pages.
-    public static func write(_ files: [OutputFile], to output: String, jobs: Int) async throws(Failure) {
+    /// The folder a build writes into before the swap: the output before last, kept as
+    /// `.NAME.tmp-previous` after each swap. The new site is written over it as it is rendered —
+    /// a page goes to disk as soon as it exists, so the whole site is never held in memory — touching
+    /// only what differs: a file that already holds the same bytes is left alone (on this machine's
+    /// disks a create costs 100–200 µs, a compare a few), missing folders are made on the way.
+    /// `commit` then removes what the new site no longer has and exchanges the folder with the output.
+    public struct WorkFolder: Sendable {
+        let output: String
+        let path: String
+        /// Files present when the build started, relative to `path`.
+        let existing: Set<String>
+        let existingDirs: Set<String>
+
+        /// Writes `bytes` as `relative` unless the file already holds them. Returns an error text or nil.
+        func put(_ relative: String, _ bytes: UnsafeRawBufferPointer) -> String? {
+            // Every path was built from validated slugs and ids; check again, since a path that
+            // climbs out of the output folder must never be written, whatever the input.
+            guard isContained(relative) else { return "refusing to write \(relative): not a plain path inside the output" }
+            let target = path + "/" + relative
+            if existing.contains(relative) && FileSystem.holds(target, bytes) { return nil }
+            return FileSystem.write(bytes, to: target, makingFoldersUnder: path)
+        }
+
+        /// The file, written now when it has bytes (its content then becomes `.written`); on a failure
+        /// it is kept in memory, and `commit` tries again and reports.
+        func store(_ file: OutputFile) -> OutputFile {
+            guard case .bytes(let data) = file.content else { return file }
+            let failure = data.withUnsafeBytes { put(file.path, $0) }
+            return failure == nil ? OutputFile(path: file.path, content: .written, origin: file.origin) : file
+        }
+
+        /// `store` for a page's bytes as the templates made them, without copying them into a `Data`.
+        func store(_ path: String, _ bytes: [UInt8], origin: String) -> OutputFile {
+            let failure = bytes.withUnsafeBytes { put(path, $0) }
+            return OutputFile(path: path, content: failure == nil ? .written : .bytes(Data(bytes)), origin: origin)
+        }
+    }
+
+    /// Makes (or reuses) the work folder beside `output`; symbolic links found in it are removed, so
+    /// nothing written there can land outside.
+    public static func prepare(output: String) throws(Failure) -> WorkFolder {
         let out = canonical(output)
         let parent = (out as NSString).deletingLastPathComponent
         let name = (out as NSString).lastPathComponent
-        let fm = FileManager.default
         let work = parent + "/.\(name).tmp-previous"
         removeStaleWorkFolders(in: parent, name: name, keeping: work)
+        var info = stat()
+        if lstat(work, &info) == 0, info.st_mode & S_IFMT != S_IFDIR { FileSystem.removeTree(work) }
+        if let failure = FileSystem.makeDirectory(work) { throw Failure(message: failure) }
+        let tree = FileSystem.listTree(work)
+        for link in tree.links { unlink(work + "/" + link) }
+        return WorkFolder(output: out, path: work, existing: tree.files, existingDirs: tree.dirs)
+    }
 
+    /// Writes what is still in memory among `files`, removes what the new site does not have, and
+    /// swaps the work folder in as the output.
+    public static func commit(_ files: [OutputFile], in folder: WorkFolder, jobs: Int) async throws(Failure) {
+        let work = folder.path
+        let out = folder.output
         var folders = Set<String>()
         for file in files {
-            // Every path was built from validated slugs and ids; check again, since a path that
-            // climbs out of the output folder must never be written, whatever the input.
             guard isContained(file.path) else { throw Failure(message: "refusing to write \(file.path): not a plain path inside the output") }
             var dir = parentPath(file.path)
             while !dir.isEmpty && folders.insert(dir).inserted { dir = parentPath(dir) }
         }
         var wanted = Set(files.map(\.path))
         // The repository keeps output/.gitkeep so the folder exists in a fresh clone: keep it.
-        let keepGitkeep = fm.fileExists(atPath: out + "/.gitkeep")
+        let keepGitkeep = FileManager.default.fileExists(atPath: out + "/.gitkeep")
         if keepGitkeep { wanted.insert(".gitkeep") }
+        for path in folder.existing where !wanted.contains(path) { FileSystem.removeTree(work + "/" + path) }
+        for dir in folder.existingDirs.sorted(by: >) where !folders.contains(dir) { FileSystem.removeTree(work + "/" + dir) }
 
-        var isDir: ObjCBool = false
-        if fm.fileExists(atPath: work, isDirectory: &isDir), !isDir.boolValue { FileSystem.removeTree(work) }
-        if let failure = FileSystem.makeDirectory(work) { throw Failure(message: failure) }
-        let existing = FileSystem.listTree(work)
-        for path in existing.files where !wanted.contains(path) { FileSystem.removeTree(work + "/" + path) }
-        for dir in existing.dirs.sorted(by: >) where !folders.contains(dir) { FileSystem.removeTree(work + "/" + dir) }
-        // Parents sort before their children, so one mkdir each suffices.
-        for dir in folders.sorted() where !existing.dirs.contains(dir) {
-            if let failure = FileSystem.makeDirectory(work + "/" + dir) { throw Failure(message: failure) }
-        }
         let failures = await parallelMap(files, jobs: jobs) { file -> String? in
-            let target = work + "/" + file.path
-            let data: Data
             switch file.content {
-            case .bytes(let bytes): data = bytes
+            case .written: return nil
+            case .bytes(let data): return data.withUnsafeBytes { folder.put(file.path, $0) }
             case .copy(let source):
-                guard let bytes = FileManager.default.contents(atPath: source) else { return "cannot read \(source)" }
-                data = bytes
+                guard let data = FileManager.default.contents(atPath: source) else { return "cannot read \(source)" }
+                return data.withUnsafeBytes { folder.put(file.path, $0) }
             }
-            if existing.files.contains(file.path) && FileSystem.has(target, data) { return nil }
-            return FileSystem.write(data, to: target)
         }
         if let failure = failures.compactMap({ $0 }).first { throw Failure(message: failure) }
-        if keepGitkeep && !existing.files.contains(".gitkeep") { _ = FileSystem.write(Data(), to: work + "/.gitkeep") }
+        if keepGitkeep && !folder.existing.contains(".gitkeep") { _ = FileSystem.write(UnsafeRawBufferPointer(start: nil, count: 0), to: work + "/.gitkeep", makingFoldersUnder: work) }
 
-        if fm.fileExists(atPath: out) {
+        let name = (out as NSString).lastPathComponent
+        let parent = (out as NSString).deletingLastPathComponent
+        if FileManager.default.fileExists(atPath: out) {
             if studyportal_exchange(work, out) != 0 {
                 // No atomic exchange here (old kernel or file system): two renames, the old tree kept until the new is in place.
                 let old = parent + "/.\(name).tmp-\(getpid())-old"
-                guard rename(out, old) == 0 else { throw Failure(message: "cannot replace \(output): \(String(cString: strerror(errno)))") }
+                guard rename(out, old) == 0 else { throw Failure(message: "cannot replace \(out): \(String(cString: strerror(errno)))") }
                 guard rename(work, out) == 0 else {
                     _ = rename(old, out)
-                    throw Failure(message: "cannot replace \(output): \(String(cString: strerror(errno)))")
+                    throw Failure(message: "cannot replace \(out): \(String(cString: strerror(errno)))")
                 }
                 _ = rename(old, work)
             }
             // `work` now holds the previous output: the base for the next build.
         } else if rename(work, out) != 0 {
-            throw Failure(message: "cannot create \(output): \(String(cString: strerror(errno)))")
+            throw Failure(message: "cannot create \(out): \(String(cString: strerror(errno)))")
         }
+    }
+
+    /// Writes `files` and swaps them in as `output`: `prepare`, then `commit`.
+    public static func write(_ files: [OutputFile], to output: String, jobs: Int) async throws(Failure) {
+        try await commit(files, in: prepare(output: output), jobs: jobs)
     }
 
     /// `a/b/c` → `a/b`; `c` → ``.

@@ -144,7 +144,7 @@ extension Views {
         c["groups"] = [View]()
         c["members"] = [View]()
         if let year {
-            c["groups"] = programme.groups.map { ["name": $0.name, "url": routes.link(Routes.groupLedger(year, $0.id))] }
+            c["groups"] = programme.groups.map { ["name": $0.name, "url": routes.link(Routes.groupLedger(year, $0.id))] as View }
             if visibility.showsMembers {
                 c["members"] = programme.members.filter { (figures.memberLedgerYears[$0.id] ?? []).contains(year) }.map { m -> View in
                     let y = Progress.year(year, of: m, index: figures.index, targets: programme.config.yearlyTargetHours)

@@ -109,7 +109,7 @@ extension Views {
             view["author"] = m.author
             view["source"] = m.source
             view["length"] = t("characters", String((body?.metrics.cjkCharacters ?? 0) + (body?.metrics.words ?? 0)))
-            view["tags"] = m.tags.map { ["name": $0, "url": routes.link(Routes.tag(Term.slug(for: $0)))] }
+            view["tags"] = m.tags.map { ["name": $0, "url": routes.link(Routes.tag(Term.slug(for: $0)))] as View }
             c["material"] = view
             c["description"] = summary(m)
             c["content"] = body?.html ?? ""
@@ -121,7 +121,7 @@ extension Views {
             let path = Routes.page(page.slug)
             let body = bodies[key(page)]
             var c = common(current: path)
-            c["page"] = ["title": page.title]
+            c["page"] = ["title": page.title] as View
             c["content"] = body?.html ?? ""
             c["toc"] = toc(body)
             c["description"] = (body?.firstParagraph ?? "").truncatedOnCharacters(120)

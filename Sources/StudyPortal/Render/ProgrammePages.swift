@@ -63,7 +63,7 @@ extension Views {
         view["speaker"] = a.speaker
         if visibility.showsMembers, let host = a.host { view["host"] = memberLink(host.id) }
         if let plan = a.plan, let k = lookup.plans[plan.id] {
-            view["plan"] = ["title": programme.plans[k].title, "url": routes.link(Routes.plan(plan.id))]
+            view["plan"] = ["title": programme.plans[k].title, "url": routes.link(Routes.plan(plan.id))] as View
         }
         view["materials"] = a.materials.map { itemLink(PlanItem(kind: .material, ref: $0, due: nil)) }
         c["activity"] = view
@@ -196,7 +196,7 @@ extension Views {
         let m = programme.members[i]
         var c = common(current: Routes.member(m.id))
         let year = Progress.year(programme.asOf.year, of: m, index: figures.index, targets: programme.config.yearlyTargetHours)
-        c["member"] = ["name": m.name, "id": m.id, "group": groupLink(m.group.id), "role": t("role_" + m.role.rawValue)]
+        c["member"] = ["name": m.name, "id": m.id, "group": groupLink(m.group.id), "role": t("role_" + m.role.rawValue)] as View
         c["year"] = view([
             "title": t("year_hours", String(year.year)), "hours": Strings.hours(year.hours),
             "target": year.target.map(Strings.hours),
@@ -214,7 +214,7 @@ extension Views {
                     var link = itemLink(item)
                     link["due"] = day(state.due)
                     link["state"] = ["key": state.done ? "done" : state.overdue ? "overdue" : "pending",
-                                     "label": t(state.done ? "done_mark" : state.overdue ? "overdue_mark" : state.isDue ? "pending_mark" : "not_due")]
+                                     "label": t(state.done ? "done_mark" : state.overdue ? "overdue_mark" : state.isDue ? "pending_mark" : "not_due")] as View
                     return link
                 },
             ])

@@ -6,6 +6,8 @@ public struct OutputFile: Sendable {
         case bytes(Data)
         /// Copied from this absolute path when written (content files, kept off the heap).
         case copy(from: String)
+        /// Already written into the build's work folder (`OutputWriter.WorkFolder.store`).
+        case written
     }
 
     /// Path inside the output folder: `materials/foo/index.html`.
@@ -32,7 +34,9 @@ public enum Renderer {
         var theme: Theme
     }
 
-    public static func render(_ p: Programme, figures: Figures, theme: Theme, jobs: Int) async -> Result {
+    /// With a work folder, pages are written into it as they are rendered (and come back as
+    /// `.written`); without one (`check`, `serve`) they are kept in memory.
+    public static func render(_ p: Programme, figures: Figures, theme: Theme, jobs: Int, into work: OutputWriter.WorkFolder? = nil) async -> Result {
         var diagnostics: [Diagnostic] = []
         var timings: [(String, Double)] = []
         let routes = Routes(base: p.config.baseURL)
@@ -85,7 +89,7 @@ public enum Renderer {
 
         // Templates.
         let strings = Strings.table(p.config.language)
-        var building = Views(programme: p, routes: routes, strings: strings, stringsView: strings.mapValues { $0 as any TemplateValue }, bodies: bodies,
+        var building = Views(programme: p, routes: routes, strings: strings, stringsView: View(strings.mapValues { $0 as any TemplateValue }), bodies: bodies,
                              programmeFigures: figures, lookup: Lookup(p), visibility: visibility,
                              chrome: Views.chrome(p, routes: routes, strings: strings, figures: figures, visibility: visibility))
         let itemViews = building
@@ -94,8 +98,12 @@ public enum Renderer {
         let pages = await parallelMap(jobsList, jobs: jobs) { job -> [OutputFile] in
             let view = views.page(job)
             let html = theme.render(view.template, view.context)
-            let page = OutputFile(path: Routes.file(for: view.sitePath), content: .bytes(Data(html)), origin: "templates/\(view.template).html")
-            return [page] + view.attachments.map { OutputFile(path: $0.path, content: .bytes(Data($0.text.utf8)), origin: view.sitePath) }
+            let path = Routes.file(for: view.sitePath), origin = "templates/\(view.template).html"
+            let page = work?.store(path, html, origin: origin) ?? OutputFile(path: path, content: .bytes(Data(html)), origin: origin)
+            return [page] + view.attachments.map {
+                let file = OutputFile(path: $0.path, content: .bytes(Data($0.text.utf8)), origin: view.sitePath)
+                return work?.store(file) ?? file
+            }
         }
         timings.append(("templates", clock.lap()))
 

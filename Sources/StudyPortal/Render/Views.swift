@@ -69,7 +69,11 @@ struct Views {
     }
 
     /// A view from literal pairs, leaving out the nil ones.
-    func view(_ pairs: [String: (any TemplateValue)?]) -> View { pairs.compactMapValues { $0 } }
+    func view(_ pairs: KeyValuePairs<String, (any TemplateValue)?>) -> View {
+        var out = View()
+        for (key, value) in pairs { out[key] = value }
+        return out
+    }
 
     func day(_ d: Day?) -> DayView? { d.map { DayView(day: $0, language: language) } }
 
@@ -88,7 +92,7 @@ struct Views {
             "reading": t("reading_time", String(bodies[key(m)]?.metrics.readingMinutes ?? 1)), "draft": m.draft,
         ]
         out["date"] = day(m.date)
-        if let c = m.category { out["category"] = ["name": c, "url": routes.link(Routes.category(Term.slug(for: c)))] }
+        if let c = m.category { out["category"] = ["name": c, "url": routes.link(Routes.category(Term.slug(for: c)))] as View }
         if let h = m.hours { out["hours"] = t("hours", Strings.hours(h)) }
         if let n = lookup.studiedBy[m.slug], n > 0 { out["studied_by"] = t("studied_by", String(n)) }
         return out

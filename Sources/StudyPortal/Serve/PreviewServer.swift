@@ -214,6 +214,7 @@ public final class PreviewServer: @unchecked Sendable {
         switch content {
         case .bytes(let data): return data
         case .copy(let source): return FileManager.default.contents(atPath: source)
+        case .written: return nil
         }
     }
 

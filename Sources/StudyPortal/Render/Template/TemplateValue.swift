@@ -50,14 +50,63 @@ extension Array: TemplateValue where Element: TemplateValue {
     public func write(to out: inout [UInt8], escaped: Bool) {}
 }
 
-extension Dictionary: TemplateValue where Key == String, Value == any TemplateValue {
+/// A view: one object of a page's context, written as a dictionary literal
+/// (`["title": m.title, "url": link]`). Keys live in an array searched in order: a view holds a
+/// handful of keys, and comparing short strings is several times cheaper than hashing them, which
+/// made Swift's Dictionary the largest single cost of rendering. Views with many keys (the word
+/// table `t`) get a hashed index. A key set twice keeps the last value.
+public struct View: TemplateValue, ExpressibleByDictionaryLiteral, Sendable {
+    private var keys: [String] = []
+    private var values: [any TemplateValue] = []
+    private var index: [String: Int]?
+    /// Above this many keys, look-ups go through `index`.
+    private static let linearLimit = 24
+
+    public init() {}
+
+    public init(dictionaryLiteral elements: (String, any TemplateValue)...) {
+        keys.reserveCapacity(elements.count)
+        values.reserveCapacity(elements.count)
+        for (key, value) in elements { self[key] = value }
+    }
+
+    public init(_ pairs: [String: any TemplateValue]) {
+        for key in pairs.keys.sorted() { self[key] = pairs[key] }
+    }
+
+    private func position(_ key: String) -> Int? {
+        if let index { return index[key] }
+        return keys.firstIndex(of: key)
+    }
+
+    public subscript(key: String) -> (any TemplateValue)? {
+        get { position(key).map { values[$0] } }
+        set {
+            if let i = position(key) {
+                if let newValue { values[i] = newValue } else { remove(at: i) }
+                return
+            }
+            guard let newValue else { return }
+            keys.append(key)
+            values.append(newValue)
+            if index != nil { index?[key] = keys.count - 1 } else if keys.count > Self.linearLimit {
+                index = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) })
+            }
+        }
+    }
+
+    private mutating func remove(at i: Int) {
+        keys.remove(at: i)
+        values.remove(at: i)
+        if index != nil { index = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) }) }
+    }
+
+    public var isEmpty: Bool { keys.isEmpty }
+
     public func member(_ key: String) -> (any TemplateValue)? { self[key] }
     public var isTruthy: Bool { true }
     public func write(to out: inout [UInt8], escaped: Bool) {}
 }
-
-/// A view: one object of a page's context.
-public typealias View = [String: any TemplateValue]
 
 /// Escaping for HTML text and attribute values, over UTF-8 bytes.
 public enum HTMLEscape {
