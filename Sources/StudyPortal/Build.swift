@@ -42,7 +42,6 @@ public struct BuildReport: Sendable {
 /// half replaced.
 public func build(_ options: BuildOptions) async -> BuildReport {
     let rendered = await renderSite(options)
-    kept.append(rendered)
     var report = rendered.report
     guard let files = rendered.files, let work = rendered.work, !report.failed(strict: options.strict) else { return report }
     var clock = Clock()
@@ -123,5 +122,3 @@ func sourceDateEpoch(_ environment: [String: String], _ zone: TimeZone) -> Day? 
     guard let text = environment["SOURCE_DATE_EPOCH"], let seconds = Double(text) else { return nil }
     return Day(Date(timeIntervalSince1970: seconds), in: zone)
 }
-
-nonisolated(unsafe) var kept: [Any] = []
