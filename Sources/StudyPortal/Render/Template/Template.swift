@@ -85,11 +85,10 @@ public struct TemplateLibrary: Sendable {
                         continue
                     }
                     guard let value, value.isTruthy else { continue }
-                    var this = self
                     let isList = value.forEachElement { element in
-                        this.stack.append(element)
-                        this.render(children, into: &out)
-                        this.stack.removeLast()
+                        stack.append(element)
+                        render(children, into: &out)
+                        stack.removeLast()
                     }
                     if !isList {
                         stack.append(value)
@@ -126,12 +125,15 @@ public struct TemplateLibrary: Sendable {
         func lookup(_ names: [String]) -> (any TemplateValue)? {
             guard let first = names.first else { return stack.last }
             var value: (any TemplateValue)?
-            for object in stack.reversed() {
-                if let found = object.member(first) { value = found; break }
+            var level = stack.count - 1
+            while level >= 0 {
+                if let found = stack[level].member(first) { value = found; break }
+                level -= 1
             }
-            for name in names.dropFirst() {
-                value = value?.member(name)
-                if value == nil { return nil }
+            var k = 1
+            while k < names.count, let current = value {
+                value = current.member(names[k])
+                k += 1
             }
             return value
         }
