@@ -55,12 +55,21 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     /// `YYYY-MM-DD` (written by hand: String(format:) went through Foundation's formatter on every call).
+    /// `2026-03-01` (built from digits: ledgers and feeds format hundreds of thousands of dates).
     public var description: String {
-        func pad(_ n: Int, _ width: Int) -> String {
-            let s = String(n)
-            return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+        var out: [UInt8] = []
+        out.reserveCapacity(10)
+        func pad(_ n: Int, _ width: Int) {
+            let digits = Array(String(n).utf8)
+            if digits.count < width { out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - digits.count)) }
+            out.append(contentsOf: digits)
         }
-        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
+        pad(year, 4)
+        out.append(UInt8(ascii: "-"))
+        pad(month, 2)
+        out.append(UInt8(ascii: "-"))
+        pad(day, 2)
+        return String(decoding: out, as: UTF8.self)
     }
 
     public static func < (a: Day, b: Day) -> Bool {

@@ -65,14 +65,16 @@ public enum Loader {
             }
         }
         diagnostics += loadPeople(contentDir, into: &site)
-        for file in recordFiles {
+        // Record files (one a month, typically) are read side by side; their rows keep file order.
+        let recordTables = await parallelMap(recordFiles, jobs: jobs) { file -> ([Record], [Diagnostic]) in
             let (table, problems) = CSVTable.read(file.absolute, path: "content/" + file.relative, required: RecordLoader.required, optional: RecordLoader.optional)
+            guard let table else { return ([], problems) }
+            let (records, more) = RecordLoader.records(table)
+            return (records, problems + more)
+        }
+        for (records, problems) in recordTables {
+            site.records += records
             diagnostics += problems
-            if let table {
-                let (records, problems) = RecordLoader.records(table)
-                site.records += records
-                diagnostics += problems
-            }
         }
         return (site, diagnostics)
     }

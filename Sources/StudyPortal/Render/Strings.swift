@@ -87,21 +87,24 @@ public enum Strings {
 
     /// Fills `%d` and `%@` placeholders in order.
     public static func format(_ pattern: String, _ args: [String]) -> String {
-        var out = ""
+        // Over UTF-8 bytes: `%` and the letters after it are ASCII, and a pattern without `%` (most
+        // words: `t("record")` for every ledger row) comes back as it is.
+        guard pattern.containsByte(0x25) else { return pattern }
+        let bytes = Array(pattern.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + args.reduce(0) { $0 + $1.utf8.count })
         var rest = args[...]
-        var i = pattern.startIndex
-        while i < pattern.endIndex {
-            let c = pattern[i]
-            let next = pattern.index(after: i)
-            if c == "%", next < pattern.endIndex, pattern[next] == "d" || pattern[next] == "@" {
-                out += rest.popFirst() ?? ""
-                i = pattern.index(after: next)
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == 0x25, i + 1 < bytes.count, bytes[i + 1] == 0x64 || bytes[i + 1] == 0x40 {   // %d, %@
+                out.append(contentsOf: (rest.popFirst() ?? "").utf8)
+                i += 2
             } else {
-                out.append(c)
-                i = next
+                out.append(bytes[i])
+                i += 1
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A date as a reader of the language writes it: `2026年3月1日`, `1 March 2026`.
