@@ -51,26 +51,39 @@ public indirect enum JSON: Sendable, Equatable {
         }
     }
 
+    /// A JSON string literal, over UTF-8 bytes: most strings need no escape and are copied whole.
     static func quote(_ s: String) -> String {
-        var out = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            // `<` escaped too, so the JSON can never close a <script> it is embedded in.
-            case "<": out += "\\u003c"
-            default:
-                if c.value < 0x20 || c.value == 0x2028 || c.value == 0x2029 {
-                    out += String(format: "\\u%04x", c.value)
-                } else {
-                    out.unicodeScalars.append(c)
+        var s = s
+        return s.withUTF8 { bytes -> String in
+            var out: [UInt8] = [0x22]
+            out.reserveCapacity(bytes.count + 2)
+            var start = 0, i = 0
+            while i < bytes.count {
+                let b = bytes[i]
+                var escape: String?
+                switch b {
+                case 0x22: escape = "\\\""
+                case 0x5C: escape = "\\\\"
+                case 0x0A: escape = "\\n"
+                case 0x0D: escape = "\\r"
+                case 0x09: escape = "\\t"
+                // `<` escaped too, so the JSON can never close a <script> it is embedded in.
+                case 0x3C: escape = "\\u003c"
+                case 0x00..<0x20: escape = "\\u00" + (b < 0x10 ? "0" : "") + String(b, radix: 16)
+                case 0xE2 where i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
+                    escape = bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029"   // line and paragraph separators
+                default: break
                 }
+                guard let escape else { i += 1; continue }
+                out.append(contentsOf: bytes[start..<i])
+                out.append(contentsOf: escape.utf8)
+                i += b == 0xE2 ? 3 : 1
+                start = i
             }
+            out.append(contentsOf: bytes[start..<bytes.count])
+            out.append(0x22)
+            return String(decoding: out, as: UTF8.self)
         }
-        return out + "\""
     }
 }
 

@@ -139,7 +139,7 @@ public enum Renderer {
             let m = p.materials[i]
             docs.append(.init(title: m.title, url: routes.link(Routes.material(m.slug)), kind: views.t("kind_material"),
                               date: m.date?.description ?? "",
-                              text: [m.summary ?? "", text("material:" + m.slug), ([m.category].compactMap { $0 } + m.tags).joined(separator: " ")].joined(separator: "\n")))
+                              parts: [m.summary ?? "", text("material:" + m.slug), ([m.category].compactMap { $0 } + m.tags).joined(separator: " ")]))
         }
         for plan in p.plans {
             docs.append(.init(title: plan.title, url: routes.link(Routes.plan(plan.slug)), kind: views.t("kind_plan"), date: plan.start.description, text: text("plan:" + plan.slug)))
@@ -147,7 +147,7 @@ public enum Renderer {
         for a in p.activities {
             let about = [a.speaker, a.location].compactMap { $0 }.joined(separator: " ")
             docs.append(.init(title: a.title, url: routes.link(Routes.activity(a.slug)), kind: views.t("kind_activity"), date: a.date.description,
-                              text: about + "\n" + text("activity:" + a.slug)))
+                              parts: [about, text("activity:" + a.slug)]))
         }
         for page in p.pages where p.isPublished(page) {
             docs.append(.init(title: page.title, url: routes.link(Routes.page(page.slug)), kind: views.t("kind_page"), date: "", text: text("page:" + page.slug)))

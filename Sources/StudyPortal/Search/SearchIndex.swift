@@ -18,7 +18,29 @@ public struct SearchIndex: Sendable {
         public var url: String
         public var kind: String
         public var date: String
-        public var text: String
+        /// The searchable text, in parts read as one text with a line break between each two: a
+        /// material's body is indexed where it is, not copied into a joined string first.
+        public var parts: [String]
+
+        public init(title: String, url: String, kind: String, date: String, parts: [String]) {
+            (self.title, self.url, self.kind, self.date, self.parts) = (title, url, kind, date, parts)
+        }
+
+        public init(title: String, url: String, kind: String, date: String, text: String) {
+            self.init(title: title, url: url, kind: kind, date: date, parts: [text])
+        }
+
+        /// The first `length` characters of the text, for the result's snippet.
+        func excerpt(_ length: Int) -> String {
+            var out = "", remaining = length
+            for (k, part) in parts.enumerated() where remaining > 0 {
+                if k > 0 { out += "\n"; remaining -= 1 }
+                let piece = part.prefix(remaining)
+                out += piece
+                remaining -= piece.count
+            }
+            return out
+        }
     }
 
     public static let docsPerShard = 4
@@ -53,7 +75,7 @@ public struct SearchIndex: Sendable {
     /// The files of the index, path → bytes.
     public static func files(for documents: [Document], jobs: Int) async -> [(path: String, data: Data)] {
         // Shard count from the text size (about one posting per 3 bytes of CJK text, 3 bytes a posting).
-        let textBytes = documents.reduce(0) { $0 + $1.text.utf8.count + $1.title.utf8.count }
+        let textBytes = documents.reduce(0) { $0 + $1.parts.reduce(max(0, $1.parts.count - 1)) { $0 + $1.utf8.count } + $1.title.utf8.count }
         var count = 1
         while count < 4096 && count * targetShardBytes < textBytes / 2 { count *= 2 }
         let shardCount = count
@@ -67,7 +89,7 @@ public struct SearchIndex: Sendable {
             var words: [String] = [], wordIndex: [String: Int] = [:]
             var counts = CountTable()
             var titles = CountTable(capacity: 64)
-            var shardOf = CountTable()   // key → shard (the FNV hash computed once per key per chunk)
+            var shardOf = CountTable()   // word key → shard (its FNV hash computed once per chunk)
             func packed(_ key: Tokenizer.Key) -> UInt64 {
                 switch key {
                 case .cjk(let v): return v
@@ -79,6 +101,9 @@ public struct SearchIndex: Sendable {
                 }
             }
             func shard(_ key: UInt64) -> Int {
+                // A CJK key's hash is a few multiplications, cheaper than a look-up in a table that
+                // outgrows the cache on large sites; words (rarer, hashed as text) are remembered.
+                if key & wordFlag == 0 { return Tokenizer.Key.cjk(key).shard(count: shardCount) }
                 if let s = shardOf.value(key) { return Int(s) }
                 let s = key & wordFlag != 0 ? Tokenizer.Key.word(words[Int(key & ~wordFlag)]).shard(count: shardCount) : Tokenizer.Key.cjk(key).shard(count: shardCount)
                 shardOf.set(key, Int32(s))
@@ -88,7 +113,8 @@ public struct SearchIndex: Sendable {
                 titles.removeAll()
                 counts.removeAll()
                 Tokenizer.forEachKey(documents[doc].title) { titles.add(packed($0)) }
-                Tokenizer.forEachKey(documents[doc].text) { counts.add(packed($0)) }
+                // A line break between parts ends any term, as it would in the joined text.
+                for part in documents[doc].parts { Tokenizer.forEachKey(part) { counts.add(packed($0)) } }
                 titles.forEach { key, _ in shards[shard(key)].append(Entry(key: key, doc: Int32(doc), count: 0)) }
                 counts.forEach { key, n in shards[shard(key)].append(Entry(key: key, doc: Int32(doc), count: n)) }
             }
@@ -151,13 +177,14 @@ public struct SearchIndex: Sendable {
         }
         var files: [(String, Data)] = []
         for (n, data) in shards.enumerated() { files.append(("search/t/\(n).json", data)) }
-        for start in stride(from: 0, to: documents.count, by: docsPerShard) {
+        let docShards = await parallelMap(Array(stride(from: 0, to: documents.count, by: docsPerShard)), jobs: jobs) { start -> (String, Data) in
             let docs = documents[start..<min(start + docsPerShard, documents.count)].map { d -> JSON in
                 .object([("t", .string(d.title)), ("u", .string(d.url)), ("k", .string(d.kind)), ("d", .string(d.date)),
-                         ("x", .string(String(d.text.prefix(excerptLength))))])
+                         ("x", .string(d.excerpt(excerptLength)))])
             }
-            files.append(("search/d/\(start / docsPerShard).json", Data(JSON.array(docs).compact().utf8)))
+            return ("search/d/\(start / docsPerShard).json", Data(JSON.array(docs).compact().utf8))
         }
+        files += docShards
         let manifest = JSON.object([("v", .int(1)), ("shards", .int(shardCount)), ("docs", .int(documents.count)), ("per", .int(docsPerShard))])
         files.append(("search/index.json", Data(manifest.compact().utf8)))
         return files

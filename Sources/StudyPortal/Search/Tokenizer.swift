@@ -81,26 +81,48 @@ public enum Tokenizer {
         }
     }
 
-    /// Calls `body` with each term occurrence of `text` as a packed key, in order (see `forEachTerm`).
+    /// Calls `body` with each term occurrence of `text` as a packed key, in order (see `forEachTerm`,
+    /// which it matches term for term). Decodes the UTF-8 by hand and keeps a word's bytes in one
+    /// reused buffer: this loop runs over every character the site publishes.
     public static func forEachKey(_ text: String, _ body: (Key) -> Void) {
-        var word = String.UnicodeScalarView()
+        var text = text
+        var word: [UInt8] = []
         var previous: UInt64 = 0
-        for scalar in text.unicodeScalars {
-            let v = fold(scalar.value)
-            if v >= 0x1100, let s = Unicode.Scalar(v), TextMetrics.isCJK(s) {
-                if !word.isEmpty { body(.word(String(word))); word = String.UnicodeScalarView() }
-                body(.cjk(UInt64(v) << 21))
-                if previous != 0 { body(.cjk(previous << 21 | UInt64(v))) }
-                previous = UInt64(v)
-            } else if isWordScalar(v), let s = Unicode.Scalar(v) {
-                previous = 0
-                word.append(s)
-            } else {
-                previous = 0
-                if !word.isEmpty { body(.word(String(word))); word = String.UnicodeScalarView() }
+        func flushWord() {
+            if !word.isEmpty { body(.word(String(decoding: word, as: UTF8.self))); word.removeAll(keepingCapacity: true) }
+        }
+        text.withUTF8 { bytes in
+            let n = bytes.count
+            var i = 0
+            while i < n {
+                // A Swift string's UTF-8 is valid: a lead byte is followed by its continuation bytes.
+                let b0 = UInt32(bytes[i])
+                var v: UInt32
+                if b0 < 0x80 {
+                    v = b0; i += 1
+                } else if b0 < 0xE0 {
+                    v = (b0 & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F); i += 2
+                } else if b0 < 0xF0 {
+                    v = (b0 & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F); i += 3
+                } else {
+                    v = (b0 & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12 | UInt32(bytes[i + 2] & 0x3F) << 6 | UInt32(bytes[i + 3] & 0x3F); i += 4
+                }
+                v = fold(v)
+                if v >= 0x1100, let s = Unicode.Scalar(v), TextMetrics.isCJK(s) {
+                    flushWord()
+                    body(.cjk(UInt64(v) << 21))
+                    if previous != 0 { body(.cjk(previous << 21 | UInt64(v))) }
+                    previous = UInt64(v)
+                } else if isWordScalar(v), let s = Unicode.Scalar(v) {
+                    previous = 0
+                    if v < 0x80 { word.append(UInt8(v)) } else { word.append(contentsOf: String(s).utf8) }
+                } else {
+                    previous = 0
+                    flushWord()
+                }
             }
         }
-        if !word.isEmpty { body(.word(String(word))) }
+        flushWord()
     }
 
     /// Calls `body` with each term occurrence of `text`, in order.
