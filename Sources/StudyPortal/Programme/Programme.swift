@@ -63,7 +63,8 @@ public enum Resolve {
 
         diagnostics += References.check(site, activityTypes: ActivityTypes.table(site.config))
 
-        let materials = site.materials.sorted(by: newestFirst)
+        // Indices are sorted, not the (large) material values themselves.
+        let materials = site.materials.indices.sorted { newestFirst(site.materials[$0], site.materials[$1]) }.map { site.materials[$0] }
         let pages = site.pages.sorted { $0.slug < $1.slug }
         var programme = Programme(site: site, includeDrafts: includeDrafts, asOf: asOf, materials: materials, pages: pages, categories: [], tags: [])
         let published = programme.publishedMaterials
@@ -78,8 +79,11 @@ public enum Resolve {
     }
 
     static func newestFirst(_ a: Material, _ b: Material) -> Bool {
-        let da = a.date.map(\.description) ?? "", db = b.date.map(\.description) ?? ""
-        if da != db { return da > db }
+        if a.date != b.date {
+            guard let da = a.date else { return false }   // undated materials last
+            guard let db = b.date else { return true }
+            return da > db
+        }
         if (a.weight ?? 0) != (b.weight ?? 0) { return (a.weight ?? 0) < (b.weight ?? 0) }
         if a.title != b.title { return a.title < b.title }
         return a.slug < b.slug

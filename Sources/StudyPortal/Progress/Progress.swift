@@ -38,9 +38,12 @@ public struct ProgressIndex: Sendable {
             events[r.member.id, default: []].append(StudyEvent(date: r.date, hours: Progress.hours(of: r, materialHours: materialHours, defaultHours: defaultHours), source: .record(i)))
             if let m = r.material { studied[r.member.id, default: [:]][m.id, default: []].append(r.date) }
         }
+        // An activity's expected attendance is drawn from its group's members only: scanning the
+        // whole roster for each activity grew with members × activities.
+        let byGroup = Dictionary(grouping: members, by: \.group.id)
         var attendance: [Attendance] = []
         for (i, a) in activities.enumerated() {
-            let figures = Progress.attendance(of: a, members: members, asOf: asOf)
+            let figures = Progress.attendance(of: a, members: a.group.map { byGroup[$0.id] ?? [] } ?? members, asOf: asOf)
             attendance.append(figures)
             let hours = Progress.hours(of: a, types: activityTypes)
             for id in figures.attended { events[id, default: []].append(StudyEvent(date: a.date, hours: hours, source: .activity(i))) }
