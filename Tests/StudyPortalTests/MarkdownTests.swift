@@ -96,4 +96,13 @@ import Testing
         #expect(m.cjkCharacters == 5)
         #expect(m.words == 4)
     }
+
+    @Test func chinesePunctuationSeparatesWordsAndLetterLikeSymbolsCount() {
+        // ，。「」—… and full-width ！ end a word; 〇 and 々 (CJK symbols that are letters) and full-width
+        // digits are words; the typographic apostrophe keeps a word whole.
+        var m = TextMetrics()
+        m.add("abc，def。「ghi」jk—lm…no！pq don’t 〇 々 ２０２６")
+        #expect(m.words == 11)
+        #expect(m.cjkCharacters == 0)
+    }
 }

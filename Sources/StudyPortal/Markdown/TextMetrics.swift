@@ -17,6 +17,14 @@ public struct TextMetrics: Sendable, Hashable {
         }
     }
 
+    /// Punctuation and spaces of the General Punctuation, CJK Symbols and full-width blocks: none is
+    /// a letter or a number (〇, 々 and the Hangzhou numerals of the CJK block are left out on purpose).
+    @inline(__always) static func isPunctuation(_ v: UInt32) -> Bool {
+        (v >= 0x2000 && v <= 0x206F) || (v >= 0x3000 && v <= 0x3004) || (v >= 0x3008 && v <= 0x3020) || v == 0x3030
+            || (v >= 0x303D && v <= 0x303F) || (v >= 0xFF01 && v <= 0xFF0F) || (v >= 0xFF1A && v <= 0xFF20)
+            || (v >= 0xFF3B && v <= 0xFF40) || (v >= 0xFF5B && v <= 0xFF65)
+    }
+
     public mutating func add(_ text: String) {
         var inWord = false
         for s in text.unicodeScalars {
@@ -33,10 +41,12 @@ public struct TextMetrics: Sendable, Hashable {
             if Self.isCJK(s) {
                 cjkCharacters += 1
                 inWord = false
+            } else if s == "’" {
+                continue  // don’t: one word
+            } else if Self.isPunctuation(s.value) {
+                inWord = false   // Chinese text's own punctuation, without a Unicode property look-up
             } else if s.properties.isAlphabetic || s.properties.numericType != nil {
                 if !inWord { words += 1; inWord = true }
-            } else if s == "'" || s == "’" || s == "-" {
-                continue  // don't, well-known: one word
             } else {
                 inWord = false
             }

@@ -45,6 +45,17 @@ public struct PlanProgress: Sendable {
     public var members: [MemberProgress]
     /// Every group with audience members, by group id (before any public-profile withholding).
     public var groups: [GroupFigures]
+
+    /// The member's figures, found by binary search (`members` is sorted by id): member pages ask
+    /// once per plan, and a scan made that grow with members².
+    public func member(_ id: String) -> MemberProgress? {
+        var low = 0, high = members.count
+        while low < high {
+            let mid = (low + high) / 2
+            if members[mid].member < id { low = mid + 1 } else { high = mid }
+        }
+        return low < members.count && members[low].member == id ? members[low] : nil
+    }
 }
 
 public struct Attendance: Sendable, Hashable {

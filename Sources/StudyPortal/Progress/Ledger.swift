@@ -25,7 +25,7 @@ public enum Ledger {
 
     /// One row per event of the member in the year, by date, with running totals.
     public static func member(_ member: String, year: Int, _ index: ProgressIndex) -> [LedgerEntry] {
-        let about = Set(index.reflections.filter { $0.author.id == member }.compactMap { $0.about?.id })
+        let about = index.reflectedOn[member] ?? []
         var total = 0.0
         return Progress.events(of: member, in: year, index: index).map { e in
             total += e.hours

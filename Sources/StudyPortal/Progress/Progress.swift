@@ -16,6 +16,8 @@ public struct ProgressIndex: Sendable {
     public let attendance: [Attendance]
     /// Per member id, their reflections' dates.
     public let reflectionDates: [String: [Day]]
+    /// Per member id, the materials and activities their reflections are about.
+    public let reflectedOn: [String: Set<String>]
     /// Per member id, materials they have a record of, with the record dates.
     let studied: [String: [String: [Day]]]
 
@@ -52,7 +54,9 @@ public struct ProgressIndex: Sendable {
         self.events = events
         self.attendance = attendance
         self.studied = studied
-        self.reflectionDates = Dictionary(grouping: reflections, by: \.author.id).mapValues { $0.map(\.date) }
+        let byAuthor = Dictionary(grouping: reflections, by: \.author.id)
+        self.reflectionDates = byAuthor.mapValues { $0.map(\.date) }
+        self.reflectedOn = byAuthor.mapValues { Set($0.compactMap { $0.about?.id }) }
     }
 }
 

@@ -8,6 +8,8 @@ struct Lookup: Sendable {
     let types: [String: SiteConfig.ActivityType]
     /// Distinct members with a record of each material (SPEC §5: "who has studied it: a count").
     let studiedBy: [String: Int]
+    /// Each member's reflections, as indices into `Programme.reflections` in its order.
+    let reflectionsByAuthor: [String: [Int]]
 
     init(_ p: Programme) {
         members = Dictionary(p.members.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -19,6 +21,7 @@ struct Lookup: Sendable {
         var readers: [String: Set<String>] = [:]
         for r in p.site.records { if let m = r.material { readers[m.id, default: []].insert(r.member.id) } }
         studiedBy = readers.mapValues(\.count)
+        reflectionsByAuthor = Dictionary(grouping: p.reflections.indices, by: { p.reflections[$0].author.id })
     }
 
     func memberName(_ id: String) -> String { members[id]?.name.nonEmpty ?? id }

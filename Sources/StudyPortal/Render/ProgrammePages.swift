@@ -203,7 +203,7 @@ extension Views {
             "meter": Charts.meter(value: year.hours, target: year.target, label: t("year_hours", String(year.year))),
         ])
         c["plans"] = figures.plans.enumerated().compactMap { k, progress -> View? in
-            guard let mine = progress.members.first(where: { $0.member == m.id }) else { return nil }
+            guard let mine = progress.member(m.id) else { return nil }
             let plan = programme.plans[k]
             return view([
                 "title": plan.title, "url": routes.link(Routes.plan(plan.slug)), "period": period(plan.start, plan.end),
@@ -225,7 +225,7 @@ extension Views {
         c["activities"] = events.compactMap { e -> View? in
             if case .activity(let k) = e.source { return activitySummary(k) } else { return nil }
         }.reversed() as [View]
-        c["reflections"] = programme.reflections.filter { $0.author.id == m.id }.map(reflectionSummary)
+        c["reflections"] = (lookup.reflectionsByAuthor[m.id] ?? []).map { reflectionSummary(programme.reflections[$0]) }
         c["ledgers"] = (figures.memberLedgerYears[m.id] ?? []).map { y -> View in ["year": y, "url": routes.link(Routes.memberLedger(y, m.id))] }
         return c
     }
