@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import StudyPortal
 
@@ -103,5 +104,11 @@ import Testing
         #expect(Day(iso: "2026/3/1") == nil)
         #expect(Day(iso: "2024-02-29") != nil)
         #expect(Day(iso: "2026-02-29") == nil)
+    }
+
+    @Test func trimmingSpacesMatchesFoundation() {
+        let samples = ["", " ", "\t", "abc", " abc ", "\tabc\t", "\u{3000}学习\u{3000}", "\u{200B}x\u{200B}", "\u{A0}\u{2009}x y\u{202F}",
+                       " \u{301}a", "学 习", "\n a \n", "\u{FEFF}x", "  ", "\u{1680}\u{205F}"]
+        for s in samples { #expect(s.trimmingSpaces() == s.trimmingCharacters(in: .whitespaces), "\(s.unicodeScalars.map { $0.value })") }
     }
 }

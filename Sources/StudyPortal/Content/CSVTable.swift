@@ -20,7 +20,7 @@ public struct CSVTable: Sendable {
             let value = cells[i]
             guard let first = value.utf8.first, let last = value.utf8.last,
                   first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09 else { return value }
-            return value.trimmingCharacters(in: .whitespaces)
+            return value.trimmingSpaces()
         }
     }
 
@@ -55,9 +55,9 @@ public struct CSVTable: Sendable {
         while let cells = reader.next() {
             let start = line
             line += 1 + cells.reduce(0) { $0 + lineBreaks(in: $1) }
-            if cells.count == 1 && cells[0].trimmingCharacters(in: .whitespaces).isEmpty { continue }
+            if cells.count == 1 && cells[0].trimmingSpaces().isEmpty { continue }
             guard let columns = header else {
-                let names = cells.map { $0.trimmingCharacters(in: .whitespaces) }
+                let names = cells.map { $0.trimmingSpaces() }
                 header = names
                 let missing = required.filter { !names.contains($0) }
                 if !missing.isEmpty {

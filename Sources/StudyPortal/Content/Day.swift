@@ -38,7 +38,7 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The forms spreadsheets write (SPEC §3): `2026-03-01`, `2026/3/1`, `2026.3.1`, `2026年3月1日`.
     public init?(spreadsheet text: String) {
         if let iso = Day(iso: text) { self = iso; return }
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = text.trimmingSpaces()
         if let iso = Day(iso: t) { self = iso; return }
         var body = t
         if body.hasSuffix("日") { body.removeLast() }

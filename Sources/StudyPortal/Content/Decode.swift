@@ -31,7 +31,7 @@ enum Decode {
     }
 
     static func nonEmpty(_ s: String) -> String? {
-        let t = s.trimmingCharacters(in: .whitespaces)
+        let t = s.trimmingSpaces()
         return t.isEmpty ? nil : t
     }
 

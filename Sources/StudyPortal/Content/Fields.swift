@@ -63,7 +63,7 @@ public struct Fields {
             problem("`\(key)` should be a single value, not \(value.kindName)", at: value)
             return nil
         }
-        if required && text.trimmingCharacters(in: .whitespaces).isEmpty { missing(key); return nil }
+        if required && text.trimmingSpaces().isEmpty { missing(key); return nil }
         return text
     }
 
@@ -72,7 +72,7 @@ public struct Fields {
             if required { missing(key) }
             return nil
         }
-        guard case .scalar(let text, _, _) = value, let day = Day(iso: text.trimmingCharacters(in: .whitespaces)) else {
+        guard case .scalar(let text, _, _) = value, let day = Day(iso: text.trimmingSpaces()) else {
             problem("`\(key)` should be a date written YYYY-MM-DD, like 2026-03-01", at: value)
             return nil
         }
@@ -81,7 +81,7 @@ public struct Fields {
 
     public mutating func number(_ key: String, minimum: Double = 0) -> Double? {
         guard let value = take(key) else { return nil }
-        guard case .scalar(let text, _, _) = value, let n = Double(text.trimmingCharacters(in: .whitespaces)), n.isFinite else {
+        guard case .scalar(let text, _, _) = value, let n = Double(text.trimmingSpaces()), n.isFinite else {
             problem("`\(key)` should be a number", at: value)
             return nil
         }
@@ -94,7 +94,7 @@ public struct Fields {
 
     public mutating func integer(_ key: String) -> Int? {
         guard let value = take(key) else { return nil }
-        guard case .scalar(let text, _, _) = value, let n = Int(text.trimmingCharacters(in: .whitespaces)) else {
+        guard case .scalar(let text, _, _) = value, let n = Int(text.trimmingSpaces()) else {
             problem("`\(key)` should be a whole number", at: value)
             return nil
         }

@@ -17,7 +17,7 @@ extension Fields {
     /// A single id, kept with its position.
     mutating func ref(_ key: String, required: Bool = false) -> Ref? {
         let p = valuePosition(of: key)
-        guard let id = string(key, required: required)?.trimmingCharacters(in: .whitespaces), !id.isEmpty else { return nil }
+        guard let id = string(key, required: required)?.trimmingSpaces(), !id.isEmpty else { return nil }
         return Ref(id, path: path, line: p.line, column: p.column)
     }
 

@@ -10,7 +10,7 @@ public enum Slug {
         if slug.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format && $0 != "\u{200D}" }) {
             return "a slug must not contain control characters"
         }
-        if slug.trimmingCharacters(in: .whitespaces) != slug { return "a slug must not begin or end with a space (found `\(slug)`)" }
+        if slug.trimmingSpaces() != slug { return "a slug must not begin or end with a space (found `\(slug)`)" }
         return nil
     }
 

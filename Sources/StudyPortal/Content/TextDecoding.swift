@@ -33,3 +33,22 @@ extension String {
         utf8.withContiguousStorageIfAvailable { bytes in bytes.baseAddress.map { memchr($0, Int32(byte), bytes.count) != nil } ?? false } ?? utf8.contains(byte)
     }
 }
+
+extension String {
+    /// Without leading and trailing spaces and tabs: what Foundation's
+    /// `trimmingCharacters(in: .whitespaces)` does (Unicode category Zs and U+0009), without its
+    /// CharacterSet machinery, and returning the string itself when there is nothing to trim.
+    func trimmingSpaces() -> String {
+        let scalars = unicodeScalars
+        guard let start = scalars.firstIndex(where: { !Self.isSpace($0.value) }),
+              let end = scalars.lastIndex(where: { !Self.isSpace($0.value) }) else { return "" }
+        if start == scalars.startIndex && scalars.index(after: end) == scalars.endIndex { return self }
+        return String(scalars[start...end])
+    }
+
+    /// Tab, the space separators (Zs: U+0020, U+00A0, U+1680, U+2000–200A, U+202F, U+205F, U+3000) and
+    /// U+200B, as Foundation's set has them.
+    static func isSpace(_ v: UInt32) -> Bool {
+        v == 0x20 || v == 0x09 || v == 0xA0 || v == 0x1680 || (v >= 0x2000 && v <= 0x200B) || v == 0x202F || v == 0x205F || v == 0x3000
+    }
+}

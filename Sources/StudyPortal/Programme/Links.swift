@@ -32,7 +32,7 @@ public struct LinkResolver: Sendable {
 
     /// What `url`, written in the file at `contentPath` whose page is at `pageSitePath`, becomes.
     public func resolve(_ url: String, from contentPath: String, page pageSitePath: String) -> LinkTarget {
-        let trimmed = url.trimmingCharacters(in: .whitespaces)
+        let trimmed = url.trimmingSpaces()
         if trimmed.isEmpty || trimmed.hasPrefix("//") || hasScheme(trimmed) { return .keep }
         let (pathPart, fragment) = splitFragment(trimmed)
         let (rawPath, query) = splitQuery(pathPart)
