@@ -86,17 +86,32 @@ extension Views {
         func write(to out: inout [UInt8], escaped: Bool) { text.write(to: &out, escaped: escaped) }
     }
 
+    /// A table row's cells as a template lists them: the row's texts, with the numeric columns as a
+    /// bit mask, each `Cell` made as the template reaches it (no array of cells per row).
+    struct Cells: TemplateValue {
+        var texts: [String]
+        var numeric: UInt64
+
+        var isTruthy: Bool { !texts.isEmpty }
+        func forEachElement(_ body: (any TemplateValue) -> Void) -> Bool {
+            for (i, text) in texts.enumerated() { body(Cell(text: text, num: i < 64 && numeric >> UInt64(i) & 1 == 1)) }
+            return true
+        }
+        func write(to out: inout [UInt8], escaped: Bool) {}
+    }
+
     struct Row: TemplateValue {
-        var cells: [Cell]
+        var cells: Cells
         func member(_ key: String) -> (any TemplateValue)? { key == "cells" ? cells : nil }
         var isTruthy: Bool { true }
         func write(to out: inout [UInt8], escaped: Bool) {}
     }
 
-    /// Cells for the template: each row a list of `{text}`, numeric columns marked.
+    /// Cells for the template: `header`, `rows` (each with `cells`) and `total`, numeric columns marked.
     func cells(_ table: Table, numeric: Set<Int>) -> View {
-        func row(_ r: [String]) -> [Cell] { r.enumerated().map { Cell(text: $1, num: numeric.contains($0)) } }
-        return ["header": row(table.header), "rows": table.rows.map { Row(cells: row($0)) }, "total": table.total.map(row) ?? []]
+        let mask = numeric.reduce(UInt64(0)) { $1 >= 0 && $1 < 64 ? $0 | 1 << UInt64($1) : $0 }
+        return ["header": Cells(texts: table.header, numeric: mask), "rows": table.rows.map { Row(cells: Cells(texts: $0, numeric: mask)) },
+                "total": Cells(texts: table.total ?? [], numeric: mask)]
     }
 
     func memberLedgerPage(year: Int, member i: Int) -> (View, Table) {
@@ -124,7 +139,7 @@ extension Views {
             "group_url": routes.link(Routes.group(g.id)), "index": routes.link(Routes.ledgers(year)),
         ] as View
         c["table"] = cells(table, numeric: Set(numericStart..<(numericStart + 2)).union([table.header.count - 1]))
-        c["members"] = ["header": [Cell](), "rows": [Row](), "total": [Cell]()] as View
+        c["members"] = ["header": Cells(texts: [], numeric: 0), "rows": [Row](), "total": Cells(texts: [], numeric: 0)] as View
         var membersTable: Table?
         if visibility.showsMembers {
             let table = groupMembersTable(g, year: year)
