@@ -82,6 +82,14 @@ extension Views {
         var text: String
         var num: Bool
         func member(_ key: String) -> (any TemplateValue)? { key == "text" ? text : key == "num" ? num : nil }
+        func writeMember(_ key: String, to out: inout [UInt8], escaped: Bool) -> Bool {
+            switch key {
+            case "text": text.write(to: &out, escaped: escaped)
+            case "num": num.write(to: &out, escaped: escaped)
+            default: return false
+            }
+            return true
+        }
         var isTruthy: Bool { true }
         func write(to out: inout [UInt8], escaped: Bool) { text.write(to: &out, escaped: escaped) }
     }

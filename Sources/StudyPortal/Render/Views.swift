@@ -150,6 +150,17 @@ struct EventRowView: TemplateValue {
         default: return nil
         }
     }
+    func writeMember(_ key: String, to out: inout [UInt8], escaped: Bool) -> Bool {
+        switch key {
+        case "form": form.write(to: &out, escaped: escaped)
+        case "title": title.write(to: &out, escaped: escaped)
+        case "hours": hours.write(to: &out, escaped: escaped)
+        default:
+            guard let value = member(key) else { return false }
+            value.write(to: &out, escaped: escaped)
+        }
+        return true
+    }
     var isTruthy: Bool { true }
     func write(to out: inout [UInt8], escaped: Bool) {}
 }

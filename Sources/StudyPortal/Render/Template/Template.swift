@@ -73,7 +73,7 @@ public struct TemplateLibrary: Sendable {
                     out.append(contentsOf: bytes)
                 case .variable(let path, let escaped):
                     if path.empty { (isEmpty(path) ? "true" : "false").write(to: &out, escaped: false); continue }
-                    lookup(path.names)?.write(to: &out, escaped: escaped)
+                    write(path.names, to: &out, escaped: escaped)
                 case .section(let path, let inverted, let children):
                     if path.empty {
                         if isEmpty(path) != inverted { render(children, into: &out) }
@@ -114,6 +114,20 @@ public struct TemplateLibrary: Sendable {
                     render(blocks.last?[name] ?? defaults, into: &out)
                 }
             }
+        }
+
+        /// `lookup(names)?.write(…)`, with the last member written in place by its holder.
+        func write(_ names: [String], to out: inout [UInt8], escaped: Bool) {
+            guard let last = names.last else { stack.last?.write(to: &out, escaped: escaped); return }
+            if names.count == 1 {
+                var level = stack.count - 1
+                while level >= 0 {
+                    if stack[level].writeMember(last, to: &out, escaped: escaped) { return }
+                    level -= 1
+                }
+                return
+            }
+            _ = lookup(Array(names.dropLast()))?.writeMember(last, to: &out, escaped: escaped)
         }
 
         func isEmpty(_ path: Template.Path) -> Bool {

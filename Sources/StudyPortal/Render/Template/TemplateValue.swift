@@ -10,10 +10,18 @@ public protocol TemplateValue: Sendable {
     func forEachElement(_ body: (any TemplateValue) -> Void) -> Bool
     /// Writes the value as text, HTML-escaped when asked.
     func write(to out: inout [UInt8], escaped: Bool)
+    /// Writes the named member, as `member(key)?.write(…)` does, and says whether there was one. Types
+    /// implement it to write a stored member in place, without copying it out first.
+    func writeMember(_ key: String, to out: inout [UInt8], escaped: Bool) -> Bool
 }
 
 extension TemplateValue {
     public func member(_ key: String) -> (any TemplateValue)? { nil }
+    public func writeMember(_ key: String, to out: inout [UInt8], escaped: Bool) -> Bool {
+        guard let value = member(key) else { return false }
+        value.write(to: &out, escaped: escaped)
+        return true
+    }
     public func forEachElement(_ body: (any TemplateValue) -> Void) -> Bool { false }
 }
 
@@ -104,6 +112,11 @@ public struct View: TemplateValue, ExpressibleByDictionaryLiteral, Sendable {
     public var isEmpty: Bool { keys.isEmpty }
 
     public func member(_ key: String) -> (any TemplateValue)? { self[key] }
+    public func writeMember(_ key: String, to out: inout [UInt8], escaped: Bool) -> Bool {
+        guard let i = position(key) else { return false }
+        values[i].write(to: &out, escaped: escaped)
+        return true
+    }
     public var isTruthy: Bool { true }
     public func write(to out: inout [UInt8], escaped: Bool) {}
 }
@@ -111,24 +124,28 @@ public struct View: TemplateValue, ExpressibleByDictionaryLiteral, Sendable {
 /// Escaping for HTML text and attribute values, over UTF-8 bytes.
 public enum HTMLEscape {
     public static func append(_ s: String, to out: inout [UInt8]) {
-        var s = s
-        s.withUTF8 { bytes in
-            var start = 0
-            for (i, b) in bytes.enumerated() {
-                let entity: StaticString
-                switch b {
-                case 0x26: entity = "&amp;"
-                case 0x3C: entity = "&lt;"
-                case 0x3E: entity = "&gt;"
-                case 0x22: entity = "&quot;"
-                case 0x27: entity = "&#39;"
-                default: continue
-                }
-                out.append(contentsOf: bytes[start..<i])
-                out.append(contentsOf: UnsafeBufferPointer(start: entity.utf8Start, count: entity.utf8CodeUnitCount))
-                start = i + 1
+        // Over the string's own UTF-8 storage: runs without a special character are copied whole.
+        if s.utf8.withContiguousStorageIfAvailable({ append(bytes: $0, to: &out) }) != nil { return }
+        var copy = s
+        copy.withUTF8 { append(bytes: $0, to: &out) }
+    }
+
+    private static func append(bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        var start = 0
+        for i in 0..<bytes.count {
+            let entity: StaticString
+            switch bytes[i] {
+            case 0x26: entity = "&amp;"
+            case 0x3C: entity = "&lt;"
+            case 0x3E: entity = "&gt;"
+            case 0x22: entity = "&quot;"
+            case 0x27: entity = "&#39;"
+            default: continue
             }
-            out.append(contentsOf: bytes[start...])
+            if start < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i])) }
+            out.append(contentsOf: UnsafeBufferPointer(start: entity.utf8Start, count: entity.utf8CodeUnitCount))
+            start = i + 1
         }
+        if start < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<bytes.count])) }
     }
 }
