@@ -30,11 +30,87 @@ public struct Template: Sendable {
         public var column: Int
     }
 
-    let nodes: [Node]
+    /// The template flattened for rendering: a run of operations over plain integers, so stepping
+    /// through it retains and releases nothing (the node tree cost a retain per node per page). A
+    /// section's or block's body is the operations after it, up to its `end`.
+    enum Op: Sendable {
+        /// `text` bytes `start..<end`.
+        case text(Int32, Int32)
+        case variable(path: Int32, escaped: Bool)
+        case section(path: Int32, inverted: Bool, end: Int32)
+        case partial(name: Int32)
+        /// The parent's name, this template's overrides (`overrides[k]`), and where its bodies end.
+        case parent(name: Int32, overrides: Int32, end: Int32)
+        case block(name: Int32, end: Int32)
+    }
+
+    let ops: [Op]
+    let text: [UInt8]
+    let paths: [Path]
+    let names: [String]
+    /// Per `parent` operation: block name → the range of operations overriding it.
+    let overrides: [[String: Range<Int>]]
 
     public init(_ text: String) throws(ParseError) {
         var parser = TemplateParser(Array(text.utf8))
-        nodes = try parser.parse()
+        self.init(compiling: try parser.parse())
+    }
+
+    init(compiling nodes: [Node]) {
+        var compiler = Compiler()
+        compiler.emit(nodes)
+        (ops, text, paths, names, overrides) = (compiler.ops, compiler.text, compiler.paths, compiler.names, compiler.overrides)
+    }
+
+    struct Compiler {
+        var ops: [Op] = []
+        var text: [UInt8] = []
+        var paths: [Path] = []
+        var names: [String] = []
+        var overrides: [[String: Range<Int>]] = []
+
+        mutating func name(_ s: String) -> Int32 {
+            names.append(s)
+            return Int32(names.count - 1)
+        }
+
+        mutating func emit(_ nodes: [Node]) {
+            for node in nodes {
+                switch node {
+                case .text(let bytes):
+                    let start = Int32(text.count)
+                    text += bytes
+                    ops.append(.text(start, Int32(text.count)))
+                case .variable(let path, let escaped):
+                    paths.append(path)
+                    ops.append(.variable(path: Int32(paths.count - 1), escaped: escaped))
+                case .section(let path, let inverted, let children):
+                    paths.append(path)
+                    let at = ops.count, p = Int32(paths.count - 1)
+                    ops.append(.text(0, 0))
+                    emit(children)
+                    ops[at] = .section(path: p, inverted: inverted, end: Int32(ops.count))
+                case .partial(let partial):
+                    ops.append(.partial(name: name(partial)))
+                case .parent(let parent, let blocks):
+                    let at = ops.count, n = name(parent)
+                    ops.append(.text(0, 0))
+                    var table: [String: Range<Int>] = [:]
+                    for (block, body) in blocks.sorted(by: { $0.key < $1.key }) {
+                        let start = ops.count
+                        emit(body)
+                        table[block] = start..<ops.count
+                    }
+                    overrides.append(table)
+                    ops[at] = .parent(name: n, overrides: Int32(overrides.count - 1), end: Int32(ops.count))
+                case .block(let block, let body):
+                    let at = ops.count, n = name(block)
+                    ops.append(.text(0, 0))
+                    emit(body)
+                    ops[at] = .block(name: n, end: Int32(ops.count))
+                }
+            }
+        }
     }
 }
 
@@ -53,7 +129,8 @@ public struct TemplateLibrary: Sendable {
         out.reserveCapacity(16_384)
         guard let template = templates[name] else { return out }
         var renderer = Renderer(library: self, stack: [context])
-        renderer.render(template.nodes, into: &out)
+        renderer.stack.reserveCapacity(16)
+        renderer.render(template, 0..<template.ops.count, into: &out)
         return out
     }
 
@@ -63,56 +140,71 @@ public struct TemplateLibrary: Sendable {
     struct Renderer {
         let library: TemplateLibrary
         var stack: [any TemplateValue]
-        var blocks: [[String: [Template.Node]]] = []
+        /// Block overrides in force, innermost last: block name → the template and operations to render.
+        var blocks: [[String: (Template, Range<Int>)]] = []
         var depth = 0
 
-        mutating func render(_ nodes: [Template.Node], into out: inout [UInt8]) {
-            for node in nodes {
-                switch node {
-                case .text(let bytes):
-                    out.append(contentsOf: bytes)
-                case .variable(let path, let escaped):
-                    if path.empty { (isEmpty(path) ? "true" : "false").write(to: &out, escaped: false); continue }
-                    write(path.names, to: &out, escaped: escaped)
-                case .section(let path, let inverted, let children):
+        mutating func render(_ t: Template, _ range: Range<Int>, into out: inout [UInt8]) {
+            var pc = range.lowerBound
+            while pc < range.upperBound {
+                switch t.ops[pc] {
+                case .text(let start, let end):
+                    t.text.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[Int(start)..<Int(end)])) }
+                case .variable(let p, let escaped):
+                    let path = t.paths[Int(p)]
+                    if path.empty { (isEmpty(path) ? "true" : "false").write(to: &out, escaped: false) } else { write(path.names, to: &out, escaped: escaped) }
+                case .section(let p, let inverted, let end):
+                    let path = t.paths[Int(p)]
+                    let body = (pc + 1)..<Int(end)
+                    pc = Int(end)
                     if path.empty {
-                        if isEmpty(path) != inverted { render(children, into: &out) }
+                        if isEmpty(path) != inverted { render(t, body, into: &out) }
                         continue
                     }
                     let value = lookup(path.names)
                     if inverted {
-                        if !(value?.isTruthy ?? false) { render(children, into: &out) }
+                        if !(value?.isTruthy ?? false) { render(t, body, into: &out) }
                         continue
                     }
                     guard let value, value.isTruthy else { continue }
                     let isList = value.forEachElement { element in
                         stack.append(element)
-                        render(children, into: &out)
+                        render(t, body, into: &out)
                         stack.removeLast()
                     }
                     if !isList {
                         stack.append(value)
-                        render(children, into: &out)
+                        render(t, body, into: &out)
                         stack.removeLast()
                     }
-                case .partial(let name):
-                    guard depth < TemplateLibrary.maxDepth, let template = library.templates[name] else { continue }
+                    continue
+                case .partial(let n):
+                    guard depth < TemplateLibrary.maxDepth, let template = library.templates[t.names[Int(n)]] else { break }
                     depth += 1
-                    render(template.nodes, into: &out)
+                    render(template, 0..<template.ops.count, into: &out)
                     depth -= 1
-                case .parent(let name, let overrides):
-                    guard depth < TemplateLibrary.maxDepth, let template = library.templates[name] else { continue }
+                case .parent(let n, let k, let end):
+                    pc = Int(end)
+                    guard depth < TemplateLibrary.maxDepth, let template = library.templates[t.names[Int(n)]] else { continue }
                     depth += 1
                     // The outermost override of a block wins: earlier (child) overrides stay on top.
-                    var merged = overrides
-                    for level in blocks { for (k, v) in level { merged[k] = v } }
+                    var merged = t.overrides[Int(k)].mapValues { (t, $0) }
+                    for level in blocks { for (name, v) in level { merged[name] = v } }
                     blocks.append(merged)
-                    render(template.nodes, into: &out)
+                    render(template, 0..<template.ops.count, into: &out)
                     blocks.removeLast()
                     depth -= 1
-                case .block(let name, let defaults):
-                    render(blocks.last?[name] ?? defaults, into: &out)
+                    continue
+                case .block(let n, let end):
+                    if let (template, body) = blocks.last?[t.names[Int(n)]] {
+                        render(template, body, into: &out)
+                    } else {
+                        render(t, (pc + 1)..<Int(end), into: &out)
+                    }
+                    pc = Int(end)
+                    continue
                 }
+                pc += 1
             }
         }
 
