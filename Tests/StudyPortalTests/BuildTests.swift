@@ -211,6 +211,15 @@ import Testing
 }
 
 @Suite struct OutputTests {
+    @Test func onlyPlainRelativePathsAreWritten() {
+        for path in ["a", "a/b", "index.html", "materials/学习/index.html", "...", "a/.../b", ".a", "a.", "a/.b/c"] {
+            #expect(OutputWriter.isContained(path), "\(path)")
+        }
+        for path in ["", "/a", "a//b", "a/", ".", "..", "./a", "../a", "a/./b", "a/../b", "a/..", "a/.", "a\u{1}b", "a\u{7F}", "a\nb"] {
+            #expect(!OutputWriter.isContained(path), "\(path)")
+        }
+    }
+
     @Test func refusesOddOutputFolders() throws {
         let root = try makeSite([:])
         #expect(OutputWriter.problem(output: "/", siteRoot: root) != nil)
