@@ -90,9 +90,11 @@ public func renderSite(_ options: BuildOptions) async -> RenderedSite {
     let preparing = options.writeOutput && !report.diagnostics.hasErrors ? prepareWorkFolder(options.outputPath) : nil
     let (theme, themeProblems) = Theme.load(siteRoot: root)
     report.diagnostics += themeProblems
-    let (site, loadProblems) = await Loader.load(root: root, config: config, jobs: options.jobs)
-    report.diagnostics += loadProblems
+    let files = await Loader.read(root: root, config: config, jobs: options.jobs)
     report.timings.append(("load", clock.lap()))
+    let (site, loadProblems) = await Loader.parse(files, jobs: options.jobs)
+    report.diagnostics += loadProblems
+    report.timings.append(("parse", clock.lap()))
 
     // Resolve.
     let (programme, resolveProblems) = Resolve.programme(site, includeDrafts: options.drafts, asOf: asOf)

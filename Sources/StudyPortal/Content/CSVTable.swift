@@ -34,6 +34,11 @@ public struct CSVTable: Sendable {
         guard let data = FileManager.default.contents(atPath: absolute) else {
             return (nil, [.error("cannot read this file (check its permissions)", path: path)])
         }
+        return parse(data, path: path, required: required, optional: optional)
+    }
+
+    /// `read` over bytes already read.
+    public static func parse(_ data: Data, path: String, required: [String], optional: [String]) -> (CSVTable?, [Diagnostic]) {
         var diagnostics: [Diagnostic] = []
         var text: String
         if let utf8 = TextDecoding.utf8Lossless(data) {

@@ -26,16 +26,31 @@ public enum Loader {
         }
     }
 
+    /// The load stage's result: every content file found, classified, and the bytes of those the
+    /// parse stage reads.
+    public struct Files: Sendable {
+        var site: Site
+        var contentDir = ""
+        var markdown: [(entry: Walk.Entry, kind: Kind, data: Data?)] = []
+        var records: [(entry: Walk.Entry, data: Data?)] = []
+        var diagnostics: [Diagnostic] = []
+    }
+
+    /// Load then parse (what `build` does as two timed stages).
     public static func load(root: String, config: SiteConfig, jobs: Int) async -> (Site, [Diagnostic]) {
-        var site = Site(root: root, config: config)
+        await parse(read(root: root, config: config, jobs: jobs), jobs: jobs)
+    }
+
+    /// The load stage: walk `content/` and read the Markdown and record files, side by side.
+    public static func read(root: String, config: SiteConfig, jobs: Int) async -> Files {
+        var files = Files(site: Site(root: root, config: config))
         let contentDir = root + "/content"
+        files.contentDir = contentDir
         var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: contentDir, isDirectory: &isDir), isDir.boolValue else {
-            return (site, [])
-        }
+        guard FileManager.default.fileExists(atPath: contentDir, isDirectory: &isDir), isDir.boolValue else { return files }
         let walk = Walk.files(under: contentDir)
-        var diagnostics = walk.diagnostics
-        diagnostics += walk.unreadable.map { .error("cannot read this file or folder (check its permissions)", path: "content/" + $0) }
+        files.diagnostics = walk.diagnostics
+        files.diagnostics += walk.unreadable.map { .error("cannot read this file or folder (check its permissions)", path: "content/" + $0) }
 
         var markdown: [(Walk.Entry, Kind)] = []
         var recordFiles: [Walk.Entry] = []
@@ -47,12 +62,21 @@ public enum Loader {
                 if entry.relative.hasPrefix("records/") && entry.relative.hasSuffix(".csv") { recordFiles.append(entry) }
             case .asset(let isPrivate):
                 if !isPrivate || config.profile == .internal {
-                    site.staticFiles.append(StaticFile(contentPath: entry.relative, absolutePath: entry.absolute))
+                    files.site.staticFiles.append(StaticFile(contentPath: entry.relative, absolutePath: entry.absolute))
                 }
             }
         }
+        files.markdown = await parallelMap(markdown, jobs: jobs) { entry, kind in (entry, kind, FileManager.default.contents(atPath: entry.absolute)) }
+        files.records = await parallelMap(recordFiles, jobs: jobs) { entry in (entry, FileManager.default.contents(atPath: entry.absolute)) }
+        return files
+    }
 
-        let parsed = await parallelMap(markdown, jobs: jobs) { entry, kind in parse(entry, kind: kind) }
+    /// The parse stage: front matter split and decoded into typed values, the roster and the records.
+    public static func parse(_ files: Files, jobs: Int) async -> (Site, [Diagnostic]) {
+        var site = files.site
+        var diagnostics = files.diagnostics
+        guard !files.contentDir.isEmpty else { return (site, diagnostics) }
+        let parsed = await parallelMap(files.markdown, jobs: jobs) { parse($0.entry, kind: $0.kind, data: $0.data) }
         for item in parsed {
             diagnostics += item.diagnostics
             switch item.value {
@@ -64,10 +88,12 @@ public enum Loader {
             case nil: break
             }
         }
-        diagnostics += loadPeople(contentDir, into: &site)
-        // Record files (one a month, typically) are read side by side; their rows keep file order.
-        let recordTables = await parallelMap(recordFiles, jobs: jobs) { file -> ([Record], [Diagnostic]) in
-            let (table, problems) = CSVTable.read(file.absolute, path: "content/" + file.relative, required: RecordLoader.required, optional: RecordLoader.optional)
+        diagnostics += loadPeople(files.contentDir, into: &site)
+        // Record files (one a month, typically) are parsed side by side; their rows keep file order.
+        let recordTables = await parallelMap(files.records, jobs: jobs) { file -> ([Record], [Diagnostic]) in
+            let path = "content/" + file.entry.relative
+            guard let data = file.data else { return ([], [.error("cannot read this file (check its permissions)", path: path)]) }
+            let (table, problems) = CSVTable.parse(data, path: path, required: RecordLoader.required, optional: RecordLoader.optional)
             guard let table else { return ([], problems) }
             let (records, more) = RecordLoader.records(table)
             return (records, problems + more)
@@ -111,8 +137,12 @@ public enum Loader {
     }
 
     static func parse(_ entry: Walk.Entry, kind: Kind) -> Parsed {
+        parse(entry, kind: kind, data: FileManager.default.contents(atPath: entry.absolute))
+    }
+
+    static func parse(_ entry: Walk.Entry, kind: Kind, data: Data?) -> Parsed {
         let path = "content/" + entry.relative
-        guard let data = FileManager.default.contents(atPath: entry.absolute) else {
+        guard let data else {
             return Parsed(diagnostics: [.error("cannot read this file (check its permissions)", path: path)])
         }
         let (text, diagnostics) = TextDecoding.markdown(data, path: path)

@@ -39,6 +39,7 @@ public enum Renderer {
     public static func render(_ p: Programme, figures: Figures, theme: Theme, jobs: Int, into work: OutputWriter.WorkFolder? = nil) async -> Result {
         var diagnostics: [Diagnostic] = []
         var timings: [(String, Double)] = []
+        var clock = Clock()
         let routes = Routes(base: p.config.baseURL)
         let jobsList = PageJob.all(p, figures: figures)
 
@@ -60,7 +61,6 @@ public enum Renderer {
         let links = LinkResolver(routes: routes, pages: targets, sitePaths: sitePaths, staticFiles: Set(p.site.staticFiles.map(\.contentPath)))
 
         // Markdown.
-        var clock = Clock()
         let sources: [(key: String, file: SourceFile, sitePath: String)] =
             p.publishedMaterials.map { ("material:" + p.materials[$0].slug, p.materials[$0].file, Routes.material(p.materials[$0].slug)) }
             + p.pages.filter(p.isPublished).map { ("page:" + $0.slug, $0.file, Routes.page($0.slug)) }
@@ -127,6 +127,7 @@ public enum Renderer {
         files += theme.assets.map { OutputFile(path: $0.path, content: .bytes($0.data), origin: "templates/" + $0.path) }
         files += p.site.staticFiles.map { OutputFile(path: $0.contentPath, content: .copy(from: $0.absolutePath), origin: "content/" + $0.contentPath) }
         diagnostics += collisions(files)
+        timings.append(("feeds", clock.lap()))
         return Result(files: files, diagnostics: diagnostics, timings: timings, session: Session(views: views, links: links, theme: theme))
     }
 
