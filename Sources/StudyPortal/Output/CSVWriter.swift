@@ -30,10 +30,14 @@ public enum CSVWriter {
         let quoted = bytes.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
         if quoted { out.append(0x22) }
         if guarded { out.append(0x27) }
-        for b in bytes {
-            if b == 0x22 { out.append(0x22) }
-            out.append(b)
+        if quoted {
+            for b in bytes {
+                if b == 0x22 { out.append(0x22) }
+                out.append(b)
+            }
+            out.append(0x22)
+        } else {
+            out.append(contentsOf: bytes)
         }
-        if quoted { out.append(0x22) }
     }
 }
