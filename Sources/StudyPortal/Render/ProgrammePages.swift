@@ -125,9 +125,9 @@ extension Views {
                 if visibility.showsMembers {
                     view["members"] = members.map { m -> View in
                         var row = memberLink(m.member)
-                        row["items"] = zip(plan.items, m.items).filter { $0.1.overdue }.map { item, state -> View in
-                            var link = itemLink(item)
-                            link["due"] = day(state.due)
+                        row["items"] = m.items.indices.filter { m.items[$0].overdue }.map { j -> View in
+                            var link = itemLink(plan: i, item: j)
+                            link["due"] = day(m.items[j].due)
                             return link
                         }
                         row["missing"] = m.missingReflections > 0 && programme.asOf >= plan.end ? t("missing_n", String(m.missingReflections)) : ""
@@ -210,8 +210,8 @@ extension Views {
                 "hours": Strings.hours(mine.hours), "target": plan.targetHours.map(Strings.hours),
                 "meter": Charts.meter(value: mine.hours, target: plan.targetHours, label: plan.title),
                 "status": statusView(mine.status), "reflections": mine.reflections, "required": plan.reflections,
-                "items": zip(plan.items, mine.items).map { item, state -> View in
-                    var link = itemLink(item)
+                "items": zip(plan.items.indices, mine.items).map { j, state -> View in
+                    var link = itemLink(plan: k, item: j)
                     link["due"] = day(state.due)
                     link["state"] = ["key": state.done ? "done" : state.overdue ? "overdue" : "pending",
                                      "label": t(state.done ? "done_mark" : state.overdue ? "overdue_mark" : state.isDue ? "pending_mark" : "not_due")] as View

@@ -21,6 +21,11 @@ extension Views {
         return out
     }
 
+    /// Item `j` of plan `k` as a link (made once per render: `planItemLinks`).
+    func itemLink(plan k: Int, item j: Int) -> View {
+        planItemLinks.indices.contains(k) && planItemLinks[k].indices.contains(j) ? planItemLinks[k][j] : itemLink(programme.plans[k].items[j])
+    }
+
     /// A plan item as a link with its title.
     func itemLink(_ item: PlanItem) -> View {
         switch item.kind {

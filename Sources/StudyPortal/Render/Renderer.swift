@@ -94,6 +94,7 @@ public enum Renderer {
                              chrome: Views.chrome(p, routes: routes, strings: strings, figures: figures, visibility: visibility))
         let itemViews = building
         building.listItems = await parallelMap(p.materials, jobs: jobs) { itemViews.item($0) }
+        building.planItemLinks = p.plans.map { $0.items.map(itemViews.itemLink) }
         let views = building
         let pages = await parallelMap(jobsList, jobs: jobs) { job -> [OutputFile] in
             let view = views.page(job)

@@ -14,6 +14,9 @@ struct Views {
     let chrome: Chrome
     /// `item(_:)` of every material, by index (`serve` replaces the one it re-renders).
     var listItems: [View] = []
+    /// `itemLink` of every plan's items, by plan and item index: member pages show every item of
+    /// every plan, for each of thousands of members.
+    var planItemLinks: [[View]] = []
 
     var language: SiteConfig.Language { programme.config.language }
 
