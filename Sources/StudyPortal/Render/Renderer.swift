@@ -40,6 +40,9 @@ public enum Renderer {
         var diagnostics: [Diagnostic] = []
         var timings: [(String, Double)] = []
         var clock = Clock()
+        // The name and link tables (a dictionary pass over every material and record) are built
+        // while the Markdown renders.
+        async let lookupTables = Lookup(p)
         let routes = Routes(base: p.config.baseURL)
         let jobsList = PageJob.all(p, figures: figures)
 
@@ -90,7 +93,7 @@ public enum Renderer {
         // Templates.
         let strings = Strings.table(p.config.language)
         var building = Views(programme: p, routes: routes, strings: strings, stringsView: View(strings.mapValues { $0 as any TemplateValue }), bodies: bodies,
-                             programmeFigures: figures, lookup: Lookup(p), visibility: visibility,
+                             programmeFigures: figures, lookup: await lookupTables, visibility: visibility,
                              chrome: Views.chrome(p, routes: routes, strings: strings, figures: figures, visibility: visibility))
         let itemViews = building
         building.listItems = await parallelMap(p.materials, jobs: jobs) { itemViews.item($0) }
