@@ -61,9 +61,12 @@ public struct SearchIndex: Sendable {
     /// Lower-case base 36, as JavaScript's parseInt(_, 36) reads it.
     static func base36(_ value: Int, into out: inout [UInt8]) {
         let digits: StaticString = "0123456789abcdefghijklmnopqrstuvwxyz"
-        var v = value, buffer: [UInt8] = []
-        repeat { buffer.append(digits.utf8Start[v % 36]); v /= 36 } while v > 0
-        out.append(contentsOf: buffer.reversed())
+        // Digits appended least significant first, then that run reversed in place (no buffer: this
+        // runs once per posting, millions of times on a large site).
+        let start = out.count
+        var v = value
+        repeat { out.append(digits.utf8Start[v % 36]); v /= 36 } while v > 0
+        out[start...].reverse()
     }
 
     /// Postings of a run of documents, already sorted into shards.
