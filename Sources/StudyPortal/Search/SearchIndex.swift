@@ -71,8 +71,30 @@ public struct SearchIndex: Sendable {
 
     /// Postings of a run of documents, already sorted into shards.
     struct Chunk: Sendable {
-        var shards: [[Entry]]
+        /// The run's postings in shard order (document order within a shard): shard `s` is
+        /// `entries[offsets[s]..<offsets[s + 1]]`. One flat array rather than an array per shard,
+        /// whose appends paid two uniqueness checks each.
+        var entries: [Entry]
+        var offsets: [Int]
         var words: [String]
+
+        func shard(_ s: Int) -> ArraySlice<Entry> { entries[offsets[s]..<offsets[s + 1]] }
+    }
+
+    /// `entries` stably sorted by `shards` (a counting sort): the postings and where each shard starts.
+    static func sortedByShard(_ entries: [Entry], _ shards: [UInt16], count: Int) -> (entries: [Entry], offsets: [Int]) {
+        var offsets = [Int](repeating: 0, count: count + 1)
+        for s in shards { offsets[Int(s) + 1] += 1 }
+        for s in 0..<count { offsets[s + 1] += offsets[s] }
+        var next = offsets
+        let sorted = [Entry](unsafeUninitializedCapacity: entries.count) { buffer, initialized in
+            for (e, s) in zip(entries, shards) {
+                buffer[next[Int(s)]] = e
+                next[Int(s)] += 1
+            }
+            initialized = entries.count
+        }
+        return (sorted, offsets)
     }
 
     /// The files of the index, path → bytes.
@@ -88,7 +110,7 @@ public struct SearchIndex: Sendable {
         let chunkSize = max(1, (documents.count + jobs * 8 - 1) / (jobs * 8))
         let ranges = stride(from: 0, to: documents.count, by: chunkSize).map { $0..<min($0 + chunkSize, documents.count) }
         let chunks = await parallelMap(ranges, jobs: jobs) { range -> Chunk in
-            var shards = Array(repeating: [Entry](), count: shardCount)
+            var entries: [Entry] = [], entryShards: [UInt16] = []
             var words: [String] = [], wordIndex: [String: Int] = [:]
             var counts = CountTable()
             var titles = CountTable(capacity: 64)
@@ -118,10 +140,17 @@ public struct SearchIndex: Sendable {
                 Tokenizer.forEachKey(documents[doc].title) { titles.add(packed($0)) }
                 // A line break between parts ends any term, as it would in the joined text.
                 for part in documents[doc].parts { Tokenizer.forEachKey(part) { counts.add(packed($0)) } }
-                titles.forEach { key, _ in shards[shard(key)].append(Entry(key: key, doc: Int32(doc), count: 0)) }
-                counts.forEach { key, n in shards[shard(key)].append(Entry(key: key, doc: Int32(doc), count: n)) }
+                titles.forEach { key, _ in
+                    entries.append(Entry(key: key, doc: Int32(doc), count: 0))
+                    entryShards.append(UInt16(shard(key)))
+                }
+                counts.forEach { key, n in
+                    entries.append(Entry(key: key, doc: Int32(doc), count: n))
+                    entryShards.append(UInt16(shard(key)))
+                }
             }
-            return Chunk(shards: shards, words: words)
+            let (sorted, offsets) = sortedByShard(entries, entryShards, count: shardCount)
+            return Chunk(entries: sorted, offsets: offsets, words: words)
         }
 
         // Each shard: its postings from every chunk, in document order, written compactly.
@@ -130,16 +159,18 @@ public struct SearchIndex: Sendable {
             var cjkIndex = CountTable(capacity: 1024)
             var wordIndex: [String: Int] = [:]
             var keys: [Tokenizer.Key] = []
-            var postings: [[(doc: Int32, count: Int32)]] = []
+            // Each entry's term, then the postings laid out term by term (counting sort again).
+            var termOf: [Int32] = []
+            var perTerm: [Int] = []
             for chunk in chunks {
-                for e in chunk.shards[shard] {
+                for e in chunk.shard(shard) {
                     let k: Int
                     if e.key & wordFlag == 0 {
                         if let found = cjkIndex.value(e.key) { k = Int(found) } else {
                             k = keys.count
                             cjkIndex.set(e.key, Int32(k))
                             keys.append(.cjk(e.key))
-                            postings.append([])
+                            perTerm.append(0)
                         }
                     } else {
                         let word = chunk.words[Int(e.key & ~wordFlag)]
@@ -147,10 +178,24 @@ public struct SearchIndex: Sendable {
                             k = keys.count
                             wordIndex[word] = k
                             keys.append(.word(word))
-                            postings.append([])
+                            perTerm.append(0)
                         }
                     }
-                    postings[k].append((e.doc, e.count))
+                    termOf.append(Int32(k))
+                    perTerm[k] += 1
+                }
+            }
+            var start = [Int](repeating: 0, count: keys.count + 1)
+            for k in keys.indices { start[k + 1] = start[k] + perTerm[k] }
+            var next = start
+            var postings = [(doc: Int32, count: Int32)](repeating: (0, 0), count: termOf.count)
+            var n = 0
+            for chunk in chunks {
+                for e in chunk.shard(shard) {
+                    let k = Int(termOf[n])
+                    postings[next[k]] = (e.doc, e.count)
+                    next[k] += 1
+                    n += 1
                 }
             }
             var out: [UInt8] = [0x7B]   // {
@@ -160,7 +205,7 @@ public struct SearchIndex: Sendable {
                 out.append(contentsOf: JSON.quote(text).utf8)
                 out.append(contentsOf: [0x3A, 0x22])   // :"
                 var last: Int32 = 0, first = true
-                for p in postings[k] where p.count == 0 {
+                for p in postings[start[k]..<start[k + 1]] where p.count == 0 {
                     if !first { out.append(0x2E) }   // .
                     base36(Int(p.doc - last), into: &out)
                     last = p.doc
@@ -168,7 +213,7 @@ public struct SearchIndex: Sendable {
                 }
                 out.append(0x7C)   // |
                 last = 0
-                for p in postings[k] where p.count > 0 {
+                for p in postings[start[k]..<start[k + 1]] where p.count > 0 {
                     base36(Int(p.doc - last), into: &out)
                     out.append(UInt8(64 + min(p.count, 20)))
                     last = p.doc
