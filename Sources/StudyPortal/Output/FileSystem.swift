@@ -76,7 +76,7 @@ enum FileSystem {
         while let rel = stack.popLast() {
             guard let dir = opendir(rel.isEmpty ? root : root + "/" + rel) else { continue }
             while let entry = readdir(dir) {
-                let name = withUnsafePointer(to: entry.pointee.d_name) { $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) } }
+                let name = entryName(entry)
                 if name == "." || name == ".." { continue }
                 let path = rel.isEmpty ? name : rel + "/" + name
                 switch Int32(entry.pointee.d_type) {
@@ -88,6 +88,14 @@ enum FileSystem {
             closedir(dir)
         }
         return (files, dirs, links)
+    }
+
+    /// The name of a directory entry, read where it lies. (Copying `pointee.d_name` reads all 256 bytes
+    /// of the declared array, past the end of a short entry at the end of the kernel's buffer:
+    /// AddressSanitizer caught it.)
+    static func entryName(_ entry: UnsafeMutablePointer<dirent>) -> String {
+        guard let offset = MemoryLayout<dirent>.offset(of: \dirent.d_name) else { return "" }
+        return String(cString: (UnsafeRawPointer(entry) + offset).assumingMemoryBound(to: CChar.self))
     }
 
     /// `mkdir` that accepts an existing folder.
@@ -103,7 +111,7 @@ enum FileSystem {
         if info.st_mode & S_IFMT != S_IFDIR { unlink(path); return }
         if let dir = opendir(path) {
             while let entry = readdir(dir) {
-                let name = withUnsafePointer(to: entry.pointee.d_name) { $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) } }
+                let name = entryName(entry)
                 if name == "." || name == ".." { continue }
                 let child = path + "/" + name
                 if entry.pointee.d_type == UInt8(DT_DIR) { removeTree(child) } else if unlink(child) != 0 { removeTree(child) }
