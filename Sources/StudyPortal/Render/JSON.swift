@@ -24,39 +24,97 @@ public indirect enum JSON: Sendable, Equatable {
     }
 
     public func serialized(indent: String = "") -> String {
-        let inner = indent + "  "
+        var out: [UInt8] = []
+        write(to: &out, indent: Array(indent.utf8))
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Indented, one member per line, into a byte buffer (no intermediate strings).
+    func write(to out: inout [UInt8], indent: [UInt8]) {
+        let inner = indent + [0x20, 0x20]
         switch self {
         case .object(let pairs):
-            if pairs.isEmpty { return "{}" }
-            return "{\n" + pairs.map { inner + Self.quote($0.0) + ": " + $0.1.serialized(indent: inner) }.joined(separator: ",\n") + "\n" + indent + "}"
+            if pairs.isEmpty { out += [0x7B, 0x7D]; return }
+            out += [0x7B, 0x0A]   // {\n
+            for (k, (key, value)) in pairs.enumerated() {
+                if k > 0 { out += [0x2C, 0x0A] }
+                out += inner
+                Self.quote(key, into: &out)
+                out += [0x3A, 0x20]   // ": "
+                value.write(to: &out, indent: inner)
+            }
+            out.append(0x0A)
+            out += indent
+            out.append(0x7D)
         case .array(let items):
-            if items.isEmpty { return "[]" }
-            return "[\n" + items.map { inner + $0.serialized(indent: inner) }.joined(separator: ",\n") + "\n" + indent + "]"
-        case .string(let s): return Self.quote(s)
+            if items.isEmpty { out += [0x5B, 0x5D]; return }
+            out += [0x5B, 0x0A]
+            for (k, item) in items.enumerated() {
+                if k > 0 { out += [0x2C, 0x0A] }
+                out += inner
+                item.write(to: &out, indent: inner)
+            }
+            out.append(0x0A)
+            out += indent
+            out.append(0x5D)
+        default: writeScalar(to: &out)
+        }
+    }
+
+    private func writeScalar(to out: inout [UInt8]) {
+        switch self {
+        case .string(let s): Self.quote(s, into: &out)
         case .number(let d):
-            guard d.isFinite else { return "null" }
-            return d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) + ".0" : "\(d)"
-        case .int(let i): return String(i)
-        case .bool(let b): return b ? "true" : "false"
-        case .null: return "null"
+            guard d.isFinite else { out += Array("null".utf8); return }
+            out += Array((d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) + ".0" : "\(d)").utf8)
+        case .int(let i): out += Array(String(i).utf8)
+        case .bool(let b): out += Array((b ? "true" : "false").utf8)
+        case .null: out += Array("null".utf8)
+        case .object, .array: write(to: &out, indent: [])
         }
     }
 
     /// The same JSON on one line, without spaces: for files only a script reads.
     public func compact() -> String {
+        var out: [UInt8] = []
+        compact(into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    func compact(into out: inout [UInt8]) {
         switch self {
-        case .object(let pairs): return "{" + pairs.map { Self.quote($0.0) + ":" + $0.1.compact() }.joined(separator: ",") + "}"
-        case .array(let items): return "[" + items.map { $0.compact() }.joined(separator: ",") + "]"
-        default: return serialized()
+        case .object(let pairs):
+            out.append(0x7B)
+            for (k, (key, value)) in pairs.enumerated() {
+                if k > 0 { out.append(0x2C) }
+                Self.quote(key, into: &out)
+                out.append(0x3A)
+                value.compact(into: &out)
+            }
+            out.append(0x7D)
+        case .array(let items):
+            out.append(0x5B)
+            for (k, item) in items.enumerated() {
+                if k > 0 { out.append(0x2C) }
+                item.compact(into: &out)
+            }
+            out.append(0x5D)
+        default: writeScalar(to: &out)
         }
     }
 
-    /// A JSON string literal, over UTF-8 bytes: most strings need no escape and are copied whole.
+    /// A JSON string literal.
     static func quote(_ s: String) -> String {
+        var out: [UInt8] = []
+        quote(s, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// A JSON string literal, over UTF-8 bytes: most strings need no escape and are copied whole.
+    static func quote(_ s: String, into out: inout [UInt8]) {
         var s = s
-        return s.withUTF8 { bytes -> String in
-            var out: [UInt8] = [0x22]
-            out.reserveCapacity(bytes.count + 2)
+        s.withUTF8 { bytes in
+            out.append(0x22)
             var start = 0, i = 0
             while i < bytes.count {
                 let b = bytes[i]
@@ -75,14 +133,13 @@ public indirect enum JSON: Sendable, Equatable {
                 default: break
                 }
                 guard let escape else { i += 1; continue }
-                out.append(contentsOf: bytes[start..<i])
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i]))
                 out.append(contentsOf: escape.utf8)
                 i += b == 0xE2 ? 3 : 1
                 start = i
             }
-            out.append(contentsOf: bytes[start..<bytes.count])
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<bytes.count]))
             out.append(0x22)
-            return String(decoding: out, as: UTF8.self)
         }
     }
 }

@@ -202,7 +202,7 @@ public struct SearchIndex: Sendable {
             let order = keys.indices.map { (keys[$0].term.text, $0) }.sorted { $0.0 < $1.0 }
             for (n, (text, k)) in order.enumerated() {
                 if n > 0 { out.append(0x2C) }
-                out.append(contentsOf: JSON.quote(text).utf8)
+                JSON.quote(text, into: &out)
                 out.append(contentsOf: [0x3A, 0x22])   // :"
                 var last: Int32 = 0, first = true
                 for p in postings[start[k]..<start[k + 1]] where p.count == 0 {
@@ -230,7 +230,9 @@ public struct SearchIndex: Sendable {
                 .object([("t", .string(d.title)), ("u", .string(d.url)), ("k", .string(d.kind)), ("d", .string(d.date)),
                          ("x", .string(d.excerpt(excerptLength)))])
             }
-            return ("search/d/\(start / docsPerShard).json", Data(JSON.array(docs).compact().utf8))
+            var out: [UInt8] = []
+            JSON.array(docs).compact(into: &out)
+            return ("search/d/\(start / docsPerShard).json", Data(out))
         }
         files += docShards
         let manifest = JSON.object([("v", .int(1)), ("shards", .int(shardCount)), ("docs", .int(documents.count)), ("per", .int(docsPerShard))])
