@@ -279,6 +279,32 @@ import Testing
         }
     }
 
+    @Test func symbolicLinksInTheWorkFolderAreNeverFollowed() async throws {
+        // Pages are written into the work folder (the output before last) as they are rendered: a link
+        // planted there, as a folder or as a file, must be replaced, never written through.
+        let root = try makeSite(["content/materials/a.md": material("甲"), "content/materials/b.md": material("乙")])
+        let out = root + "/output"
+        _ = await runBuild(root, output: out)
+        _ = await runBuild(root, output: out)   // .output.tmp-previous now holds a full site
+        let outside = NSTemporaryDirectory() + "/studyportal-outside-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: outside) }
+        try write("untouched", to: outside + "/index.html")
+        let work = root + "/.output.tmp-previous"
+        try FileManager.default.removeItem(atPath: work + "/materials/a")
+        try FileManager.default.createSymbolicLink(atPath: work + "/materials/a", withDestinationPath: outside)
+        try FileManager.default.removeItem(atPath: work + "/materials/b/index.html")
+        try FileManager.default.createSymbolicLink(atPath: work + "/materials/b/index.html", withDestinationPath: outside + "/index.html")
+        let (report, _) = await runBuild(root, output: out)
+        #expect(report.wrote)
+        #expect(try String(contentsOfFile: outside + "/index.html", encoding: .utf8) == "untouched")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside) == ["index.html"])
+        let (_, fresh) = await runBuild(root)
+        #expect(snapshot(out) == snapshot(fresh))
+        let attributes = try FileManager.default.attributesOfItem(atPath: out + "/materials/a")
+        #expect(attributes[.type] as? FileAttributeType == .typeDirectory)
+    }
+
     @Test func staleWorkFoldersAreRemoved() async throws {
         let root = try makeSite(["content/materials/a.md": material("甲")])
         try write("junk", to: root + "/.output.tmp-99999/x")
