@@ -36,11 +36,6 @@ public enum Loader {
         var diagnostics: [Diagnostic] = []
     }
 
-    /// Load then parse (what `build` does as two timed stages).
-    public static func load(root: String, config: SiteConfig, jobs: Int) async -> (Site, [Diagnostic]) {
-        await parse(read(root: root, config: config, jobs: jobs), jobs: jobs)
-    }
-
     /// The load stage: walk `content/` and read the Markdown and record files, side by side.
     public static func read(root: String, config: SiteConfig, jobs: Int) async -> Files {
         var files = Files(site: Site(root: root, config: config))

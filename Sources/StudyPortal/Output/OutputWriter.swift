@@ -1,9 +1,10 @@
 import CSupport
 import Foundation
 
-/// The write stage (SPEC §6 atomic output): everything goes into a work folder beside the output
-/// (`.NAME.tmp-PID`), which then takes the output's place in one atomic exchange. A failed or killed
-/// build leaves the previous output exactly as it was; a stale work folder is removed by the next build.
+/// Writing the site (SPEC §6 atomic output): pages go into a work folder beside the output
+/// (`.NAME.tmp-previous`, the output before last) as they are rendered, and `commit` then swaps it in
+/// with one atomic exchange. A failed or killed build leaves the previous output exactly as it was;
+/// stale work folders of killed builds are removed by the next build.
 public enum OutputWriter {
     public struct Failure: Error, Sendable {
         public var message: String
@@ -136,11 +137,6 @@ public enum OutputWriter {
         } else if rename(work, out) != 0 {
             throw Failure(message: "cannot create \(out): \(String(cString: strerror(errno)))")
         }
-    }
-
-    /// Writes `files` and swaps them in as `output`: `prepare`, then `commit`.
-    public static func write(_ files: [OutputFile], to output: String, jobs: Int) async throws(Failure) {
-        try await commit(files, in: prepare(output: output), jobs: jobs)
     }
 
     /// `a/b/c` → `a/b`; `c` → ``.
