@@ -9,6 +9,7 @@
 /// Written here because swift-mustache, which we used first, spends most of a page's time in dynamic
 /// casts on `Any` contexts: about 1 ms a page, several times our whole budget (docs/benchmarks.md).
 public struct Template: Sendable {
+    /// What the parser builds; `Compiler` flattens it into `ops` for rendering.
     indirect enum Node: Sendable {
         case text([UInt8])
         case variable(Path, escaped: Bool)
