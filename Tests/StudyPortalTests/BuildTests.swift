@@ -305,6 +305,26 @@ import Testing
         #expect(attributes[.type] as? FileAttributeType == .typeDirectory)
     }
 
+    @Test func oneBuildAtATimePerOutput() async throws {
+        let root = try makeSite(["content/materials/a.md": material("甲")])
+        let out = root + "/output"
+        _ = await runBuild(root, output: out)
+        _ = await runBuild(root, output: out)   // the output before last is now the work folder
+        let before = snapshot(out)
+        // Another build holds the work folder (as a running build does from prepare to commit).
+        var held = OutputWriter.FolderLock.acquire(root + "/.output.tmp-previous")
+        #expect(held != nil)
+        try write(material("乙"), to: root + "/content/materials/a.md")
+        let (report, _) = await runBuild(root, output: out)
+        #expect(!report.wrote)
+        #expect(report.diagnostics.contains { $0.message.contains("another studyportal build is writing") })
+        #expect(snapshot(out) == before)
+        held = nil
+        // Released: the next build goes ahead.
+        let (again, _) = await runBuild(root, output: out)
+        #expect(again.wrote)
+    }
+
     @Test func staleWorkFoldersAreRemoved() async throws {
         let root = try makeSite(["content/materials/a.md": material("甲")])
         try write("junk", to: root + "/.output.tmp-99999/x")

@@ -48,6 +48,8 @@ public enum OutputWriter {
         /// Files present when the build started, relative to `path`.
         let existing: Set<String>
         let existingDirs: Set<String>
+        /// Held from `prepare` until the last copy of this folder is gone (after `commit`).
+        let lock: FolderLock
 
         /// Writes `bytes` as `relative` unless the file already holds them. Returns an error text or nil.
         func put(_ relative: String, _ bytes: UnsafeRawBufferPointer) -> String? {
@@ -81,13 +83,38 @@ public enum OutputWriter {
         let parent = (out as NSString).deletingLastPathComponent
         let name = (out as NSString).lastPathComponent
         let work = parent + "/.\(name).tmp-previous"
-        removeStaleWorkFolders(in: parent, name: name, keeping: work)
         var info = stat()
         if lstat(work, &info) == 0, info.st_mode & S_IFMT != S_IFDIR { FileSystem.removeTree(work) }
         if let failure = FileSystem.makeDirectory(work) { throw Failure(message: failure) }
+        // One build at a time per output: pages are written into the work folder for the whole
+        // render, and two builds interleaving there would publish a mix.
+        guard let lock = FolderLock.acquire(work) else {
+            throw Failure(message: "another studyportal build is writing \(output) (it holds \(work)); run this one when it has finished")
+        }
+        removeStaleWorkFolders(in: parent, name: name, keeping: work)
         let tree = FileSystem.listTree(work)
         for link in tree.links { unlink(work + "/" + link) }
-        return WorkFolder(output: out, path: work, existing: tree.files, existingDirs: tree.dirs)
+        return WorkFolder(output: out, path: work, existing: tree.files, existingDirs: tree.dirs, lock: lock)
+    }
+
+    /// An exclusive `flock` on a folder, released when this object goes.
+    public final class FolderLock: Sendable {
+        let fd: Int32
+
+        /// The lock, or nil when another process (or build) holds it.
+        static func acquire(_ folder: String) -> FolderLock? {
+            let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            guard fd >= 0 else { return nil }
+            guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+                close(fd)
+                return nil
+            }
+            return FolderLock(fd: fd)
+        }
+
+        private init(fd: Int32) { self.fd = fd }
+
+        deinit { close(fd) }
     }
 
     /// Writes what is still in memory among `files`, removes what the new site does not have, and
