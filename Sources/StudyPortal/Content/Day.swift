@@ -54,8 +54,8 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
         self.init(year: y, month: m, day: d)
     }
 
-    /// `YYYY-MM-DD` (written by hand: String(format:) went through Foundation's formatter on every call).
-    /// `2026-03-01` (built from digits: ledgers and feeds format hundreds of thousands of dates).
+    /// `2026-03-01`, built from digits (ledgers and feeds format hundreds of thousands of dates;
+    /// String(format:) went through Foundation's formatter on every call).
     public var description: String {
         var out: [UInt8] = []
         out.reserveCapacity(10)

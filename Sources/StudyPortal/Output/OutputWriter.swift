@@ -61,15 +61,8 @@ public enum OutputWriter {
             return FileSystem.write(bytes, to: target, makingFoldersUnder: path)
         }
 
-        /// The file, written now when it has bytes (its content then becomes `.written`); on a failure
-        /// it is kept in memory, and `commit` tries again and reports.
-        func store(_ file: OutputFile) -> OutputFile {
-            guard case .bytes(let data) = file.content else { return file }
-            let failure = data.withUnsafeBytes { put(file.path, $0) }
-            return failure == nil ? OutputFile(path: file.path, content: .written, origin: file.origin) : file
-        }
-
-        /// `store` for a page's bytes as the templates made them, without copying them into a `Data`.
+        /// The file, written now (its content then becomes `.written`); on a failure it is kept in
+        /// memory, and `commit` tries again and reports.
         func store(_ path: String, _ bytes: [UInt8], origin: String) -> OutputFile {
             let failure = bytes.withUnsafeBytes { put(path, $0) }
             return OutputFile(path: path, content: failure == nil ? .written : .bytes(Data(bytes)), origin: origin)
@@ -124,7 +117,6 @@ public enum OutputWriter {
         let out = folder.output
         var folders = Set<String>()
         for file in files {
-            guard isContained(file.path) else { throw Failure(message: "refusing to write \(file.path): not a plain path inside the output") }
             var dir = parentPath(file.path)
             while !dir.isEmpty && folders.insert(dir).inserted { dir = parentPath(dir) }
         }

@@ -99,15 +99,14 @@ public enum Renderer {
         building.listItems = await parallelMap(p.materials, jobs: jobs) { itemViews.item($0) }
         building.planItemLinks = p.plans.map { $0.items.map(itemViews.itemLink) }
         let views = building
+        // A page and its attachments go straight into the work folder when there is one.
+        @Sendable func keep(_ path: String, _ bytes: [UInt8], origin: String) -> OutputFile {
+            work?.store(path, bytes, origin: origin) ?? OutputFile(path: path, content: .bytes(Data(bytes)), origin: origin)
+        }
         let pages = await parallelMap(jobsList, jobs: jobs) { job -> [OutputFile] in
             let view = views.page(job)
-            let html = theme.render(view.template, view.context)
-            let path = Routes.file(for: view.sitePath), origin = "templates/\(view.template).html"
-            let page = work?.store(path, html, origin: origin) ?? OutputFile(path: path, content: .bytes(Data(html)), origin: origin)
-            return [page] + view.attachments.map {
-                let file = OutputFile(path: $0.path, content: .bytes(Data($0.text.utf8)), origin: view.sitePath)
-                return work?.store(file) ?? file
-            }
+            let page = keep(Routes.file(for: view.sitePath), theme.render(view.template, view.context), origin: "templates/\(view.template).html")
+            return [page] + view.attachments.map { keep($0.path, Array($0.text.utf8), origin: view.sitePath) }
         }
         timings.append(("templates", clock.lap()))
 

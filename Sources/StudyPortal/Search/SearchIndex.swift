@@ -81,20 +81,21 @@ public struct SearchIndex: Sendable {
         func shard(_ s: Int) -> ArraySlice<Entry> { entries[offsets[s]..<offsets[s + 1]] }
     }
 
-    /// `entries` stably sorted by `shards` (a counting sort): the postings and where each shard starts.
-    static func sortedByShard(_ entries: [Entry], _ shards: [UInt16], count: Int) -> (entries: [Entry], offsets: [Int]) {
-        var offsets = [Int](repeating: 0, count: count + 1)
-        for s in shards { offsets[Int(s) + 1] += 1 }
-        for s in 0..<count { offsets[s + 1] += offsets[s] }
-        var next = offsets
-        let sorted = [Entry](unsafeUninitializedCapacity: entries.count) { buffer, initialized in
-            for (e, s) in zip(entries, shards) {
-                buffer[next[Int(s)]] = e
-                next[Int(s)] += 1
+    /// `items` stably sorted by their buckets `0..<count` (a counting sort), and where each bucket
+    /// starts: bucket `b` is `sorted[starts[b]..<starts[b + 1]]`.
+    static func bucketed<T, B: BinaryInteger>(_ items: [T], by buckets: [B], count: Int) -> (sorted: [T], starts: [Int]) {
+        var starts = [Int](repeating: 0, count: count + 1)
+        for b in buckets { starts[Int(b) + 1] += 1 }
+        for b in 0..<count { starts[b + 1] += starts[b] }
+        var next = starts
+        let sorted = [T](unsafeUninitializedCapacity: items.count) { buffer, initialized in
+            for (item, b) in zip(items, buckets) {
+                buffer.initializeElement(at: next[Int(b)], to: item)
+                next[Int(b)] += 1
             }
-            initialized = entries.count
+            initialized = items.count
         }
-        return (sorted, offsets)
+        return (sorted, starts)
     }
 
     /// The files of the index, path → bytes.
@@ -130,7 +131,7 @@ public struct SearchIndex: Sendable {
                 // outgrows the cache on large sites; words (rarer, hashed as text) are remembered.
                 if key & wordFlag == 0 { return Tokenizer.Key.cjk(key).shard(count: shardCount) }
                 if let s = shardOf.value(key) { return Int(s) }
-                let s = key & wordFlag != 0 ? Tokenizer.Key.word(words[Int(key & ~wordFlag)]).shard(count: shardCount) : Tokenizer.Key.cjk(key).shard(count: shardCount)
+                let s = Tokenizer.Key.word(words[Int(key & ~wordFlag)]).shard(count: shardCount)
                 shardOf.set(key, Int32(s))
                 return s
             }
@@ -149,7 +150,7 @@ public struct SearchIndex: Sendable {
                     entryShards.append(UInt16(shard(key)))
                 }
             }
-            let (sorted, offsets) = sortedByShard(entries, entryShards, count: shardCount)
+            let (sorted, offsets) = bucketed(entries, by: entryShards, count: shardCount)
             return Chunk(entries: sorted, offsets: offsets, words: words)
         }
 
@@ -159,9 +160,9 @@ public struct SearchIndex: Sendable {
             var cjkIndex = CountTable(capacity: 1024)
             var wordIndex: [String: Int] = [:]
             var keys: [Tokenizer.Key] = []
-            // Each entry's term, then the postings laid out term by term (counting sort again).
+            // Each posting with its term, then laid out term by term.
+            var found: [(doc: Int32, count: Int32)] = []
             var termOf: [Int32] = []
-            var perTerm: [Int] = []
             for chunk in chunks {
                 for e in chunk.shard(shard) {
                     let k: Int
@@ -170,7 +171,6 @@ public struct SearchIndex: Sendable {
                             k = keys.count
                             cjkIndex.set(e.key, Int32(k))
                             keys.append(.cjk(e.key))
-                            perTerm.append(0)
                         }
                     } else {
                         let word = chunk.words[Int(e.key & ~wordFlag)]
@@ -178,26 +178,13 @@ public struct SearchIndex: Sendable {
                             k = keys.count
                             wordIndex[word] = k
                             keys.append(.word(word))
-                            perTerm.append(0)
                         }
                     }
+                    found.append((e.doc, e.count))
                     termOf.append(Int32(k))
-                    perTerm[k] += 1
                 }
             }
-            var start = [Int](repeating: 0, count: keys.count + 1)
-            for k in keys.indices { start[k + 1] = start[k] + perTerm[k] }
-            var next = start
-            var postings = [(doc: Int32, count: Int32)](repeating: (0, 0), count: termOf.count)
-            var n = 0
-            for chunk in chunks {
-                for e in chunk.shard(shard) {
-                    let k = Int(termOf[n])
-                    postings[next[k]] = (e.doc, e.count)
-                    next[k] += 1
-                    n += 1
-                }
-            }
+            let (postings, start) = bucketed(found, by: termOf, count: keys.count)
             var out: [UInt8] = [0x7B]   // {
             let order = keys.indices.map { (keys[$0].term.text, $0) }.sorted { $0.0 < $1.0 }
             for (n, (text, k)) in order.enumerated() {

@@ -97,17 +97,17 @@ public struct View: TemplateValue, ExpressibleByDictionaryLiteral, Sendable {
             guard let newValue else { return }
             keys.append(key)
             values.append(newValue)
-            if index != nil { index?[key] = keys.count - 1 } else if keys.count > Self.linearLimit {
-                index = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) })
-            }
+            if index != nil { index?[key] = keys.count - 1 } else if keys.count > Self.linearLimit { reindex() }
         }
     }
 
     private mutating func remove(at i: Int) {
         keys.remove(at: i)
         values.remove(at: i)
-        if index != nil { index = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) }) }
+        if index != nil { reindex() }
     }
+
+    private mutating func reindex() { index = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) }) }
 
     public var isEmpty: Bool { keys.isEmpty }
 
