@@ -87,6 +87,9 @@ public struct SearchIndex: Sendable {
         var starts = [Int](repeating: 0, count: count + 1)
         for b in buckets { starts[Int(b) + 1] += 1 }
         for b in 0..<count { starts[b + 1] += starts[b] }
+        // An empty result must not go through `unsafeUninitializedCapacity`: with capacity 0 it writes
+        // the count into the shared empty-array storage (a data race ThreadSanitizer reports).
+        guard !items.isEmpty else { return ([], starts) }
         var next = starts
         let sorted = [T](unsafeUninitializedCapacity: items.count) { buffer, initialized in
             for (item, b) in zip(items, buckets) {
