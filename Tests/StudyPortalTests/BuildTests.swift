@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import StudyPortal
 
-@Suite struct BuildTests {
+@Suite(.temporaryFiles) struct BuildTests {
     @Test func sampleSiteBuildsWithAPageForEveryMaterialAndNoBrokenLinks() async throws {
         let (report, out) = await runBuild(repoRoot) { $0.strict = true }
         #expect(report.diagnostics.isEmpty, "\(report.diagnostics)")
@@ -210,7 +210,7 @@ import Testing
     }
 }
 
-@Suite struct OutputTests {
+@Suite(.temporaryFiles) struct OutputTests {
     @Test func onlyPlainRelativePathsAreWritten() {
         for path in ["a", "a/b", "index.html", "materials/学习/index.html", "...", "a/.../b", ".a", "a.", "a/.b/c"] {
             #expect(OutputWriter.isContained(path), "\(path)")
@@ -286,7 +286,7 @@ import Testing
         let out = root + "/output"
         _ = await runBuild(root, output: out)
         _ = await runBuild(root, output: out)   // .output.tmp-previous now holds a full site
-        let outside = NSTemporaryDirectory() + "/studyportal-outside-\(UUID().uuidString)"
+        let outside = temporaryPath("outside")
         try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: outside) }
         try write("untouched", to: outside + "/index.html")
@@ -341,7 +341,7 @@ import Testing
     }
 }
 
-@Suite struct CommandLineTests {
+@Suite(.temporaryFiles) struct CommandLineTests {
     @Test func badFlagsExitTwo() throws {
         let (status, _, err) = try runCLI(["build", repoRoot, "--as-of", "yesterday"])
         #expect(status == 2)

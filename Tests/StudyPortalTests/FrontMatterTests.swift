@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import StudyPortal
 
-@Suite struct FrontMatterTests {
+@Suite(.temporaryFiles) struct FrontMatterTests {
     @Test func splitsYAMLAndBodyAndCountsBodyLine() throws {
         let source = try FrontMatter.split("---\ntitle: 甲\n---\n正文\n").get()
         #expect(source.yaml == "title: 甲")

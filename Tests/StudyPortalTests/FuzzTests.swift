@@ -7,7 +7,7 @@ import Testing
 /// byte by byte (flips, inserts of syntax characters, truncation, duplication). `make test` runs a few
 /// thousand cases; `make fuzz` sets FUZZ_ITERATIONS for a longer run. A crasher found is added to
 /// `crashers` below as a regression case.
-@Suite struct FuzzTests {
+@Suite(.temporaryFiles) struct FuzzTests {
     static let seeds: [String] = [
         "---\ntitle: 学习\ndate: 2026-01-01\ntags: [a, b]\nitems:\n  - {material: x, due: 2026-02-01}\n---\n## 一、标题\n\n正文**加粗**[链接](a.md#节)\n",
         "---\ntitle: \"引号\\\"\"\nsummary: |\n  多行\n  文本\nabsent: {u1: 出差}\n---\n> 引用\n>> 嵌套\n\n- 列表\n  1. 子项\n\n```\ncode\n```\n",

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import StudyPortal
 
-@Suite struct LedgerTests {
+@Suite(.temporaryFiles) struct LedgerTests {
     /// Parses our CSV back (RFC 4180) to check what a spreadsheet would see.
     static func parseCSV(_ text: String) -> [[String]] {
         var rows: [[String]] = [], row: [String] = [], cell = "", quoted = false

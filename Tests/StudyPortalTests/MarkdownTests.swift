@@ -1,7 +1,7 @@
 import Testing
 @testable import StudyPortal
 
-@Suite struct MarkdownTests {
+@Suite(.temporaryFiles) struct MarkdownTests {
     func render(_ text: String, unsafe: Bool = false, links: (String) -> LinkTarget = { _ in .keep }) -> RenderedMarkdown {
         Markdown.render(text, unsafeHTML: unsafe, resolveLink: links)
     }

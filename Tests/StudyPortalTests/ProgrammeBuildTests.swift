@@ -4,7 +4,7 @@ import Testing
 
 /// The study programme end to end: the sample's figures against an independent computation,
 /// reference errors with their lines, spreadsheet realities, and the privacy profiles.
-@Suite struct ProgrammeBuildTests {
+@Suite(.temporaryFiles) struct ProgrammeBuildTests {
     /// `progress.json` of the sample equals what Tests/oracle/progress_oracle.py (an independent
     /// Python reading of SPEC §4) computed; numbers compared by value.
     @Test func sampleProgressMatchesTheIndependentComputation() async throws {

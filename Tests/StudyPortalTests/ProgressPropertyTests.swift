@@ -2,7 +2,7 @@ import Testing
 @testable import StudyPortal
 
 /// Properties that must hold for any programme: random rosters, records, activities and plans.
-@Suite struct ProgressPropertyTests {
+@Suite(.temporaryFiles) struct ProgressPropertyTests {
     /// A small deterministic generator (SplitMix64), so a failure can be replayed from its seed.
     struct Random {
         var state: UInt64

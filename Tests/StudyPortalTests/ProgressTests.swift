@@ -2,7 +2,7 @@ import Testing
 @testable import StudyPortal
 
 /// SPEC §4 rule by rule, on small hand-made programmes whose figures are worked out in the comments.
-@Suite struct ProgressTests {
+@Suite(.temporaryFiles) struct ProgressTests {
     static func d(_ s: String) -> Day { Day(iso: s)! }
     static func ref(_ id: String) -> Ref { Ref(id, path: "t", line: 1) }
     static func file(_ p: String) -> SourceFile { SourceFile(path: p, contentPath: p, body: "", bodyLine: 1) }

@@ -4,7 +4,7 @@ import Testing
 
 /// The corpus of bad inputs (issue: robustness): each with the outcome it must get. The CLI is run as
 /// a separate process so a crash or a signal would show as such, not take the test runner down.
-@Suite struct RobustnessTests {
+@Suite(.temporaryFiles) struct RobustnessTests {
     /// Runs `studyportal check` on a site with one extra material file and returns (status, stderr).
     func check(_ files: [String: String], config: String = "title: t\n", args: [String] = []) throws -> (Int32, String) {
         let root = try makeSite(files, config: config)

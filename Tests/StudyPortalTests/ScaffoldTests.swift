@@ -2,8 +2,8 @@ import Foundation
 import Testing
 @testable import StudyPortal
 
-@Suite struct ScaffoldTests {
-    func tempDir() -> String { FileManager.default.temporaryDirectory.appendingPathComponent("sp-init-\(UUID().uuidString)").path }
+@Suite(.temporaryFiles) struct ScaffoldTests {
+    func tempDir() -> String { temporaryPath("init") }
 
     @Test func initWritesASiteThatBuildsStrictly() async throws {
         let dir = tempDir()

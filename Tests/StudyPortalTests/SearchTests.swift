@@ -3,7 +3,7 @@ import Testing
 @testable import StudyPortal
 
 /// The index builder, queried the way assets/search.js queries it (the same algorithm, in Swift).
-@Suite struct SearchTests {
+@Suite(.temporaryFiles) struct SearchTests {
     /// Runs a query over built index files: all terms must match, title hits weigh 100, body hits their
     /// count (at most 20); words match as prefixes. Returns document titles, best first.
     static func query(_ q: String, _ files: [(path: String, data: Data)]) throws -> [String] {

@@ -3,7 +3,7 @@ import Testing
 @testable import StudyPortal
 
 /// `studyportal serve` as a separate process, talked to over loopback with a plain socket client.
-@Suite(.serialized) struct ServeTests {
+@Suite(.serialized, .temporaryFiles) struct ServeTests {
     /// A minimal HTTP/1.1 client: one request, reads until the peer closes, `until` is seen, or `timeout`.
     static func http(_ port: UInt16, _ path: String, until: String? = nil, timeout: Double = 5,
                      midway: (marker: String, action: () -> Void)? = nil) -> (status: Int, body: String) {
@@ -133,7 +133,7 @@ import Testing
         second.executableURL = URL(fileURLWithPath: studyportalBinary)
         second.arguments = ["serve", root, "--port", String(port)]
         // A file, not a pipe: a pipe nobody reads fills up and blocks a process with much to say.
-        let errPath = FileManager.default.temporaryDirectory.appendingPathComponent("sp-serve-\(UUID().uuidString).err").path
+        let errPath = temporaryPath("serve") + ".err"
         FileManager.default.createFile(atPath: errPath, contents: nil)
         let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         second.standardError = err

@@ -11,9 +11,33 @@ let repoRoot: String = {
 
 let fixtures = repoRoot + "/Tests/StudyPortalTests/Fixtures"
 
+/// Every file a suite makes lives under one folder that is removed when the suite ends (thousands of
+/// sites, outputs and CLI logs per run would otherwise pile up in /tmp). Suites opt in with
+/// `@Suite(.temporaryFiles)`; `temporaryPath` falls back to the system folder outside one.
+struct TemporaryFiles: SuiteTrait, TestScoping {
+    @TaskLocal static var folder: String?
+
+    func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
+        let folder = NSTemporaryDirectory() + "studyportal-tests-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try await Self.$folder.withValue(folder) { try await function() }
+    }
+}
+
+extension Trait where Self == TemporaryFiles {
+    static var temporaryFiles: Self { TemporaryFiles() }
+}
+
+/// A fresh path (nothing there yet) in the current suite's temporary folder.
+func temporaryPath(_ prefix: String) -> String {
+    let folder = TemporaryFiles.folder ?? String(NSTemporaryDirectory().dropLast(NSTemporaryDirectory().hasSuffix("/") ? 1 : 0))
+    return folder + "/\(prefix)-\(UUID().uuidString)"
+}
+
 /// A throwaway site: writes `files` (path → text) under a new temporary folder.
 func makeSite(_ files: [String: String], config: String = "title: 测试站点\n") throws -> String {
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent("sp-test-\(UUID().uuidString)").path
+    let root = temporaryPath("site")
     try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
     try write(config, to: root + "/site.yml")
     for (path, text) in files { try write(text, to: root + "/" + path) }
@@ -36,7 +60,7 @@ func material(_ title: String, _ body: String = "正文。", extra: String = "")
 /// Builds `root` into a temporary output (or `output`) with the given tweaks.
 func runBuild(_ root: String, output: String? = nil, write: Bool = true, _ tweak: (inout BuildOptions) -> Void = { _ in }) async -> (BuildReport, String) {
     var options = BuildOptions(siteRoot: root)
-    options.output = output ?? FileManager.default.temporaryDirectory.appendingPathComponent("sp-out-\(UUID().uuidString)").path
+    options.output = output ?? temporaryPath("output")
     options.writeOutput = write
     options.environment = [:]
     tweak(&options)
@@ -77,7 +101,8 @@ func runCLI(_ arguments: [String], environment: [String: String] = [:]) throws -
     for (k, v) in environment { env[k] = v }
     process.environment = env
     // Files, not pipes: reading one pipe to its end while the process fills the other would deadlock.
-    let base = FileManager.default.temporaryDirectory.appendingPathComponent("sp-cli-\(UUID().uuidString)").path
+    let base = temporaryPath("cli")
+    defer { for suffix in [".out", ".err"] { try? FileManager.default.removeItem(atPath: base + suffix) } }
     FileManager.default.createFile(atPath: base + ".out", contents: nil)
     FileManager.default.createFile(atPath: base + ".err", contents: nil)
     process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: base + ".out"))

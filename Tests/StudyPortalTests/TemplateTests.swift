@@ -1,7 +1,7 @@
 import Testing
 @testable import StudyPortal
 
-@Suite struct TemplateTests {
+@Suite(.temporaryFiles) struct TemplateTests {
     func render(_ text: String, _ context: View, partials: [String: String] = [:]) throws -> String {
         var library = TemplateLibrary()
         library.register(try Template(text), named: "main")
