@@ -106,6 +106,24 @@ import Testing
         #expect(Day(iso: "2026-02-29") == nil)
     }
 
+    @Test func datesAreWrittenAsReadersExpect() throws {
+        // Digits are written by hand (no String per date): compare with Foundation's formatting over
+        // every width of year, month and day.
+        let english = DateFormatter()
+        english.locale = Locale(identifier: "en_US_POSIX")
+        for (y, m, d) in [(1, 1, 1), (9, 9, 9), (33, 10, 10), (999, 12, 31), (1000, 2, 28), (2026, 3, 1), (2024, 2, 29), (9999, 12, 31)] {
+            let day = try #require(Day(year: y, month: m, day: d))
+            #expect(day.description == String(format: "%04d-%02d-%02d", y, m, d))
+            #expect(Strings.date(day, .zhCN) == "\(y)年\(m)月\(d)日")
+            #expect(Strings.date(day, .en) == "\(d) \(english.standaloneMonthSymbols[m - 1]) \(y)")
+            var page: [UInt8] = []
+            #expect(DayView(day: day, language: .zhCN).writeMember("iso", to: &page, escaped: true))
+            #expect(DayView(day: day, language: .zhCN).writeMember("text", to: &page, escaped: true))
+            #expect(!DayView(day: day, language: .zhCN).writeMember("weekday", to: &page, escaped: true))
+            #expect(String(decoding: page, as: UTF8.self) == day.description + Strings.date(day, .zhCN))
+        }
+    }
+
     @Test func trimmingSpacesMatchesFoundation() {
         let samples = ["", " ", "\t", "abc", " abc ", "\tabc\t", "\u{3000}学习\u{3000}", "\u{200B}x\u{200B}", "\u{A0}\u{2009}x y\u{202F}",
                        " \u{301}a", "学 习", "\n a \n", "\u{FEFF}x", "  ", "\u{1680}\u{205F}"]

@@ -59,17 +59,28 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var description: String {
         var out: [UInt8] = []
         out.reserveCapacity(10)
-        func pad(_ n: Int, _ width: Int) {
-            let digits = Array(String(n).utf8)
-            if digits.count < width { out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - digits.count)) }
-            out.append(contentsOf: digits)
-        }
-        pad(year, 4)
-        out.append(UInt8(ascii: "-"))
-        pad(month, 2)
-        out.append(UInt8(ascii: "-"))
-        pad(day, 2)
+        appendISO(to: &out)
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `2026-03-01` appended to a page being written (no string made per date).
+    public func appendISO(to out: inout [UInt8]) {
+        Day.appendDigits(year, width: 4, to: &out)
+        out.append(UInt8(ascii: "-"))
+        Day.appendDigits(month, width: 2, to: &out)
+        out.append(UInt8(ascii: "-"))
+        Day.appendDigits(day, width: 2, to: &out)
+    }
+
+    /// `n` (never negative: years, months and days are validated) in decimal, zero-padded to `width`.
+    static func appendDigits(_ n: Int, width: Int = 1, to out: inout [UInt8]) {
+        var unit = 1, count = 1
+        while unit <= n / 10 { unit *= 10; count += 1 }
+        if count < width { out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - count)) }
+        while unit > 0 {
+            out.append(UInt8(ascii: "0") + UInt8(n / unit % 10))
+            unit /= 10
+        }
     }
 
     public static func < (a: Day, b: Day) -> Bool {

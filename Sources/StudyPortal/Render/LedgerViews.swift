@@ -19,18 +19,18 @@ extension Views {
                 let r = programme.site.records[i]
                 form = r.kind ?? t("record")
                 if let slug = r.material?.id, let m = lookup.materials[slug] {
-                    content = m.title
-                    organiser = m.author ?? ""
+                    content = programme.materials[m].title
+                    organiser = programme.materials[m].author ?? ""
                 } else {
                     content = r.title ?? ""
                 }
                 note = r.note
             case .activity(let i):
-                let a = programme.activities[i]
-                form = lookup.typeName(a.type.id)
-                content = a.title
-                organiser = a.speaker ?? a.host.map { lookup.memberName($0.id) } ?? ""
-                location = a.location ?? ""
+                // Field by field: `let a = programme.activities[i]` copied the whole activity per row.
+                form = lookup.typeName(programme.activities[i].type.id)
+                content = programme.activities[i].title
+                organiser = programme.activities[i].speaker ?? programme.activities[i].host.map { lookup.memberName($0.id) } ?? ""
+                location = programme.activities[i].location ?? ""
             }
             return [String(k + 1), e.date.description, form, content, organiser, location, Strings.hours(e.hours),
                     Strings.hours(entry.cumulative), t(entry.hasReflection ? "yes" : "no"), note]

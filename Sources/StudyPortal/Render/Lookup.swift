@@ -2,7 +2,8 @@
 struct Lookup: Sendable {
     let members: [String: Member]
     let groups: [String: Group]
-    let materials: [String: Material]
+    /// Indices into `Programme.materials` (a `Material` copied out of a dictionary retains a dozen fields).
+    let materials: [String: Int]
     let activities: [String: Int]
     let plans: [String: Int]
     let types: [String: SiteConfig.ActivityType]
@@ -14,7 +15,7 @@ struct Lookup: Sendable {
     init(_ p: Programme) {
         members = Dictionary(p.members.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         groups = Dictionary(p.groups.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        materials = Dictionary(p.materials.map { ($0.slug, $0) }, uniquingKeysWith: { a, _ in a })
+        materials = Dictionary(p.materials.enumerated().map { ($1.slug, $0) }, uniquingKeysWith: { a, _ in a })
         activities = Dictionary(p.activities.enumerated().map { ($1.slug, $0) }, uniquingKeysWith: { a, _ in a })
         plans = Dictionary(p.plans.enumerated().map { ($1.slug, $0) }, uniquingKeysWith: { a, _ in a })
         types = ActivityTypes.table(p.config)

@@ -237,14 +237,14 @@ extension Views {
             let r = programme.site.records[k]
             var title = r.title ?? ""
             var url: String?
-            if let slug = r.material?.id, let material = lookup.materials[slug] {
-                title = material.title
-                if programme.isPublished(material) { url = routes.link(Routes.material(slug)) }
+            if let slug = r.material?.id, let m = lookup.materials[slug] {
+                title = programme.materials[m].title
+                if programme.isPublished(programme.materials[m]) { url = routes.link(Routes.material(slug)) }
             }
             return EventRowView(date: date, form: r.kind ?? t("record"), title: title, url: url, hours: Strings.hours(e.hours))
         case .activity(let k):
-            let a = programme.activities[k]
-            return EventRowView(date: date, form: lookup.typeName(a.type.id), title: a.title, url: routes.link(Routes.activity(a.slug)), hours: Strings.hours(e.hours))
+            return EventRowView(date: date, form: lookup.typeName(programme.activities[k].type.id), title: programme.activities[k].title,
+                                url: routes.link(Routes.activity(programme.activities[k].slug)), hours: Strings.hours(e.hours))
         }
     }
 

@@ -31,12 +31,12 @@ extension Views {
         switch item.kind {
         case .material:
             let m = lookup.materials[item.ref.id]
-            var out: View = ["title": m?.title ?? item.ref.id, "kind": t("materials_studied")]
-            if let m, programme.isPublished(m) { out["url"] = routes.link(Routes.material(m.slug)) }
+            var out: View = ["title": m.map { programme.materials[$0].title } ?? item.ref.id, "kind": t("materials_studied")]
+            if let m, programme.isPublished(programme.materials[m]) { out["url"] = routes.link(Routes.material(item.ref.id)) }
             return out
         case .activity:
-            let a = lookup.activities[item.ref.id].map { programme.activities[$0] }
-            return ["title": a?.title ?? item.ref.id, "url": routes.link(Routes.activity(item.ref.id)), "kind": t("activities")]
+            let title = lookup.activities[item.ref.id].map { programme.activities[$0].title }
+            return ["title": title ?? item.ref.id, "url": routes.link(Routes.activity(item.ref.id)), "kind": t("activities")]
         }
     }
 

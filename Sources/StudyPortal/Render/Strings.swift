@@ -109,14 +109,32 @@ public enum Strings {
 
     /// A date as a reader of the language writes it: `2026年3月1日`, `1 March 2026`.
     public static func date(_ d: Day, _ language: SiteConfig.Language) -> String {
+        var out: [UInt8] = []
+        appendDate(d, language, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `date` appended to a page being written: member pages and ledgers show thousands of dates.
+    static func appendDate(_ d: Day, _ language: SiteConfig.Language, to out: inout [UInt8]) {
         switch language {
-        case .zhCN: return "\(d.year)年\(d.month)月\(d.day)日"
+        case .zhCN:
+            Day.appendDigits(d.year, to: &out)
+            out.append(contentsOf: "年".utf8)
+            Day.appendDigits(d.month, to: &out)
+            out.append(contentsOf: "月".utf8)
+            Day.appendDigits(d.day, to: &out)
+            out.append(contentsOf: "日".utf8)
         case .en:
-            let months = ["January", "February", "March", "April", "May", "June", "July", "August",
-                          "September", "October", "November", "December"]
-            return "\(d.day) \(months[d.month - 1]) \(d.year)"
+            Day.appendDigits(d.day, to: &out)
+            out.append(UInt8(ascii: " "))
+            out.append(contentsOf: monthNames[d.month - 1].utf8)
+            out.append(UInt8(ascii: " "))
+            Day.appendDigits(d.year, to: &out)
         }
     }
+
+    static let monthNames = ["January", "February", "March", "April", "May", "June", "July", "August",
+                             "September", "October", "November", "December"]
 
     /// Hours without a needless `.0`: 2, 1.5, 0.25.
     public static func hours(_ h: Double) -> String {

@@ -132,7 +132,16 @@ struct DayView: TemplateValue {
         }
     }
     var isTruthy: Bool { true }
-    func write(to out: inout [UInt8], escaped: Bool) { Strings.date(day, language).write(to: &out, escaped: escaped) }
+    /// Dates hold no character HTML escapes, so both forms are written as they are.
+    func write(to out: inout [UInt8], escaped: Bool) { Strings.appendDate(day, language, to: &out) }
+    func writeMember(_ key: String, to out: inout [UInt8], escaped: Bool) -> Bool {
+        switch key {
+        case "iso": day.appendISO(to: &out)
+        case "text": Strings.appendDate(day, language, to: &out)
+        default: return false
+        }
+        return true
+    }
 }
 
 /// One study event as the member page's table shows it.
