@@ -1,18 +1,42 @@
+import Synchronization
+
 /// Maps `items` on every core with structured concurrency, keeping the input order in the result.
-/// Work is cut into chunks (16 per core) so small items don't pay a task each, while a run of heavy
-/// items (member pages come together) still spreads over the cores.
+/// One task per core takes small batches from a shared counter until none are left: a task per item
+/// would cost more than most items, and fixed chunks left a core idle for the last chunk of a run of
+/// heavy items (2,000 member ledgers come together: 0.25 s of a 1.7 s stage at 10,000 materials).
 func parallelMap<T: Sendable, R: Sendable>(_ items: [T], jobs: Int,
                                            _ transform: @escaping @Sendable (T) -> R) async -> [R] {
     guard items.count > 1, jobs > 1 else { return items.map(transform) }
-    let chunkCount = min(items.count, jobs * 16)
-    let chunkSize = (items.count + chunkCount - 1) / chunkCount
-    return await withTaskGroup(of: (Int, [R]).self) { group in
-        for start in stride(from: 0, to: items.count, by: chunkSize) {
-            let slice = Array(items[start..<min(start + chunkSize, items.count)])
-            group.addTask { (start, slice.map(transform)) }
+    let batch = min(32, max(1, items.count / (jobs * 256)))
+    let next = BatchCounter()
+    return await withTaskGroup(of: [(Int, [R])].self) { group in
+        for _ in 0..<min(jobs, items.count) {
+            group.addTask {
+                var done: [(Int, [R])] = []
+                while true {
+                    let start = next.take(batch)
+                    guard start < items.count else { return done }
+                    done.append((start, items[start..<min(start + batch, items.count)].map(transform)))
+                }
+            }
         }
-        var chunks: [(Int, [R])] = []
-        for await chunk in group { chunks.append(chunk) }
-        return chunks.sorted { $0.0 < $1.0 }.flatMap(\.1)
+        var batches: [(Int, [R])] = []
+        batches.reserveCapacity(items.count / batch + 1)
+        for await some in group { batches += some }
+        batches.sort { $0.0 < $1.0 }
+        var out: [R] = []
+        out.reserveCapacity(items.count)
+        for (_, results) in batches { out += results }
+        return out
+    }
+}
+
+/// The next unclaimed index, shared by a `parallelMap`'s tasks.
+private final class BatchCounter: Sendable {
+    private let value = Atomic<Int>(0)
+
+    /// Claims `count` indices and returns the first.
+    func take(_ count: Int) -> Int {
+        value.wrappingAdd(count, ordering: .relaxed).oldValue
     }
 }
