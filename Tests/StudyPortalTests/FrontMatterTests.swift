@@ -93,6 +93,8 @@ import Testing
     @Test func unicodeSlugsAreFine() {
         #expect(Slug.problem("终身学习") == nil)
         #expect(Slug.problem("2026-annual") == nil)
+        #expect(Slug.problem("Study_Plan-9") == nil)
+        #expect(Slug.problem("学习 ") != nil)
     }
 
     @Test func spreadsheetDates() {
