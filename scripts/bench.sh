@@ -11,13 +11,15 @@ command -v hugo >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -qq hug
 swift build -c release --product studyportal >/dev/null
 mkdir -p "$CORPUS"
 
-# seconds and peak KB of one run: "S KB". Dirty pages are flushed first, so neither tool's run pays
-# for the write-back of the other's output (Hugo writes 100 MB at 10,000 materials, we compare 370 MB).
-measure() { sync; /usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1; }
+# wall seconds, peak KB and CPU seconds (user + system) of one run: "S KB CPU". Dirty pages are flushed
+# first, so neither tool's run pays for the write-back of the other's output (Hugo writes 100 MB at
+# 10,000 materials, we compare 290 MB). CPU time is reported too: on this VM the wall time of the same
+# run moves by ±25% with the virtual disk (docs/benchmarks.md), the CPU time far less.
+measure() { sync; /usr/bin/time -f "%e %M %U %S" "$@" 2>&1 >/dev/null | tail -1 | awk '{print $1, $2, $3 + $4}'; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
-echo "| materials | members | records | studyportal (s) | Hugo (s) | ratio | studyportal peak MiB | Hugo peak MiB |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| materials | members | records | studyportal (s) | Hugo (s) | ratio | studyportal CPU (s) | Hugo CPU (s) | CPU ratio | studyportal peak MiB | Hugo peak MiB |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for size in $SIZES; do
   IFS=: read -r m mem rec <<<"$size"
   site="$CORPUS/m$m"
@@ -25,12 +27,13 @@ for size in $SIZES; do
   out="$CORPUS/out-m$m"; hout="$CORPUS/hugo-out-m$m"
   measure "$bin" build "$site" --output "$out" --profile internal --quiet >/dev/null      # warm-up
   measure hugo --quiet -s "$site-hugo" -d "$(pwd)/$hout" >/dev/null
-  ours=(); theirs=(); ourmem=(); theirmem=()
+  ours=(); theirs=(); ourmem=(); theirmem=(); ourcpu=(); theircpu=()
   for _ in $(seq "$RUNS"); do
-    read -r s k < <(measure "$bin" build "$site" --output "$out" --profile internal --quiet); ours+=("$s"); ourmem+=("$k")
-    read -r s k < <(measure hugo --quiet -s "$site-hugo" -d "$(pwd)/$hout"); theirs+=("$s"); theirmem+=("$k")
+    read -r s k c < <(measure "$bin" build "$site" --output "$out" --profile internal --quiet); ours+=("$s"); ourmem+=("$k"); ourcpu+=("$c")
+    read -r s k c < <(measure hugo --quiet -s "$site-hugo" -d "$(pwd)/$hout"); theirs+=("$s"); theirmem+=("$k"); theircpu+=("$c")
   done
   o=$(printf '%s\n' "${ours[@]}" | median); h=$(printf '%s\n' "${theirs[@]}" | median)
+  oc=$(printf '%s\n' "${ourcpu[@]}" | median); hc=$(printf '%s\n' "${theircpu[@]}" | median)
   om=$(printf '%s\n' "${ourmem[@]}" | sort -n | tail -1); hm=$(printf '%s\n' "${theirmem[@]}" | sort -n | tail -1)
-  echo "| $m | $mem | $rec | $o | $h | $(awk "BEGIN {printf \"%.2f\", $o/$h}") | $((om / 1024)) | $((hm / 1024)) |"
+  echo "| $m | $mem | $rec | $o | $h | $(awk "BEGIN {printf \"%.2f\", $o/$h}") | $oc | $hc | $(awk "BEGIN {printf \"%.2f\", $oc/$hc}") | $((om / 1024)) | $((hm / 1024)) |"
 done
