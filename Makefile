@@ -3,10 +3,11 @@ SWIFT ?= swift
 SITE ?= .
 BIN_DEBUG := .build/debug/studyportal
 BIN_RELEASE := .build/release/studyportal
+BIN_STATIC := .build-static/release/studyportal
 
 PREFIX ?= /usr/local
 
-.PHONY: build test bootstrap release debug validate screenshots fuzz sanitize install bench clean
+.PHONY: build test bootstrap release static debug validate screenshots fuzz sanitize install bench clean
 
 ## Build the sample site in this repo into output/.
 build: bootstrap release
@@ -22,10 +23,9 @@ test: bootstrap
 	scripts/validate-html.sh $(BIN_DEBUG)
 	scripts/e2e-search.sh $(BIN_DEBUG)
 
-## One self-contained binary (Swift's runtime linked in, the theme and starter site embedded).
-install: bootstrap
-	$(SWIFT) build -c release --product studyportal --static-swift-stdlib --scratch-path .build-static
-	install -D -m 0755 .build-static/release/studyportal $(DESTDIR)$(PREFIX)/bin/studyportal
+## One binary with Swift's runtime linked in (the theme and starter site embedded).
+install: static
+	install -D -m 0755 $(BIN_STATIC) $(DESTDIR)$(PREFIX)/bin/studyportal
 	@echo "installed $(DESTDIR)$(PREFIX)/bin/studyportal"
 
 ## Installs what the build needs (Debian's libcmark-dev) when it is missing.
@@ -35,6 +35,11 @@ bootstrap:
 release:
 	$(SWIFT) build -c release --product studyportal
 
+## The binary `make install` installs (and `make bench` measures).
+static:
+	@scripts/bootstrap.sh static
+	$(SWIFT) build -c release --product studyportal --static-swift-stdlib --scratch-path .build-static
+
 debug:
 	$(SWIFT) build --product studyportal
 
@@ -42,7 +47,7 @@ validate: debug
 	scripts/validate-html.sh $(BIN_DEBUG)
 
 ## Our build against Hugo's on the benchmark corpora (RUNS, SIZES to vary); see docs/benchmarks.md.
-bench: bootstrap
+bench: static
 	scripts/bench.sh
 
 ## Longer fuzzing of the front-matter and Markdown stages (FUZZ_ITERATIONS, FUZZ_SEED to vary).
@@ -59,5 +64,5 @@ screenshots: debug
 	scripts/screenshots.sh $(BIN_DEBUG)
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-static .build-asan .build-tsan
 	find output -mindepth 1 ! -name .gitkeep -exec rm -rf {} +

@@ -186,27 +186,27 @@ public final class PreviewServer: @unchecked Sendable {
         guard request.method == .GET || request.method == .HEAD else { return HTTPResponse(statusCode: .methodNotAllowed) }
         let raw = request.target.path()   // as sent: `path` is already normalised (and loses the trailing slash)
         guard raw.hasPrefix(base) || raw + "/" == base else {
-            return HTTPResponse(statusCode: .temporaryRedirect, headers: [.location: base])
+            return HTTPResponse(statusCode: .temporaryRedirect, headers: HTTPHeaders([.location: base]))
         }
         guard let decoded = raw.removingPercentEncoding else { return HTTPResponse(statusCode: .badRequest) }
         var path = raw + "/" == base ? "" : String(decoded.dropFirst(base.count))
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
         if segments.contains(where: { $0 == ".." || $0 == "." }) || path.contains("\\") || path.hasPrefix("/") || path.contains("\0") {
-            return HTTPResponse(statusCode: .badRequest, headers: [.contentType: "text/plain; charset=utf-8"], body: Data("bad path\n".utf8))
+            return HTTPResponse(statusCode: .badRequest, headers: HTTPHeaders([.contentType: "text/plain; charset=utf-8"]), body: Data("bad path\n".utf8))
         }
         if path == Self.eventsPath { return events() }
         if path.isEmpty || path.hasSuffix("/") { path += "index.html" }
         if snapshot.files[path] == nil, snapshot.files[path + "/index.html"] != nil {
-            return HTTPResponse(statusCode: .movedPermanently, headers: [.location: base + Routes.path(path) + "/"])
+            return HTTPResponse(statusCode: .movedPermanently, headers: HTTPHeaders([.location: base + Routes.path(path) + "/"]))
         }
         let status: HTTPStatusCode = snapshot.files[path] == nil ? .notFound : .ok
         let key = snapshot.files[path] == nil ? Routes.notFound : path
         guard let content = snapshot.files[key], var data = Self.bytes(content) else {
-            return HTTPResponse(statusCode: .notFound, headers: [.contentType: "text/plain; charset=utf-8"], body: Data("not found\n".utf8))
+            return HTTPResponse(statusCode: .notFound, headers: HTTPHeaders([.contentType: "text/plain; charset=utf-8"]), body: Data("not found\n".utf8))
         }
         let type = Self.contentType(key)
         if type.hasPrefix("text/html") { data = inject(into: data, base: base, errors: snapshot.errors) }
-        return HTTPResponse(statusCode: status, headers: [.contentType: type, HTTPHeader("Cache-Control"): "no-store"],
+        return HTTPResponse(statusCode: status, headers: HTTPHeaders([.contentType: type, HTTPHeader("Cache-Control"): "no-store"]),
                             body: request.method == .HEAD ? Data() : data)
     }
 
@@ -250,7 +250,7 @@ public final class PreviewServer: @unchecked Sendable {
             keepAlive.cancel()
             _ = self?.lock.withLock { self?.listeners.removeValue(forKey: id) }
         }
-        return HTTPResponse(statusCode: .ok, headers: [.contentType: "text/event-stream; charset=utf-8", HTTPHeader("Cache-Control"): "no-store"],
+        return HTTPResponse(statusCode: .ok, headers: HTTPHeaders([.contentType: "text/event-stream; charset=utf-8", HTTPHeader("Cache-Control"): "no-store"]),
                             body: HTTPBodySequence(from: EventBytes(stream: stream)))
     }
 
