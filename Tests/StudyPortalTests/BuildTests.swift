@@ -279,6 +279,62 @@ import Testing
         }
     }
 
+    @Test func unchangedPagesAreKnownFromTheManifestAndEditsAreNoticed() async throws {
+        let root = try makeSite(["content/materials/a.md": material("甲"), "content/materials/b.md": material("乙")])
+        let out = root + "/output"
+        for _ in 0..<3 { _ = await runBuild(root, output: out) }
+        let work = root + "/.output.tmp-previous"
+        // The manifest lives in the work folder, never in the published output.
+        #expect(FileManager.default.fileExists(atPath: work + "/" + OutputManifest.fileName))
+        #expect(!FileManager.default.fileExists(atPath: out + "/" + OutputManifest.fileName))
+        // An unchanged page is left as it is: the next build swaps the very same file in.
+        let page = "materials/a/index.html"
+        let kept = try #require(FileSystem.stamp(work + "/" + page, hash: 0))
+        _ = await runBuild(root, output: out)
+        #expect(FileSystem.stamp(out + "/" + page, hash: 0) == kept)
+        #expect(!FileManager.default.fileExists(atPath: out + "/" + OutputManifest.fileName))
+        // An edit of the same size behind the manifest's back moves the file's change time: noticed
+        // and undone. Without a usable manifest, the bytes are compared, as before there was one.
+        let (_, fresh) = await runBuild(root)
+        for manifest in [nil, "studyportal-manifest 1\nfolder x\n"] {
+            if let manifest { try write(manifest, to: work + "/" + OutputManifest.fileName) }
+            let other = "materials/b/index.html"
+            var bytes = try #require(FileManager.default.contents(atPath: work + "/" + other))
+            bytes[bytes.count / 2] ^= 0x01
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: work + "/" + other))
+            try handle.write(contentsOf: bytes)
+            try handle.close()
+            let (report, _) = await runBuild(root, output: out)
+            #expect(report.wrote)
+            #expect(snapshot(out) == snapshot(fresh), "manifest: \(manifest ?? "as written")")
+        }
+    }
+
+    @Test func manifestsRoundTripAndHashesSeeEveryByte() throws {
+        var manifest = OutputManifest()
+        manifest.folders[42] = ["materials/学习 资料/index.html": .init(size: 10, hash: 0xDEAD_BEEF, inode: 7, changed: 1_796_075_989_328_594_700),
+                                "404.html": .init(size: 0, hash: 0, inode: 8, changed: 0)]
+        manifest.folders[43] = [:]
+        let folder = temporaryPath("manifest")
+        try write(String(decoding: manifest.serialized(), as: UTF8.self), to: folder + "/" + OutputManifest.fileName)
+        #expect(OutputManifest.read(in: folder).folders[42] == manifest.folders[42])
+        for garbage in ["", "studyportal-manifest 2\n", "studyportal-manifest 1\n1 2 3 4 a\n", "studyportal-manifest 1\nfolder 1\n1 zz 3 4 a\n",
+                        "studyportal-manifest 1\nfolder 1\n1 2 3 4 ../a\n", "studyportal-manifest 1\nfolder 1\n1 2 3 4 a"] {
+            try write(garbage, to: folder + "/" + OutputManifest.fileName)
+            #expect(OutputManifest.read(in: folder).folders.isEmpty, "\(garbage)")
+        }
+        // Every byte and every length counts.
+        var seen = Set<UInt64>()
+        let base = Array("<p>学习型党组织建设</p>".utf8)
+        for length in 0...base.count { seen.insert(Array(base.prefix(length)).withUnsafeBytes(OutputManifest.hash)) }
+        for i in base.indices {
+            var changed = base
+            changed[i] ^= 0x01
+            seen.insert(changed.withUnsafeBytes(OutputManifest.hash))
+        }
+        #expect(seen.count == base.count + 1 + base.count)
+    }
+
     @Test func symbolicLinksInTheWorkFolderAreNeverFollowed() async throws {
         // Pages are written into the work folder (the output before last) as they are rendered: a link
         // planted there, as a folder or as a file, must be replaced, never written through.

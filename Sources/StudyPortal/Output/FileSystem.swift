@@ -69,6 +69,22 @@ enum FileSystem {
         }
     }
 
+    /// The stamp of the regular file at `path` (not following a link) for the manifest, with `hash`
+    /// as its bytes' hash; nil for anything else.
+    static func stamp(_ path: String, hash: UInt64) -> OutputManifest.Stamp? {
+        var info = stat()
+        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        return OutputManifest.Stamp(size: Int(info.st_size), hash: hash, inode: UInt64(info.st_ino),
+                                    changed: Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec))
+    }
+
+    /// The inode of the folder at `path` (not following a link), or nil.
+    static func inode(_ path: String) -> UInt64? {
+        var info = stat()
+        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { return nil }
+        return UInt64(info.st_ino)
+    }
+
     /// Every file, folder and symbolic link under `root`, relative to it, without following links.
     static func listTree(_ root: String) -> (files: Set<String>, dirs: Set<String>, links: [String]) {
         var files = Set<String>(), dirs = Set<String>(), links: [String] = []

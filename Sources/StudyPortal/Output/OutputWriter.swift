@@ -50,15 +50,38 @@ public enum OutputWriter {
         let existingDirs: Set<String>
         /// Held from `prepare` until the last copy of this folder is gone (after `commit`).
         let lock: FolderLock
+        /// This folder's inode, and what the build that last wrote it recorded of its files
+        /// (`OutputManifest`; empty when there was no manifest).
+        let inode: UInt64
+        let known: [String: OutputManifest.Stamp]
+        /// The live output's inode and its build's records, carried into the next manifest.
+        let live: (inode: UInt64, stamps: [String: OutputManifest.Stamp])?
+        /// What this build leaves in each file, written or not.
+        let log = StampLog()
 
-        /// Writes `bytes` as `relative` unless the file already holds them. Returns an error text or nil.
+        /// Writes `bytes` as `relative` unless the file already holds them: known from the manifest
+        /// when it has the file (same hash, file untouched since), else by comparing the bytes.
+        /// Returns an error text or nil.
         func put(_ relative: String, _ bytes: UnsafeRawBufferPointer) -> String? {
             // Every path was built from validated slugs and ids; check again, since a path that
             // climbs out of the output folder must never be written, whatever the input.
             guard isContained(relative) else { return "refusing to write \(relative): not a plain path inside the output" }
             let target = path + "/" + relative
-            if existing.contains(relative) && FileSystem.holds(target, bytes) { return nil }
-            return FileSystem.write(bytes, to: target, makingFoldersUnder: path)
+            let hash = OutputManifest.hash(bytes)
+            if existing.contains(relative) {
+                if let old = known[relative] {
+                    if old.hash == hash && old.size == bytes.count && FileSystem.stamp(target, hash: hash) == old {
+                        log.record(relative, old)
+                        return nil
+                    }
+                } else if FileSystem.holds(target, bytes), let stamp = FileSystem.stamp(target, hash: hash) {
+                    log.record(relative, stamp)
+                    return nil
+                }
+            }
+            if let failure = FileSystem.write(bytes, to: target, makingFoldersUnder: path) { return failure }
+            if let stamp = FileSystem.stamp(target, hash: hash) { log.record(relative, stamp) }
+            return nil
         }
 
         /// The file, written now (its content then becomes `.written`); on a failure it is kept in
@@ -87,7 +110,12 @@ public enum OutputWriter {
         removeStaleWorkFolders(in: parent, name: name, keeping: work)
         let tree = FileSystem.listTree(work)
         for link in tree.links { unlink(work + "/" + link) }
-        return WorkFolder(output: out, path: work, existing: tree.files, existingDirs: tree.dirs, lock: lock)
+        // Read before anything is written; as a stale file the manifest is removed by `commit`.
+        let manifest = tree.files.contains(OutputManifest.fileName) ? OutputManifest.read(in: work) : OutputManifest()
+        let inode = FileSystem.inode(work) ?? 0
+        let live = FileSystem.inode(out).map { ($0, manifest.folders[$0] ?? [:]) }
+        return WorkFolder(output: out, path: work, existing: tree.files, existingDirs: tree.dirs, lock: lock,
+                          inode: inode, known: manifest.folders[inode] ?? [:], live: live)
     }
 
     /// An exclusive `flock` on a folder, released when this object goes.
@@ -152,7 +180,12 @@ public enum OutputWriter {
                 }
                 _ = rename(old, work)
             }
-            // `work` now holds the previous output: the base for the next build.
+            // `work` now holds the previous output: the base for the next build, with what the last
+            // two builds wrote (best effort: without it the next build compares bytes).
+            var manifest = OutputManifest()
+            manifest.folders[folder.inode] = folder.log.all
+            if let live = folder.live { manifest.folders[live.inode] = live.stamps }
+            _ = manifest.serialized().withUnsafeBytes { FileSystem.write($0, to: work + "/" + OutputManifest.fileName, makingFoldersUnder: work) }
         } else if rename(work, out) != 0 {
             throw Failure(message: "cannot create \(out): \(String(cString: strerror(errno)))")
         }
