@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// What the last two builds wrote into the two folders they swap (the output and the work folder), so
 /// a build knows a page is unchanged without reading the old one back: per folder (by inode — the
@@ -96,15 +95,4 @@ struct OutputManifest: Sendable {
         h ^= h >> 33
         return h
     }
-}
-
-/// The stamps of one build's files, gathered from every rendering task.
-final class StampLog: Sendable {
-    private let stamps = Mutex<[String: OutputManifest.Stamp]>([:])
-
-    func record(_ path: String, _ stamp: OutputManifest.Stamp) {
-        stamps.withLock { $0[path] = stamp }
-    }
-
-    var all: [String: OutputManifest.Stamp] { stamps.withLock { $0 } }
 }

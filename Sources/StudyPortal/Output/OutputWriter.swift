@@ -56,39 +56,32 @@ public enum OutputWriter {
         let known: [String: OutputManifest.Stamp]
         /// The live output's inode and its build's records, carried into the next manifest.
         let live: (inode: UInt64, stamps: [String: OutputManifest.Stamp])?
-        /// What this build leaves in each file, written or not.
-        let log = StampLog()
 
         /// Writes `bytes` as `relative` unless the file already holds them: known from the manifest
         /// when it has the file (same hash, file untouched since), else by comparing the bytes.
-        /// Returns an error text or nil.
-        func put(_ relative: String, _ bytes: UnsafeRawBufferPointer) -> String? {
+        /// Returns an error text, or the file's stamp for the next manifest (nil if it cannot be read).
+        func put(_ relative: String, _ bytes: UnsafeRawBufferPointer) -> (failure: String?, stamp: OutputManifest.Stamp?) {
             // Every path was built from validated slugs and ids; check again, since a path that
             // climbs out of the output folder must never be written, whatever the input.
-            guard isContained(relative) else { return "refusing to write \(relative): not a plain path inside the output" }
+            guard isContained(relative) else { return ("refusing to write \(relative): not a plain path inside the output", nil) }
             let target = path + "/" + relative
             let hash = OutputManifest.hash(bytes)
             if existing.contains(relative) {
                 if let old = known[relative] {
-                    if old.hash == hash && old.size == bytes.count && FileSystem.stamp(target, hash: hash) == old {
-                        log.record(relative, old)
-                        return nil
-                    }
-                } else if FileSystem.holds(target, bytes), let stamp = FileSystem.stamp(target, hash: hash) {
-                    log.record(relative, stamp)
-                    return nil
+                    if old.hash == hash && old.size == bytes.count && FileSystem.stamp(target, hash: hash) == old { return (nil, old) }
+                } else if FileSystem.holds(target, bytes) {
+                    return (nil, FileSystem.stamp(target, hash: hash))
                 }
             }
-            if let failure = FileSystem.write(bytes, to: target, makingFoldersUnder: path) { return failure }
-            if let stamp = FileSystem.stamp(target, hash: hash) { log.record(relative, stamp) }
-            return nil
+            if let failure = FileSystem.write(bytes, to: target, makingFoldersUnder: path) { return (failure, nil) }
+            return (nil, FileSystem.stamp(target, hash: hash))
         }
 
         /// The file, written now (its content then becomes `.written`); on a failure it is kept in
         /// memory, and `commit` tries again and reports.
         func store(_ path: String, _ bytes: [UInt8], origin: String) -> OutputFile {
-            let failure = bytes.withUnsafeBytes { put(path, $0) }
-            return OutputFile(path: path, content: failure == nil ? .written : .bytes(Data(bytes)), origin: origin)
+            let (failure, stamp) = bytes.withUnsafeBytes { put(path, $0) }
+            return OutputFile(path: path, content: failure == nil ? .written : .bytes(Data(bytes)), origin: origin, stamp: stamp)
         }
     }
 
@@ -155,16 +148,16 @@ public enum OutputWriter {
         for path in folder.existing where !wanted.contains(path) { FileSystem.removeTree(work + "/" + path) }
         for dir in folder.existingDirs.sorted(by: >) where !folders.contains(dir) { FileSystem.removeTree(work + "/" + dir) }
 
-        let failures = await parallelMap(files, jobs: jobs) { file -> String? in
+        let outcomes = await parallelMap(files, jobs: jobs) { file -> (failure: String?, stamp: OutputManifest.Stamp?) in
             switch file.content {
-            case .written: return nil
+            case .written: return (nil, file.stamp)
             case .bytes(let data): return data.withUnsafeBytes { folder.put(file.path, $0) }
             case .copy(let source):
-                guard let data = FileManager.default.contents(atPath: source) else { return "cannot read \(source)" }
+                guard let data = FileManager.default.contents(atPath: source) else { return ("cannot read \(source)", nil) }
                 return data.withUnsafeBytes { folder.put(file.path, $0) }
             }
         }
-        if let failure = failures.compactMap({ $0 }).first { throw Failure(message: failure) }
+        if let failure = outcomes.lazy.compactMap(\.failure).first { throw Failure(message: failure) }
         if keepGitkeep && !folder.existing.contains(".gitkeep") { _ = FileSystem.write(UnsafeRawBufferPointer(start: nil, count: 0), to: work + "/.gitkeep", makingFoldersUnder: work) }
 
         let name = (out as NSString).lastPathComponent
@@ -183,7 +176,9 @@ public enum OutputWriter {
             // `work` now holds the previous output: the base for the next build, with what the last
             // two builds wrote (best effort: without it the next build compares bytes).
             var manifest = OutputManifest()
-            manifest.folders[folder.inode] = folder.log.all
+            var written: [String: OutputManifest.Stamp] = [:]
+            for (file, outcome) in zip(files, outcomes) { written[file.path] = outcome.stamp }
+            manifest.folders[folder.inode] = written
             if let live = folder.live { manifest.folders[live.inode] = live.stamps }
             _ = manifest.serialized().withUnsafeBytes { FileSystem.write($0, to: work + "/" + OutputManifest.fileName, makingFoldersUnder: work) }
         } else if rename(work, out) != 0 {

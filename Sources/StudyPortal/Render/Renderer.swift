@@ -15,6 +15,8 @@ public struct OutputFile: Sendable {
     public var content: Content
     /// What produced it, for collision messages.
     public var origin: String
+    /// For `.written` files: what the next build's manifest records of it (`OutputManifest`).
+    var stamp: OutputManifest.Stamp? = nil
 }
 
 /// The render stage: Markdown through cmark, pages through the templates, feeds — in parallel.
