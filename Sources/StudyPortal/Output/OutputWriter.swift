@@ -176,9 +176,9 @@ public enum OutputWriter {
             // `work` now holds the previous output: the base for the next build, with what the last
             // two builds wrote (best effort: without it the next build compares bytes).
             var manifest = OutputManifest()
-            var written: [String: OutputManifest.Stamp] = [:]
-            for (file, outcome) in zip(files, outcomes) { written[file.path] = outcome.stamp }
-            manifest.folders[folder.inode] = written
+            var thisBuild: [String: OutputManifest.Stamp] = [:]
+            for (file, outcome) in zip(files, outcomes) { thisBuild[file.path] = outcome.stamp }
+            manifest.folders[folder.inode] = thisBuild
             if let live = folder.live { manifest.folders[live.inode] = live.stamps }
             _ = manifest.serialized().withUnsafeBytes { FileSystem.write($0, to: work + "/" + OutputManifest.fileName, makingFoldersUnder: work) }
         } else if rename(work, out) != 0 {
