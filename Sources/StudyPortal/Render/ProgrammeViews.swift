@@ -86,6 +86,7 @@ extension Views {
     }
 
     func activitySummary(_ i: Int) -> View {
+        if activitySummaries.indices.contains(i) { return activitySummaries[i] }
         let a = programme.activities[i]
         let attendance = figures.attendance(i)
         var out = view([

@@ -100,6 +100,7 @@ public enum Renderer {
         let itemViews = building
         building.listItems = await parallelMap(p.materials, jobs: jobs) { itemViews.item($0) }
         building.planItemLinks = p.plans.map { $0.items.map(itemViews.itemLink) }
+        building.activitySummaries = p.activities.indices.map(itemViews.activitySummary)
         let views = building
         // A page and its attachments go straight into the work folder when there is one.
         @Sendable func keep(_ path: String, _ bytes: [UInt8], origin: String) -> OutputFile {
