@@ -14,7 +14,7 @@ public struct Figures: Sendable {
         let index = ProgressIndex(members: site.members, activities: p.activities, records: site.records,
                                   reflections: site.reflections, materialHours: materialHours,
                                   activityTypes: ActivityTypes.table(site.config), defaultHours: site.config.defaultHours,
-                                  asOf: p.asOf)
+                                  asOf: p.asOf, tracking: Set(p.plans.flatMap { $0.items.filter { $0.kind == .material }.map(\.ref.id) }))
         var memberYears: [String: [Int]] = [:]
         for id in index.events.keys { memberYears[id] = Ledger.years(of: id, index) }
         return Figures(index: index, plans: p.plans.map { Progress.progress(of: $0, index: index) },

@@ -18,12 +18,13 @@ public struct ProgressIndex: Sendable {
     public let reflectionDates: [String: [Day]]
     /// Per member id, the materials and activities their reflections are about.
     public let reflectedOn: [String: Set<String>]
-    /// Per member id, materials they have a record of, with the record dates.
+    /// Per member id, materials they have a record of, with the record dates (only the materials in
+    /// `tracking` when it is given: plans ask about a few dozen of 10,000).
     let studied: [String: [String: [Day]]]
 
     public init(members: [Member], activities: [Activity], records: [Record], reflections: [Reflection],
                 materialHours: [String: Double?], activityTypes: [String: SiteConfig.ActivityType],
-                defaultHours: Double, asOf: Day) {
+                defaultHours: Double, asOf: Day, tracking: Set<String>? = nil) {
         self.asOf = asOf
         self.members = members
         self.activities = activities
@@ -38,7 +39,7 @@ public struct ProgressIndex: Sendable {
         var studied: [String: [String: [Day]]] = [:]
         for (i, r) in records.enumerated() {
             events[r.member.id, default: []].append(StudyEvent(date: r.date, hours: Progress.hours(of: r, materialHours: materialHours, defaultHours: defaultHours), source: .record(i)))
-            if let m = r.material { studied[r.member.id, default: [:]][m.id, default: []].append(r.date) }
+            if let m = r.material, tracking?.contains(m.id) ?? true { studied[r.member.id, default: [:]][m.id, default: []].append(r.date) }
         }
         // An activity's expected attendance is drawn from its group's members only: scanning the
         // whole roster for each activity grew with members × activities.
