@@ -18,7 +18,8 @@ import Testing
         mutating func day() -> Day { Day(year: 2026, month: int(1...12), day: int(1...28))! }
     }
 
-    static func programme(seed: UInt64) -> (ProgressIndex, [Plan], [Member]) {
+    /// A random programme; the second index tracks only the materials its plans list, as builds do.
+    static func programme(seed: UInt64) -> (ProgressIndex, [Plan], [Member], tracked: ProgressIndex) {
         var r = Random(state: seed)
         let groups = ["g1", "g2", "g3"]
         let members = (0..<r.int(1...25)).map { i in
@@ -47,16 +48,23 @@ import Testing
                                       reflections: r.bool() ? r.int(0...2) : nil, audience: r.bool() ? .all : .groups([ProgressTests.ref(groups[r.int(0...2)])]),
                                       roles: r.bool() ? [] : [.member])
         }
+        let asOf = r.day().description
         let index = ProgressTests.index(members, activities: activities, records: records.filter { $0.material != nil || $0.hours != nil },
-                                        reflections: reflections, asOf: r.day().description)
-        return (index, plans, members)
+                                        reflections: reflections, asOf: asOf)
+        let tracked = ProgressTests.index(members, activities: activities, records: records.filter { $0.material != nil || $0.hours != nil },
+                                          reflections: reflections, asOf: asOf,
+                                          tracking: Set(plans.flatMap { $0.items.filter { $0.kind == .material }.map(\.ref.id) }))
+        return (index, plans, members, tracked)
     }
 
     @Test(arguments: 1...200)
     func invariantsHold(seed: Int) {
-        let (index, plans, members) = Self.programme(seed: UInt64(seed))
+        let (index, plans, members, tracked) = Self.programme(seed: UInt64(seed))
         for plan in plans {
             let progress = Progress.progress(of: plan, index: index)
+            // Tracking only the plans' materials changes no figure.
+            let same = Progress.progress(of: plan, index: tracked)
+            #expect(same.members == progress.members && same.groups == progress.groups)
             #expect(progress.members.count == members.count { Progress.isInAudience($0, of: plan) })
             for m in progress.members {
                 #expect((0...1).contains(m.completion))

@@ -32,9 +32,10 @@ import Testing
     }
 
     static func index(_ members: [Member], activities: [Activity] = [], records: [Record] = [], reflections: [Reflection] = [],
-                      materialHours: [String: Double?] = ["m1": 2, "m2": nil], asOf: String) -> ProgressIndex {
+                      materialHours: [String: Double?] = ["m1": 2, "m2": nil], asOf: String, tracking: Set<String>? = nil) -> ProgressIndex {
         ProgressIndex(members: members, activities: activities, records: records, reflections: reflections, materialHours: materialHours,
-                      activityTypes: ["lecture": .init(name: "讲座", hours: 2), "free": .init(name: "x", hours: 0)], defaultHours: 1, asOf: d(asOf))
+                      activityTypes: ["lecture": .init(name: "讲座", hours: 2), "free": .init(name: "x", hours: 0)], defaultHours: 1, asOf: d(asOf),
+                      tracking: tracking)
     }
 
     static func item(_ kind: PlanItem.Kind, _ id: String, due: String? = nil) -> PlanItem { PlanItem(kind: kind, ref: ref(id), due: due.map(d)) }
