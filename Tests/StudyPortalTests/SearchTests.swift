@@ -4,6 +4,20 @@ import Testing
 
 /// The index builder, queried the way assets/search.js queries it (the same algorithm, in Swift).
 @Suite(.temporaryFiles) struct SearchTests {
+    @Test func excerptsCutOnCharactersLikePrefix() {
+        // The scalar fast path must agree with Character-by-Character cutting wherever grapheme rules
+        // join scalars: combining marks, CR LF, emoji with ZWJ and modifiers, flags, Hangul jamo, the
+        // ideographic tone mark U+302A, a half-width voiced mark, variation selectors.
+        let samples = ["学习型党组织建设", "e\u{301}学习", "学e\u{301}", "学\u{302A}习", "a\r\nb", "学\r\n习", "👨‍👩‍👧学习", "学👍🏽习",
+                       "🇨🇳🇨🇳学", "\u{1100}\u{1161}\u{11A8}学", "ｶ\u{FF9E}学", "学\u{FE0F}习", "葛\u{E0100}学", "", "ab", "，。「」（PDCA）"]
+        for text in samples {
+            for n in 0...(text.unicodeScalars.count + 1) {
+                let (piece, count) = text.characterPrefix(n)
+                #expect(piece == text.prefix(n) && count == text.prefix(n).count, "\(text.unicodeScalars.map { $0.value }) n=\(n)")
+            }
+        }
+    }
+
     /// Runs a query over built index files: all terms must match, title hits weigh 100, body hits their
     /// count (at most 20); words match as prefixes. Returns document titles, best first.
     static func query(_ q: String, _ files: [(path: String, data: Data)]) throws -> [String] {

@@ -35,9 +35,9 @@ public struct SearchIndex: Sendable {
             var out = "", remaining = length
             for (k, part) in parts.enumerated() where remaining > 0 {
                 if k > 0 { out += "\n"; remaining -= 1 }
-                let piece = part.prefix(remaining)
+                let (piece, count) = part.characterPrefix(remaining)
                 out += piece
-                remaining -= piece.count
+                remaining -= count
             }
             return out
         }
