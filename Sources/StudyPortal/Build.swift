@@ -23,8 +23,8 @@ public struct BuildOptions: Sendable {
 
 public struct BuildReport: Sendable {
     public var diagnostics: [Diagnostic] = []
-    /// Per stage, in order, seconds.
-    public var timings: [(stage: String, seconds: Double)] = []
+    /// Per stage, in order: wall and CPU seconds.
+    public var timings: [StageTiming] = []
     public var asOf: Day?
     public var profile: SiteConfig.Profile?
     public var pageCount = 0
@@ -51,7 +51,7 @@ public func build(_ options: BuildOptions) async -> BuildReport {
     } catch {
         report.diagnostics.append(.error(error.message, path: options.outputPath))
     }
-    report.timings.append(("write", clock.lap()))
+    report.timings.append(clock.stage("write"))
     return report
 }
 
@@ -91,15 +91,15 @@ public func renderSite(_ options: BuildOptions) async -> RenderedSite {
     let (theme, themeProblems) = Theme.load(siteRoot: root)
     report.diagnostics += themeProblems
     let files = await Loader.read(root: root, config: config, jobs: options.jobs)
-    report.timings.append(("load", clock.lap()))
+    report.timings.append(clock.stage("load"))
     let (site, loadProblems) = await Loader.parse(files, jobs: options.jobs)
     report.diagnostics += loadProblems
-    report.timings.append(("parse", clock.lap()))
+    report.timings.append(clock.stage("parse"))
 
     // Resolve.
     let (programme, resolveProblems) = Resolve.programme(site, includeDrafts: options.drafts, asOf: asOf)
     report.diagnostics += resolveProblems
-    report.timings.append(("resolve", clock.lap()))
+    report.timings.append(clock.stage("resolve"))
     if report.diagnostics.hasErrors {
         _ = await preparing?.value   // never left running behind a finished build
         return RenderedSite(report: report)
@@ -107,7 +107,7 @@ public func renderSite(_ options: BuildOptions) async -> RenderedSite {
 
     // Compute.
     let figures = Figures.compute(programme)
-    report.timings.append(("progress", clock.lap()))
+    report.timings.append(clock.stage("progress"))
 
     // Render, writing pages into the work folder as they are made (nothing is swapped in before `build` commits).
     var work: OutputWriter.WorkFolder?

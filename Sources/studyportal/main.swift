@@ -33,7 +33,7 @@ struct SiteOptions: ParsableArguments {
     @Flag(help: "Print only problems.")
     var quiet = false
 
-    @Flag(help: "Print per-stage timings.")
+    @Flag(help: "Print per-stage timings (wall and CPU time).")
     var verbose = false
 
     @Option(help: "How many threads to use (default: one per core).")
@@ -205,8 +205,9 @@ enum Console {
                 out += "as of \(asOf), profile \(profile.rawValue)\n"
             }
             if options.verbose {
-                for (stage, seconds) in report.timings {
-                    out += "  " + stage.padding(toLength: 10, withPad: " ", startingAt: 0) + String(format: "%8.1f ms\n", seconds * 1000)
+                for t in report.timings {
+                    out += "  " + t.stage.padding(toLength: 10, withPad: " ", startingAt: 0)
+                        + String(format: "%8.1f ms   cpu %8.1f ms\n", t.seconds * 1000, t.cpuSeconds * 1000)
                 }
             }
             if !failed {

@@ -24,7 +24,7 @@ public enum Renderer {
     public struct Result: Sendable {
         public var files: [OutputFile]
         public var diagnostics: [Diagnostic]
-        public var timings: [(String, Double)]
+        public var timings: [StageTiming]
         /// What `serve` keeps to re-render one page without rebuilding the site.
         var session: Session
     }
@@ -40,7 +40,7 @@ public enum Renderer {
     /// `.written`); without one (`check`, `serve`) they are kept in memory.
     public static func render(_ p: Programme, figures: Figures, theme: Theme, jobs: Int, into work: OutputWriter.WorkFolder? = nil) async -> Result {
         var diagnostics: [Diagnostic] = []
-        var timings: [(String, Double)] = []
+        var timings: [StageTiming] = []
         var clock = Clock()
         // The name and link tables (a dictionary pass over every material and record) are built
         // while the Markdown renders.
@@ -90,7 +90,7 @@ public enum Renderer {
                                               path: source.file.path, line: anchor.line, column: anchor.column))
             }
         }
-        timings.append(("markdown", clock.lap()))
+        timings.append(clock.stage("markdown"))
 
         // Templates.
         let strings = Strings.table(p.config.language)
@@ -111,14 +111,14 @@ public enum Renderer {
             let page = keep(Routes.file(for: view.sitePath), theme.render(view.template, view.context), origin: "templates/\(view.template).html")
             return [page] + view.attachments.map { keep($0.path, Array($0.text.utf8), origin: view.sitePath) }
         }
-        timings.append(("templates", clock.lap()))
+        timings.append(clock.stage("templates"))
 
         var files = pages.flatMap { $0 }
 
         // Search.
         let searchDocuments = searchDocuments(p, views: views, bodies: bodies, visibility: visibility)
         files += await SearchIndex.files(for: searchDocuments, jobs: jobs).map { OutputFile(path: $0.path, content: .bytes($0.data), origin: "search index") }
-        timings.append(("search", clock.lap()))
+        timings.append(clock.stage("search"))
         files.append(OutputFile(path: Routes.feed, content: .bytes(Data(Feeds.atom(views).utf8)), origin: "feed"))
         let json = ProgressJSON.document(p, figures, visibility).serialized() + "\n"
         files.append(OutputFile(path: Routes.progressJSON, content: .bytes(Data(json.utf8)), origin: "progress.json"))
@@ -133,7 +133,7 @@ public enum Renderer {
         files += theme.assets.map { OutputFile(path: $0.path, content: .bytes($0.data), origin: "templates/" + $0.path) }
         files += p.site.staticFiles.map { OutputFile(path: $0.contentPath, content: .copy(from: $0.absolutePath), origin: "content/" + $0.contentPath) }
         diagnostics += collisions(files)
-        timings.append(("feeds", clock.lap()))
+        timings.append(clock.stage("feeds"))
         return Result(files: files, diagnostics: diagnostics, timings: timings, session: Session(views: views, links: links, theme: theme))
     }
 
@@ -181,13 +181,37 @@ public enum Renderer {
     }
 }
 
-/// Wall-clock laps for `--verbose`.
+/// One stage of a build for `--verbose`: its wall time, and the CPU time the process spent meanwhile
+/// on all its threads (about twice the wall time for a stage that keeps both cores busy, equal for
+/// one that runs on one).
+public struct StageTiming: Sendable {
+    public var stage: String
+    public var seconds: Double
+    public var cpuSeconds: Double
+}
+
+/// Wall-clock laps for `--verbose` and the server's log.
 struct Clock {
     private var last = DispatchTime.now().uptimeNanoseconds
+    private var lastCPU = Clock.processCPU()
 
     mutating func lap() -> Double {
         let now = DispatchTime.now().uptimeNanoseconds
         defer { last = now }
         return Double(now - last) / 1e9
+    }
+
+    /// The lap as a named stage, with the CPU time since the last one.
+    mutating func stage(_ name: String) -> StageTiming {
+        let cpu = Clock.processCPU()
+        defer { lastCPU = cpu }
+        return StageTiming(stage: name, seconds: lap(), cpuSeconds: cpu - lastCPU)
+    }
+
+    /// User and system time of the whole process so far, in seconds.
+    static func processCPU() -> Double {
+        var usage = rusage()
+        guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 }
