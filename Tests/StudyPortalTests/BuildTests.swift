@@ -436,4 +436,16 @@ import Testing
         #expect(status == 0)
         #expect(out.contains("as of 2026-10-15, profile internal"))
     }
+
+    @Test func verboseTimesEveryStageInWallAndCPUTime() throws {
+        let root = try makeSite(["content/materials/a.md": material("甲")])
+        let (status, out, _) = try runCLI(["build", root, "--output", root + "/output", "--verbose"])
+        #expect(status == 0)
+        let stages = out.split(separator: "\n").filter { $0.hasPrefix("  ") }.map { $0.split(separator: " ") }
+        #expect(stages.map { String($0[0]) } == ["load", "parse", "resolve", "progress", "markdown", "templates", "search", "feeds", "write"])
+        for fields in stages {
+            // name, wall, "ms", "cpu", cpu, "ms"
+            #expect(fields.count == 6 && Double(fields[1]) != nil && fields[3] == "cpu" && Double(fields[4]) != nil, "\(fields)")
+        }
+    }
 }
