@@ -31,8 +31,7 @@ extension Trait where Self == TemporaryFiles {
 
 /// A fresh path (nothing there yet) in the current suite's temporary folder.
 func temporaryPath(_ prefix: String) -> String {
-    let folder = TemporaryFiles.folder ?? String(NSTemporaryDirectory().dropLast(NSTemporaryDirectory().hasSuffix("/") ? 1 : 0))
-    return folder + "/\(prefix)-\(UUID().uuidString)"
+    ((TemporaryFiles.folder ?? NSTemporaryDirectory()) as NSString).appendingPathComponent("\(prefix)-\(UUID().uuidString)")
 }
 
 /// A throwaway site: writes `files` (path → text) under a new temporary folder.
