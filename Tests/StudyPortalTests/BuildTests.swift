@@ -319,7 +319,10 @@ import Testing
         try write(String(decoding: manifest.serialized(), as: UTF8.self), to: folder + "/" + OutputManifest.fileName)
         #expect(OutputManifest.read(in: folder).folders[42] == manifest.folders[42])
         for garbage in ["", "studyportal-manifest 2\n", "studyportal-manifest 1\n1 2 3 4 a\n", "studyportal-manifest 1\nfolder 1\n1 zz 3 4 a\n",
-                        "studyportal-manifest 1\nfolder 1\n1 2 3 4 ../a\n", "studyportal-manifest 1\nfolder 1\n1 2 3 4 a"] {
+                        "studyportal-manifest 1\nfolder 1\n1 2 3 4 ../a\n", "studyportal-manifest 1\nfolder 1\n1 2 3 4 a",
+                        "studyportal-manifest 1\nfolder 1x\n1 2 3 4 a\n", "studyportal-manifest 1\nfolder 1\n1 2 3 4 \n",
+                        "studyportal-manifest 1\nfolder 1\n1 2  3 4 a\n", "studyportal-manifest 1\nfolder 1\n1 2 3 -4 a\n",
+                        "studyportal-manifest 1\nfolder 1\n1 12345678901234567 3 4 a\n", "studyportal-manifest 1\nfolder 1\n1 2 3 4 a\nfolder\n"] {
             try write(garbage, to: folder + "/" + OutputManifest.fileName)
             #expect(OutputManifest.read(in: folder).folders.isEmpty, "\(garbage)")
         }

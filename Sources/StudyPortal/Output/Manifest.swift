@@ -29,27 +29,83 @@ struct OutputManifest: Sendable {
 
     /// The manifest in `folder`, or an empty one when it is missing or malformed.
     static func read(in folder: String) -> OutputManifest {
-        guard let data = FileManager.default.contents(atPath: folder + "/" + fileName),
-              let text = String(data: data, encoding: .utf8) else { return OutputManifest() }
+        guard let data = FileManager.default.contents(atPath: folder + "/" + fileName) else { return OutputManifest() }
+        return data.withUnsafeBytes { parse($0) } ?? OutputManifest()
+    }
+
+    /// `serialized()`'s text back, or nil when any line is not what it writes. Byte by byte (27,552
+    /// lines at 10,000 materials): splitting it as Swift strings took 0.2 s of CPU.
+    static func parse(_ bytes: UnsafeRawBufferPointer) -> OutputManifest? {
         var manifest = OutputManifest()
-        var current: UInt64?
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.first == Substring(header), lines.last == "" else { return OutputManifest() }
-        lines.removeFirst()
-        lines.removeLast()
-        for line in lines {
-            let fields = line.split(separator: " ", maxSplits: 4, omittingEmptySubsequences: false)
-            if fields.count == 2, fields[0] == "folder", let inode = UInt64(fields[1]) {
-                current = inode
+        var cursor = Cursor(bytes: bytes)
+        guard let first = cursor.line(), first.elementsEqual(header.utf8) else { return nil }
+        var current: (inode: UInt64, stamps: [String: Stamp])?
+        let lines = bytes.count { $0 == UInt8(ascii: "\n") }
+        while !cursor.atEnd {
+            guard let line = cursor.line() else { return nil }   // the last line must end with a newline
+            var fields = Cursor(bytes: UnsafeRawBufferPointer(rebasing: line))
+            if fields.skip("folder ") {
+                guard let inode = fields.number(), fields.atEnd else { return nil }
+                if let done = current { manifest.add(done.stamps, in: done.inode) }
+                current = (inode, Dictionary(minimumCapacity: lines))
                 continue
             }
-            guard let folder = current, fields.count == 5, let size = Int(fields[0]), let hash = UInt64(fields[1], radix: 16),
-                  let inode = UInt64(fields[2]), let changed = Int64(fields[3]), OutputWriter.isContained(String(fields[4])) else {
-                return OutputManifest()
-            }
-            manifest.folders[folder, default: [:]][String(fields[4])] = Stamp(size: size, hash: hash, inode: inode, changed: changed)
+            guard current != nil, let size = fields.number(), fields.skip(" "), let hash = fields.number(radix: 16), fields.skip(" "),
+                  let inode = fields.number(), fields.skip(" "), let changed = fields.number(), fields.skip(" "),
+                  let path = String(validating: fields.rest, as: UTF8.self), OutputWriter.isContained(path),
+                  let size = Int(exactly: size), let changed = Int64(exactly: changed) else { return nil }
+            current?.stamps[path] = Stamp(size: size, hash: hash, inode: inode, changed: changed)
         }
+        if let done = current { manifest.add(done.stamps, in: done.inode) }
         return manifest
+    }
+
+    private mutating func add(_ stamps: [String: Stamp], in folder: UInt64) {
+        if folders[folder] == nil { folders[folder] = stamps } else { folders[folder]?.merge(stamps) { $1 } }
+    }
+
+    /// Reads `serialized()`'s fields: lines, literal text, unsigned numbers.
+    private struct Cursor {
+        let bytes: UnsafeRawBufferPointer
+        var at = 0
+        var atEnd: Bool { at == bytes.count }
+        var rest: UnsafeRawBufferPointer.SubSequence { bytes[at...] }
+
+        /// The bytes up to the next newline (which is consumed), or nil when there is none.
+        mutating func line() -> UnsafeRawBufferPointer.SubSequence? {
+            guard let end = bytes[at...].firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+            defer { at = end + 1 }
+            return bytes[at..<end]
+        }
+
+        mutating func skip(_ literal: StaticString) -> Bool {
+            let count = literal.utf8CodeUnitCount
+            guard bytes.count - at >= count,
+                  bytes[at..<at + count].elementsEqual(UnsafeRawBufferPointer(start: literal.utf8Start, count: count)) else { return false }
+            at += count
+            return true
+        }
+
+        /// One or more digits (lower-case for base 16), or nil — also on overflow.
+        mutating func number(radix: UInt64 = 10) -> UInt64? {
+            var value: UInt64 = 0
+            let start = at
+            while at < bytes.count {
+                let b = bytes[at]
+                let digit: UInt64
+                switch b {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt64(b - UInt8(ascii: "0"))
+                case UInt8(ascii: "a")...UInt8(ascii: "f") where radix == 16: digit = UInt64(b - UInt8(ascii: "a") + 10)
+                default: return at > start ? value : nil
+                }
+                let (times, o1) = value.multipliedReportingOverflow(by: radix)
+                let (plus, o2) = times.addingReportingOverflow(digit)
+                guard !o1, !o2 else { return nil }
+                value = plus
+                at += 1
+            }
+            return at > start ? value : nil
+        }
     }
 
     /// The text `read` reads (one line per file; 27,552 of them at 10,000 materials, so bytes are
