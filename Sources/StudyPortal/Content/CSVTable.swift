@@ -1,8 +1,7 @@
-import CSV
 import Foundation
 
 /// A CSV file as spreadsheets export it (SPEC §3): UTF-8 with or without BOM, else GB18030 (what Excel
-/// on Chinese Windows saves) with a warning; RFC 4180 quoting (parsed by CSV.swift); a header row.
+/// on Chinese Windows saves) with a warning; RFC 4180 quoting (`CSVScanner`); a header row.
 /// Each row keeps the file line it starts on, so every message can point at it.
 public struct CSVTable: Sendable {
     /// A row's cells in header order. The header is shared by every row and searched in order: a
@@ -51,39 +50,51 @@ public struct CSVTable: Sendable {
             diagnostics.append(.warning("neither UTF-8 nor GB18030; unreadable bytes are shown as \u{FFFD}", path: path))
         }
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        guard let reader = try? CSVReader(string: text, hasHeaderRow: false) else {
-            return (nil, diagnostics + [.error("cannot parse this file as CSV", path: path, line: 1, column: 1)])
-        }
-        var line = 1
         var header: [String]?
         var rows: [Row] = []
-        while let cells = reader.next() {
-            let start = line
-            line += 1 + cells.reduce(0) { $0 + lineBreaks(in: $1) }
-            if cells.count == 1 && cells[0].trimmingSpaces().isEmpty { continue }
-            guard let columns = header else {
-                let names = cells.map { $0.trimmingSpaces() }
-                header = names
-                let missing = required.filter { !names.contains($0) }
-                if !missing.isEmpty {
-                    diagnostics.append(.error("the header row lacks the column\(missing.count > 1 ? "s" : "") \(missing.joined(separator: ", ")) (expected \((required + optional).joined(separator: ",")))", path: path, line: start, column: 1))
-                    return (nil, diagnostics)
+        var unusable = false
+        let problems = text.withUTF8 { bytes in
+            var scanner = CSVScanner(bytes)
+            while let row = scanner.next() {
+                let (start, cells) = (row.line, row.cells)
+                if cells.count == 1 && cells[0].trimmingSpaces().isEmpty { continue }
+                guard let columns = header else {
+                    let names = cells.map { $0.trimmingSpaces() }
+                    header = names
+                    let missing = required.filter { !names.contains($0) }
+                    if !missing.isEmpty {
+                        diagnostics.append(.error("the header row lacks the column\(missing.count > 1 ? "s" : "") \(missing.joined(separator: ", ")) (expected \((required + optional).joined(separator: ",")))", path: path, line: start, column: 1))
+                        unusable = true
+                        return [CSVScanner.Problem]()
+                    }
+                    for (i, name) in names.enumerated() where !required.contains(name) && !optional.contains(name) {
+                        diagnostics.append(.warning("unknown column `\(name)` (ignored)", path: path, line: start, column: column(of: i, in: cells)))
+                    }
+                    var seen = Set<String>()
+                    for name in names where !seen.insert(name).inserted {
+                        diagnostics.append(.error("the column `\(name)` appears twice in the header", path: path, line: start, column: 1))
+                    }
+                    continue
                 }
-                for (i, name) in names.enumerated() where !required.contains(name) && !optional.contains(name) {
-                    diagnostics.append(.warning("unknown column `\(name)` (ignored)", path: path, line: start, column: column(of: i, in: cells)))
+                guard cells.count == columns.count else {
+                    diagnostics.append(.error("this row has \(cells.count) cell\(cells.count == 1 ? "" : "s"), the header has \(columns.count)", path: path, line: start, column: 1))
+                    continue
                 }
-                var seen = Set<String>()
-                for name in names where !seen.insert(name).inserted {
-                    diagnostics.append(.error("the column `\(name)` appears twice in the header", path: path, line: start, column: 1))
-                }
-                continue
+                rows.append(Row(line: start, header: columns, cells: cells))
             }
-            guard cells.count == columns.count else {
-                diagnostics.append(.error("this row has \(cells.count) cell\(cells.count == 1 ? "" : "s"), the header has \(columns.count)", path: path, line: start, column: 1))
-                continue
-            }
-            rows.append(Row(line: start, header: columns, cells: cells))
+            return scanner.problems
         }
+        for problem in problems {
+            switch problem.kind {
+            case .unclosedQuote:
+                diagnostics.append(.error("this quoted cell is never closed: the rest of the file was read into it (add the closing \")",
+                                          path: path, line: problem.line, column: problem.column))
+            case .textAfterQuote:
+                diagnostics.append(.warning("text after a closing quote (kept as part of the cell); write a quote inside a quoted cell as \"\"",
+                                            path: path, line: problem.line, column: problem.column))
+            }
+        }
+        if unusable { return (nil, diagnostics) }
         guard let header else {
             return (nil, diagnostics + [.error("the file is empty; it needs a header row (\((required + optional).joined(separator: ","))))", path: path, line: 1, column: 1)])
         }
@@ -92,16 +103,6 @@ public struct CSVTable: Sendable {
 
     /// Foundation's constant for GB18030 (kCFStringEncodingGB_18030_2000 as an NSStringEncoding).
     static let gb18030 = String.Encoding(rawValue: 0x8000_0632)
-
-    private static func lineBreaks(in field: String) -> Int {
-        var count = 0
-        var previousCR = false
-        for s in field.unicodeScalars {
-            if s == "\n" { if !previousCR { count += 1 } } else if s == "\r" { count += 1 }
-            previousCR = s == "\r"
-        }
-        return count
-    }
 
     /// 1-based column of cell `index`, counting the cells and commas before it (close enough for quoted cells).
     private static func column(of index: Int, in cells: [String]) -> Int {
