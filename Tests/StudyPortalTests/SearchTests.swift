@@ -104,6 +104,25 @@ import Testing
         #expect(Tokenizer.queryTerms("学 reading").map(\.text) == ["学", "reading"])
     }
 
+    /// The index builder's packed keys are the tokenizer's terms, one for one, in order.
+    @Test func packedKeysAreTheTerms() {
+        struct Collect: Tokenizer.KeySink {
+            var terms: [Tokenizer.Term] = []
+            mutating func cjk(_ packed: UInt64) { terms.append(Tokenizer.Key.cjk(packed).term) }
+            mutating func word(_ word: String) { terms.append(.word(word)) }
+        }
+        let pieces = ["学", "習", "𠀀", " ", "Ａ", "b", "9", "é", "ß", "，", "。", "\n", "-", "한", "か", "👍🏽", "\u{3000}", "x", "ᄀ", "⺀"]
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let text = (0..<Int.random(in: 0...12, using: &random)).map { _ in pieces.randomElement(using: &random) ?? "" }.joined()
+            var expected: [Tokenizer.Term] = []
+            Tokenizer.forEachTerm(text) { expected.append($0) }
+            var sink = Collect()
+            Tokenizer.forEachKey(text, into: &sink)
+            #expect(sink.terms == expected, "\(text.debugDescription)")
+        }
+    }
+
     @Test func theSampleSiteIsSearchable() async throws {
         let (_, out) = await runBuild(repoRoot)
         var files: [(String, Data)] = []

@@ -69,6 +69,29 @@ public struct SearchIndex: Sendable {
         out[start...].reverse()
     }
 
+    /// One document's terms counted, title and text apart; words numbered per chunk (`wordFlag`).
+    struct TermCounter: Tokenizer.KeySink {
+        var counts = CountTable()
+        var titles = CountTable(capacity: 64)
+        var inTitle = false
+        var words: [String] = []
+        var wordIndex: [String: Int] = [:]
+
+        mutating func cjk(_ packed: UInt64) {
+            if inTitle { titles.add(packed) } else { counts.add(packed) }
+        }
+
+        mutating func word(_ word: String) {
+            let key: UInt64
+            if let i = wordIndex[word] { key = wordFlag | UInt64(i) } else {
+                wordIndex[word] = words.count
+                key = wordFlag | UInt64(words.count)
+                words.append(word)
+            }
+            if inTitle { titles.add(key) } else { counts.add(key) }
+        }
+    }
+
     /// Postings of a run of documents, already sorted into shards.
     struct Chunk: Sendable {
         /// The run's postings in shard order (document order within a shard): shard `s` is
@@ -115,46 +138,36 @@ public struct SearchIndex: Sendable {
         let ranges = stride(from: 0, to: documents.count, by: chunkSize).map { $0..<min($0 + chunkSize, documents.count) }
         let chunks = await parallelMap(ranges, jobs: jobs) { range -> Chunk in
             var entries: [Entry] = [], entryShards: [UInt16] = []
-            var words: [String] = [], wordIndex: [String: Int] = [:]
-            var counts = CountTable()
-            var titles = CountTable(capacity: 64)
+            var counter = TermCounter()
             var shardOf = CountTable()   // word key → shard (its FNV hash computed once per chunk)
-            func packed(_ key: Tokenizer.Key) -> UInt64 {
-                switch key {
-                case .cjk(let v): return v
-                case .word(let w):
-                    if let i = wordIndex[w] { return wordFlag | UInt64(i) }
-                    wordIndex[w] = words.count
-                    words.append(w)
-                    return wordFlag | UInt64(words.count - 1)
-                }
-            }
             func shard(_ key: UInt64) -> Int {
                 // A CJK key's hash is a few multiplications, cheaper than a look-up in a table that
                 // outgrows the cache on large sites; words (rarer, hashed as text) are remembered.
                 if key & wordFlag == 0 { return Tokenizer.Key.cjk(key).shard(count: shardCount) }
                 if let s = shardOf.value(key) { return Int(s) }
-                let s = Tokenizer.Key.word(words[Int(key & ~wordFlag)]).shard(count: shardCount)
+                let s = Tokenizer.Key.word(counter.words[Int(key & ~wordFlag)]).shard(count: shardCount)
                 shardOf.set(key, Int32(s))
                 return s
             }
             for doc in range {
-                titles.removeAll()
-                counts.removeAll()
-                Tokenizer.forEachKey(documents[doc].title) { titles.add(packed($0)) }
+                counter.titles.removeAll()
+                counter.counts.removeAll()
+                counter.inTitle = true
+                Tokenizer.forEachKey(documents[doc].title, into: &counter)
+                counter.inTitle = false
                 // A line break between parts ends any term, as it would in the joined text.
-                for part in documents[doc].parts { Tokenizer.forEachKey(part) { counts.add(packed($0)) } }
-                titles.forEach { key, _ in
+                for part in documents[doc].parts { Tokenizer.forEachKey(part, into: &counter) }
+                counter.titles.forEach { key, _ in
                     entries.append(Entry(key: key, doc: Int32(doc), count: 0))
                     entryShards.append(UInt16(shard(key)))
                 }
-                counts.forEach { key, n in
+                counter.counts.forEach { key, n in
                     entries.append(Entry(key: key, doc: Int32(doc), count: n))
                     entryShards.append(UInt16(shard(key)))
                 }
             }
             let (sorted, offsets) = bucketed(entries, by: entryShards, count: shardCount)
-            return Chunk(entries: sorted, offsets: offsets, words: words)
+            return Chunk(entries: sorted, offsets: offsets, words: counter.words)
         }
 
         // Each shard: its postings from every chunk, in document order, written compactly.

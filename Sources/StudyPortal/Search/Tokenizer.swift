@@ -81,16 +81,21 @@ public enum Tokenizer {
         }
     }
 
-    /// Calls `body` with each term occurrence of `text` as a packed key, in order (see `forEachTerm`,
-    /// which it matches term for term). Decodes the UTF-8 by hand and keeps a word's bytes in one
-    /// reused buffer: this loop runs over every character the site publishes.
-    public static func forEachKey(_ text: String, _ body: (Key) -> Void) {
+    /// Where `forEachKey` delivers terms: a CJK term packed as in `Key.cjk`, a word as its text.
+    /// A generic sink passed `inout` rather than a closure: the index builder's counting is then
+    /// specialised into the loop, without boxed captures or an enum per term (−2% of the search stage).
+    protocol KeySink {
+        mutating func cjk(_ packed: UInt64)
+        mutating func word(_ word: String)
+    }
+
+    /// Each term occurrence of `text` as a packed key, in order: the terms `forEachTerm` gives, one for
+    /// one. Decodes the UTF-8 by hand and keeps a word's bytes in one reused buffer: this loop runs
+    /// over every character the site publishes.
+    static func forEachKey<Sink: KeySink>(_ text: String, into sink: inout Sink) {
         var text = text
         var word: [UInt8] = []
         var previous: UInt64 = 0
-        func flushWord() {
-            if !word.isEmpty { body(.word(String(decoding: word, as: UTF8.self))); word.removeAll(keepingCapacity: true) }
-        }
         text.withUTF8 { bytes in
             let n = bytes.count
             var i = 0
@@ -109,20 +114,20 @@ public enum Tokenizer {
                 }
                 v = fold(v)
                 if v >= 0x1100, let s = Unicode.Scalar(v), TextMetrics.isCJK(s) {
-                    flushWord()
-                    body(.cjk(UInt64(v) << 21))
-                    if previous != 0 { body(.cjk(previous << 21 | UInt64(v))) }
+                    if !word.isEmpty { sink.word(String(decoding: word, as: UTF8.self)); word.removeAll(keepingCapacity: true) }
+                    sink.cjk(UInt64(v) << 21)
+                    if previous != 0 { sink.cjk(previous << 21 | UInt64(v)) }
                     previous = UInt64(v)
                 } else if isWordScalar(v), let s = Unicode.Scalar(v) {
                     previous = 0
                     if v < 0x80 { word.append(UInt8(v)) } else { word.append(contentsOf: String(s).utf8) }
                 } else {
                     previous = 0
-                    flushWord()
+                    if !word.isEmpty { sink.word(String(decoding: word, as: UTF8.self)); word.removeAll(keepingCapacity: true) }
                 }
             }
         }
-        flushWord()
+        if !word.isEmpty { sink.word(String(decoding: word, as: UTF8.self)) }
     }
 
     /// Calls `body` with each term occurrence of `text`, in order.
