@@ -105,4 +105,28 @@ import Testing
         #expect(m.words == 11)
         #expect(m.cjkCharacters == 0)
     }
+
+    /// Counting from bytes gives what reading the string's scalars one by one (SPEC §6's rules) gives.
+    @Test func metricsFromBytesMatchTheScalarReading() {
+        func reference(_ text: String) -> (Int, Int) {
+            var cjk = 0, words = 0, inWord = false
+            for s in text.unicodeScalars {
+                if TextMetrics.isCJK(s) { cjk += 1; inWord = false }
+                else if s == "’" || (s.isASCII && (s == "'" || s == "-") && inWord) { continue }
+                else if TextMetrics.isPunctuation(s.value) { inWord = false }
+                else if s.properties.isAlphabetic || s.properties.numericType != nil { if !inWord { words += 1; inWord = true } }
+                else { inWord = false }
+            }
+            return (cjk, words)
+        }
+        let pieces = ["学", "習", "𠀀", " ", "Ａ", "b", "9", "é", "ß", "，", "。", "\n", "-", "'", "’", "한", "か", "👍🏽", "〇", "２", "x", "—"]
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let text = (0..<Int.random(in: 0...12, using: &random)).map { _ in pieces.randomElement(using: &random) ?? "" }.joined()
+            var m = TextMetrics()
+            m.add(text)
+            let (cjk, words) = reference(text)
+            #expect(m.cjkCharacters == cjk && m.words == words, "\(text.debugDescription)")
+        }
+    }
 }

@@ -61,7 +61,9 @@ public enum Markdown {
         defer { cmark_node_free(document) }
 
         var metrics = TextMetrics()
-        var plain = ""
+        // The plain text as bytes: text nodes are appended (and counted) straight from cmark's
+        // buffers, and the string is made once at the end.
+        var plain: [UInt8] = []
         var headingNodes: [OpaquePointer] = []
         var softBreaks: [OpaquePointer] = []
         var firstParagraph: String?
@@ -78,19 +80,22 @@ public enum Markdown {
                 guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
                 switch cmark_node_get_type(node) {
                 case CMARK_NODE_TEXT, CMARK_NODE_CODE, CMARK_NODE_CODE_BLOCK:
-                    let text = literal(node)
-                    metrics.add(text)
-                    plain += text
+                    if let literal = cmark_node_get_literal(node) {
+                        let text = UnsafeBufferPointer(start: UnsafeRawPointer(literal).assumingMemoryBound(to: UInt8.self), count: strlen(literal))
+                        metrics.add(utf8: text)
+                        plain += text
+                    }
                 case CMARK_NODE_SOFTBREAK:
                     softBreaks.append(node)
-                    if !joinsCJK(node) { plain += " " }   // 终身⏎学习 must still hold the bigram 身学
+                    if !joinsCJK(node) { plain.append(0x20) }   // 终身⏎学习 must still hold the bigram 身学
                 case CMARK_NODE_LINEBREAK:
-                    plain += " "
+                    plain.append(0x20)
                 case CMARK_NODE_HEADING:
                     headingNodes.append(node)
-                    if !plain.isEmpty { plain += "\n" }
+                    if !plain.isEmpty { plain.append(0x0A) }
                 case CMARK_NODE_PARAGRAPH:
-                    if !plain.isEmpty && !plain.hasSuffix("\n") { plain += "\n" }
+                    // As `hasSuffix("\n")` on the string reads it: a CRLF at the end is one character, not "\n".
+                    if !plain.isEmpty && (plain.last != 0x0A || plain.dropLast().last == 0x0D) { plain.append(0x0A) }
                     if firstParagraph == nil && cmark_node_parent(node) == document { firstParagraph = plainText(of: node) }
                 case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
                     let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
@@ -153,7 +158,7 @@ public enum Markdown {
 
         let html = takeString(cmark_render_html(document, options))
         return RenderedMarkdown(html: html, headings: headings, metrics: metrics,
-                                firstParagraph: firstParagraph ?? "", plainText: plain, pendingAnchors: pending, brokenLinks: broken)
+                                firstParagraph: firstParagraph ?? "", plainText: String(decoding: plain, as: UTF8.self), pendingAnchors: pending, brokenLinks: broken)
     }
 
     private static func literal(_ node: OpaquePointer) -> String {

@@ -26,31 +26,40 @@ public struct TextMetrics: Sendable, Hashable {
     }
 
     public mutating func add(_ text: String) {
+        var text = text
+        text.withUTF8 { add(utf8: $0) }
+    }
+
+    /// `add` over valid UTF-8 (cmark's text nodes are counted without making strings of them).
+    mutating func add(utf8 bytes: UnsafeBufferPointer<UInt8>) {
         var inWord = false
-        for s in text.unicodeScalars {
-            if s.isASCII {
+        var cjk = 0, words = 0
+        let n = bytes.count
+        var i = 0
+        while i < n {
+            let v = UTF8Scalars.next(bytes, &i)
+            if v < 0x80 {
                 // ASCII first: Unicode property look-ups are the slow part of counting.
-                let v = s.value
                 if (v >= 0x30 && v <= 0x39) || (v | 0x20 >= 0x61 && v | 0x20 <= 0x7A) {
                     if !inWord { words += 1; inWord = true }
                 } else if v != 0x27 && v != 0x2D {
                     inWord = false
                 }
-                continue
-            }
-            if Self.isCJK(s) {
-                cjkCharacters += 1
+            } else if let s = Unicode.Scalar(v), Self.isCJK(s) {
+                cjk += 1
                 inWord = false
-            } else if s == "’" {
-                continue  // don’t: one word
-            } else if Self.isPunctuation(s.value) {
+            } else if v == 0x2019 {
+                // don’t: one word
+            } else if Self.isPunctuation(v) {
                 inWord = false   // Chinese text's own punctuation, without a Unicode property look-up
-            } else if s.properties.isAlphabetic || s.properties.numericType != nil {
+            } else if let s = Unicode.Scalar(v), s.properties.isAlphabetic || s.properties.numericType != nil {
                 if !inWord { words += 1; inWord = true }
             } else {
                 inWord = false
             }
         }
+        cjkCharacters += cjk
+        self.words += words
     }
 
     /// Minutes at about 300 CJK characters and 200 other words a minute; at least 1.
