@@ -70,7 +70,7 @@ public struct SearchIndex: Sendable {
     }
 
     /// One document's terms counted, title and text apart; words numbered per chunk (`wordFlag`).
-    struct TermCounter: Tokenizer.KeySink {
+    struct TermCounter: Tokenizer.KeySink, ~Copyable {
         var counts = CountTable()
         var titles = CountTable(capacity: 64)
         var inTitle = false

@@ -84,7 +84,7 @@ public enum Tokenizer {
     /// Where `forEachKey` delivers terms: a CJK term packed as in `Key.cjk`, a word as its text.
     /// A generic sink passed `inout` rather than a closure: the index builder's counting is then
     /// specialised into the loop, without boxed captures or an enum per term (−2% of the search stage).
-    protocol KeySink {
+    protocol KeySink: ~Copyable {
         mutating func cjk(_ packed: UInt64)
         mutating func word(_ word: String)
     }
@@ -92,7 +92,7 @@ public enum Tokenizer {
     /// Each term occurrence of `text` as a packed key, in order: the terms `forEachTerm` gives, one for
     /// one. Decodes the UTF-8 by hand and keeps a word's bytes in one reused buffer: this loop runs
     /// over every character the site publishes.
-    static func forEachKey<Sink: KeySink>(_ text: String, into sink: inout Sink) {
+    static func forEachKey<Sink: KeySink & ~Copyable>(_ text: String, into sink: inout Sink) {
         var text = text
         var word: [UInt8] = []
         var previous: UInt64 = 0
@@ -100,19 +100,7 @@ public enum Tokenizer {
             let n = bytes.count
             var i = 0
             while i < n {
-                // A Swift string's UTF-8 is valid: a lead byte is followed by its continuation bytes.
-                let b0 = UInt32(bytes[i])
-                var v: UInt32
-                if b0 < 0x80 {
-                    v = b0; i += 1
-                } else if b0 < 0xE0 {
-                    v = (b0 & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F); i += 2
-                } else if b0 < 0xF0 {
-                    v = (b0 & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F); i += 3
-                } else {
-                    v = (b0 & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12 | UInt32(bytes[i + 2] & 0x3F) << 6 | UInt32(bytes[i + 3] & 0x3F); i += 4
-                }
-                v = fold(v)
+                let v = fold(UTF8Scalars.next(bytes, &i))
                 if v >= 0x1100, let s = Unicode.Scalar(v), TextMetrics.isCJK(s) {
                     if !word.isEmpty { sink.word(String(decoding: word, as: UTF8.self)); word.removeAll(keepingCapacity: true) }
                     sink.cjk(UInt64(v) << 21)
