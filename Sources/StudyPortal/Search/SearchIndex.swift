@@ -63,6 +63,7 @@ public struct SearchIndex: Sendable {
         let digits: StaticString = "0123456789abcdefghijklmnopqrstuvwxyz"
         // Digits appended least significant first, then that run reversed in place (no buffer: this
         // runs once per posting, millions of times on a large site).
+        if value < 36 { out.append(digits.utf8Start[value]); return }   // most deltas: one digit
         let start = out.count
         var v = value
         repeat { out.append(digits.utf8Start[v % 36]); v /= 36 } while v > 0
