@@ -50,39 +50,39 @@ public struct CSVTable: Sendable {
             diagnostics.append(.warning("neither UTF-8 nor GB18030; unreadable bytes are shown as \u{FFFD}", path: path))
         }
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        let (scanned, problems) = text.withUTF8 { bytes in
+            var scanner = CSVScanner(bytes)
+            var rows: [CSVScanner.Row] = []
+            while let row = scanner.next() { rows.append(row) }
+            return (rows, scanner.problems)
+        }
         var header: [String]?
         var rows: [Row] = []
-        var unusable = false
-        let problems = text.withUTF8 { bytes in
-            var scanner = CSVScanner(bytes)
-            while let row = scanner.next() {
-                let (start, cells) = (row.line, row.cells)
-                if cells.count == 1 && cells[0].trimmingSpaces().isEmpty { continue }
-                guard let columns = header else {
-                    let names = cells.map { $0.trimmingSpaces() }
-                    header = names
-                    let missing = required.filter { !names.contains($0) }
-                    if !missing.isEmpty {
-                        diagnostics.append(.error("the header row lacks the column\(missing.count > 1 ? "s" : "") \(missing.joined(separator: ", ")) (expected \((required + optional).joined(separator: ",")))", path: path, line: start, column: 1))
-                        unusable = true
-                        return [CSVScanner.Problem]()
-                    }
-                    for (i, name) in names.enumerated() where !required.contains(name) && !optional.contains(name) {
-                        diagnostics.append(.warning("unknown column `\(name)` (ignored)", path: path, line: start, column: column(of: i, in: cells)))
-                    }
-                    var seen = Set<String>()
-                    for name in names where !seen.insert(name).inserted {
-                        diagnostics.append(.error("the column `\(name)` appears twice in the header", path: path, line: start, column: 1))
-                    }
-                    continue
+        for row in scanned {
+            let (start, cells) = (row.line, row.cells)
+            if cells.count == 1 && cells[0].trimmingSpaces().isEmpty { continue }
+            guard let columns = header else {
+                let names = cells.map { $0.trimmingSpaces() }
+                header = names
+                let missing = required.filter { !names.contains($0) }
+                if !missing.isEmpty {
+                    diagnostics.append(.error("the header row lacks the column\(missing.count > 1 ? "s" : "") \(missing.joined(separator: ", ")) (expected \((required + optional).joined(separator: ",")))", path: path, line: start, column: 1))
+                    return (nil, diagnostics)
                 }
-                guard cells.count == columns.count else {
-                    diagnostics.append(.error("this row has \(cells.count) cell\(cells.count == 1 ? "" : "s"), the header has \(columns.count)", path: path, line: start, column: 1))
-                    continue
+                for (i, name) in names.enumerated() where !required.contains(name) && !optional.contains(name) {
+                    diagnostics.append(.warning("unknown column `\(name)` (ignored)", path: path, line: start, column: column(of: i, in: cells)))
                 }
-                rows.append(Row(line: start, header: columns, cells: cells))
+                var seen = Set<String>()
+                for name in names where !seen.insert(name).inserted {
+                    diagnostics.append(.error("the column `\(name)` appears twice in the header", path: path, line: start, column: 1))
+                }
+                continue
             }
-            return scanner.problems
+            guard cells.count == columns.count else {
+                diagnostics.append(.error("this row has \(cells.count) cell\(cells.count == 1 ? "" : "s"), the header has \(columns.count)", path: path, line: start, column: 1))
+                continue
+            }
+            rows.append(Row(line: start, header: columns, cells: cells))
         }
         for problem in problems {
             switch problem.kind {
@@ -94,7 +94,6 @@ public struct CSVTable: Sendable {
                                             path: path, line: problem.line, column: problem.column))
             }
         }
-        if unusable { return (nil, diagnostics) }
         guard let header else {
             return (nil, diagnostics + [.error("the file is empty; it needs a header row (\((required + optional).joined(separator: ","))))", path: path, line: 1, column: 1)])
         }

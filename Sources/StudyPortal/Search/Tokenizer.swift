@@ -118,8 +118,9 @@ public enum Tokenizer {
         if !word.isEmpty { sink.word(String(decoding: word, as: UTF8.self)) }
     }
 
-    /// Calls `body` with each term occurrence of `text`, in order.
-    public static func forEachTerm(_ text: String, unigrams: Bool = true, _ body: (Term) -> Void) {
+    /// Calls `body` with each term occurrence of `text`, in order: the readable statement of the rules
+    /// above, which the index builder's fast loop (`forEachKey`) is tested against.
+    public static func forEachTerm(_ text: String, _ body: (Term) -> Void) {
         var word = String.UnicodeScalarView()
         var previousCJK: Unicode.Scalar?
         func flushWord() {
@@ -130,7 +131,7 @@ public enum Tokenizer {
             guard let s = Unicode.Scalar(v) else { continue }
             if TextMetrics.isCJK(s) {
                 flushWord()
-                if unigrams { body(.cjk(String(s))) }
+                body(.cjk(String(s)))
                 if let p = previousCJK {
                     var pair = String.UnicodeScalarView()
                     pair.append(p)
