@@ -29,6 +29,18 @@ import Testing
         #expect(try render("{{#items}}{{name}}@{{title}}{{/items}}", c) == "甲@外")
     }
 
+    /// Dotted names are written in place (`writePath`), not looked up and copied: the Mustache rules
+    /// must hold all the same. The first name is searched up the stack; where it is found, the rest
+    /// must be found below it, or nothing is written (no falling back to outer levels).
+    @Test func dottedNamesFollowTheFirstNameFound() throws {
+        let c: View = ["o": ["k": "outer", "deep": ["x": "<x>"] as View] as View,
+                       "items": [["o": ["j": "inner"] as View]] as [View],
+                       "d": DayView(day: Day(year: 2026, month: 3, day: 5)!, language: .zhCN)]
+        #expect(try render("{{o.k}}|{{o.deep.x}}|{{{o.deep.x}}}|{{o.missing}}|{{missing.k}}", c) == "outer|&lt;x&gt;|<x>||")
+        #expect(try render("{{#items}}{{o.j}}/{{o.k}}/{{o.deep.x}}{{/items}}", c) == "inner//")
+        #expect(try render("{{d.iso}} {{d.text}} {{d.none}}", c) == "2026-03-05 2026年3月5日 ")
+    }
+
     @Test func partialsAndInheritance() throws {
         let layout = "<title>{{$title}}默认{{/title}}</title>\n<main>\n{{$main}}{{/main}}\n</main>\n{{>foot}}"
         let page = "{{<layout}}\n{{$title}}{{t}}{{/title}}\n{{$main}}正文{{/main}}\n{{/layout}}\n"

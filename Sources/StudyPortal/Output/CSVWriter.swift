@@ -2,9 +2,11 @@
 /// ends and RFC 4180 quoting, and no cell a spreadsheet would evaluate: one that begins with `=`, `+`,
 /// `-`, `@`, tab or carriage return gets a leading `'` (OWASP's advice against CSV injection).
 public enum CSVWriter {
-    public static func document(_ rows: [[String]]) -> String {
-        // Written as bytes into one buffer: a member's ledger has a hundred rows, and the site has
-        // thousands of ledgers.
+    public static func document(_ rows: [[String]]) -> String { String(decoding: bytes(rows), as: UTF8.self) }
+
+    /// The document's bytes, as they are written: a member's ledger has a hundred rows, and the site
+    /// has thousands of ledgers (no `String` made of them only to be turned back into bytes).
+    public static func bytes(_ rows: [[String]]) -> [UInt8] {
         var out: [UInt8] = [0xEF, 0xBB, 0xBF]
         out.reserveCapacity(rows.reduce(3) { $0 + $1.reduce(2) { $0 + $1.utf8.count + 3 } })
         for row in rows {
@@ -12,9 +14,10 @@ public enum CSVWriter {
                 if k > 0 { out.append(0x2C) }
                 append(value, to: &out)
             }
-            out.append(contentsOf: [0x0D, 0x0A])
+            out.append(0x0D)
+            out.append(0x0A)
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     public static func cell(_ value: String) -> String {

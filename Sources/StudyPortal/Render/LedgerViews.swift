@@ -6,28 +6,29 @@ extension Views {
         var rows: [[String]]
         var total: [String]?
 
-        var csv: String { CSVWriter.document([header] + rows + (total.map { [$0] } ?? [])) }
+        var csv: [UInt8] { CSVWriter.bytes([header] + rows + (total.map { [$0] } ?? [])) }
     }
 
     func memberLedgerTable(_ member: Member, year: Int) -> (Table, Double) {
         let entries = Ledger.member(member.id, year: year, figures.index)
+        let recordForm = t("record")
         let rows = entries.enumerated().map { k, entry -> [String] in
             let e = entry.event
             var form = "", content = "", organiser = "", location = "", note = ""
             switch e.source {
             case .record(let i):
-                let r = programme.site.records[i]
-                form = r.kind ?? t("record")
-                if let slug = r.material?.id, let m = lookup.materials[slug] {
+                // Field by field: `let r = programme.site.records[i]` copied the whole record per row.
+                form = programme.site.records[i].kind ?? recordForm
+                let m = lookup.recordMaterial[i]
+                if m >= 0 {
                     content = programme.materials[m].title
                     organiser = programme.materials[m].author ?? ""
                 } else {
-                    content = r.title ?? ""
+                    content = programme.site.records[i].title ?? ""
                 }
-                note = r.note
+                note = programme.site.records[i].note
             case .activity(let i):
-                // Field by field: `let a = programme.activities[i]` copied the whole activity per row.
-                form = lookup.typeName(programme.activities[i].type.id)
+                form = lookup.activityForm[i]
                 content = programme.activities[i].title
                 organiser = programme.activities[i].speaker ?? programme.activities[i].host.map { lookup.memberName($0.id) } ?? ""
                 location = programme.activities[i].location ?? ""
@@ -180,7 +181,7 @@ extension Views {
     }
 
     /// Per plan, the member table (internal) and the group table as CSV, beside the dashboard.
-    func planExports(_ i: Int) -> [(path: String, csv: String)] {
+    func planExports(_ i: Int) -> [(path: String, csv: [UInt8])] {
         let plan = programme.plans[i]
         let progress = figures.plans[i]
         let groupHeader = ["group", "col_name", "member_count", "status_complete", "status_on-track", "status_behind", "hours_total", "hours_mean", "completion_mean"].map { t($0) }

@@ -11,8 +11,17 @@ struct Lookup: Sendable {
     let studiedBy: [String: Int]
     /// Each member's reflections, as indices into `Programme.reflections` in its order.
     let reflectionsByAuthor: [String: [Int]]
+    /// What a study event's row shows of its subject, by index: member pages and ledgers list about a
+    /// hundred events each, thousands of times over, and looking up a slug and making a link per row
+    /// was a third of their views' time. Per record: the index of its material, or -1.
+    let recordMaterial: [Int]
+    /// Per material: its link, nil when it has no page (a draft).
+    let materialURL: [String?]
+    /// Per activity: its link and the name of its type.
+    let activityURL: [String]
+    let activityForm: [String]
 
-    init(_ p: Programme) {
+    init(_ p: Programme, routes: Routes) {
         members = Dictionary(p.members.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         groups = Dictionary(p.groups.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         materials = Dictionary(p.materials.enumerated().map { ($1.slug, $0) }, uniquingKeysWith: { a, _ in a })
@@ -23,6 +32,12 @@ struct Lookup: Sendable {
         for r in p.site.records { if let m = r.material { readers[m.id, default: []].insert(r.member.id) } }
         studiedBy = readers.mapValues(\.count)
         reflectionsByAuthor = Dictionary(grouping: p.reflections.indices, by: { p.reflections[$0].author.id })
+        let materials = materials
+        recordMaterial = p.site.records.map { r in r.material.flatMap { materials[$0.id] } ?? -1 }
+        materialURL = p.materials.map { p.isPublished($0) ? routes.link(Routes.material($0.slug)) : nil }
+        activityURL = p.activities.map { routes.link(Routes.activity($0.slug)) }
+        let types = types
+        activityForm = p.activities.map { types[$0.type.id]?.name ?? $0.type.id }
     }
 
     func memberName(_ id: String) -> String { members[id]?.name.nonEmpty ?? id }

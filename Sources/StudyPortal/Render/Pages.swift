@@ -48,7 +48,7 @@ extension Views {
         var sitePath: String
         var template: String
         var context: View
-        var attachments: [(path: String, text: String)] = []
+        var attachments: [(path: String, bytes: [UInt8])] = []
     }
 
     func page(_ job: PageJob) -> PageView {

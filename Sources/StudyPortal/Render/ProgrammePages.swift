@@ -234,17 +234,13 @@ extension Views {
         let date = DayView(day: e.date, language: language)
         switch e.source {
         case .record(let k):
-            let r = programme.site.records[k]
-            var title = r.title ?? ""
-            var url: String?
-            if let slug = r.material?.id, let m = lookup.materials[slug] {
-                title = programme.materials[m].title
-                if programme.isPublished(programme.materials[m]) { url = routes.link(Routes.material(slug)) }
-            }
-            return EventRowView(date: date, form: r.kind ?? t("record"), title: title, url: url, hours: Strings.hours(e.hours))
+            let m = lookup.recordMaterial[k]
+            return EventRowView(date: date, form: programme.site.records[k].kind ?? t("record"),
+                                title: m >= 0 ? programme.materials[m].title : programme.site.records[k].title ?? "",
+                                url: m >= 0 ? lookup.materialURL[m] : nil, hours: Strings.hours(e.hours))
         case .activity(let k):
-            return EventRowView(date: date, form: lookup.typeName(programme.activities[k].type.id), title: programme.activities[k].title,
-                                url: routes.link(Routes.activity(programme.activities[k].slug)), hours: Strings.hours(e.hours))
+            return EventRowView(date: date, form: lookup.activityForm[k], title: programme.activities[k].title,
+                                url: lookup.activityURL[k], hours: Strings.hours(e.hours))
         }
     }
 

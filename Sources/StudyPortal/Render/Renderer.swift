@@ -44,8 +44,8 @@ public enum Renderer {
         var clock = Clock()
         // The name and link tables (a dictionary pass over every material and record) are built
         // while the Markdown renders.
-        async let lookupTables = Lookup(p)
         let routes = Routes(base: p.config.baseURL)
+        async let lookupTables = Lookup(p, routes: routes)
         let jobsList = PageJob.all(p, figures: figures)
 
         // Every URL the site will have, known before any Markdown is rendered, so links can be checked.
@@ -109,7 +109,7 @@ public enum Renderer {
         let pages = await parallelMap(jobsList, jobs: jobs) { job -> [OutputFile] in
             let view = views.page(job)
             let page = keep(Routes.file(for: view.sitePath), theme.render(view.template, view.context), origin: "templates/\(view.template).html")
-            return [page] + view.attachments.map { keep($0.path, Array($0.text.utf8), origin: view.sitePath) }
+            return [page] + view.attachments.map { keep($0.path, $0.bytes, origin: view.sitePath) }
         }
         timings.append(clock.stage("templates"))
 

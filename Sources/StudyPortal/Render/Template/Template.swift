@@ -45,12 +45,47 @@ public struct Template: Sendable {
         case block(name: Int32, end: Int32)
     }
 
-    let ops: [Op]
-    let text: [UInt8]
-    let paths: [Path]
-    let names: [String]
-    /// Per `parent` operation: block name → the range of operations overriding it.
-    let overrides: [[String: Range<Int>]]
+    /// The compiled template behind one reference: the renderer passes it down every section and
+    /// partial, and a struct of five arrays cost five retains and releases each time.
+    final class Program: @unchecked Sendable {
+        let ops: [Op]
+        let text: [UInt8]
+        /// Every path's names, one after another in memory this object owns, read through
+        /// `names(_:)` without retaining anything. Both render threads read the same templates, so
+        /// each retain of a shared array was an atomic write to a cache line the two cores passed
+        /// back and forth (perf put the hottest retain of the stage on a path's names). Never
+        /// written after `init`, hence `@unchecked Sendable`.
+        private let nameStorage: UnsafeMutableBufferPointer<String>
+        let paths: [(start: Int32, count: Int32, empty: Bool)]
+        let names: [String]
+        /// Per `parent` operation: block name → the range of operations overriding it.
+        let overrides: [[String: Range<Int>]]
+
+        init(_ c: Compiler) {
+            (ops, text, names, overrides) = (c.ops, c.text, c.names, c.overrides)
+            let flat = c.paths.flatMap(\.names)
+            nameStorage = .allocate(capacity: flat.count)
+            _ = nameStorage.initialize(from: flat)
+            var start: Int32 = 0
+            paths = c.paths.map { path in
+                defer { start += Int32(path.names.count) }
+                return (start, Int32(path.names.count), path.empty)
+            }
+        }
+
+        deinit {
+            nameStorage.deinitialize()
+            nameStorage.deallocate()
+        }
+
+        /// Path `p`'s names, valid while this program lives.
+        func names(_ p: Int32) -> UnsafeBufferPointer<String> {
+            let (start, count, _) = paths[Int(p)]
+            return UnsafeBufferPointer(rebasing: UnsafeBufferPointer(nameStorage)[Int(start)..<Int(start + count)])
+        }
+    }
+
+    let program: Program
 
     public init(_ text: String) throws(ParseError) {
         var parser = TemplateParser(Array(text.utf8))
@@ -60,7 +95,7 @@ public struct Template: Sendable {
     init(compiling nodes: [Node]) {
         var compiler = Compiler()
         compiler.emit(nodes)
-        (ops, text, paths, names, overrides) = (compiler.ops, compiler.text, compiler.paths, compiler.names, compiler.overrides)
+        program = Program(compiler)
     }
 
     struct Compiler {
@@ -131,7 +166,7 @@ public struct TemplateLibrary: Sendable {
         guard let template = templates[name] else { return out }
         var renderer = Renderer(library: self, stack: [context])
         renderer.stack.reserveCapacity(16)
-        renderer.render(template, 0..<template.ops.count, into: &out)
+        renderer.render(template.program, 0..<template.program.ops.count, into: &out)
         return out
     }
 
@@ -142,27 +177,29 @@ public struct TemplateLibrary: Sendable {
         let library: TemplateLibrary
         var stack: [any TemplateValue]
         /// Block overrides in force, innermost last: block name → the template and operations to render.
-        var blocks: [[String: (Template, Range<Int>)]] = []
+        var blocks: [[String: (Template.Program, Range<Int>)]] = []
         var depth = 0
 
-        mutating func render(_ t: Template, _ range: Range<Int>, into out: inout [UInt8]) {
+        mutating func render(_ t: Template.Program, _ range: Range<Int>, into out: inout [UInt8]) {
             var pc = range.lowerBound
             while pc < range.upperBound {
                 switch t.ops[pc] {
                 case .text(let start, let end):
                     t.text.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[Int(start)..<Int(end)])) }
                 case .variable(let p, let escaped):
-                    let path = t.paths[Int(p)]
-                    if path.empty { (isEmpty(path) ? "true" : "false").write(to: &out, escaped: false) } else { write(path.names, to: &out, escaped: escaped) }
+                    if t.paths[Int(p)].empty {
+                        (isEmpty(t.names(p)) ? "true" : "false").write(to: &out, escaped: false)
+                    } else {
+                        write(t.names(p), to: &out, escaped: escaped)
+                    }
                 case .section(let p, let inverted, let end):
-                    let path = t.paths[Int(p)]
                     let body = (pc + 1)..<Int(end)
                     pc = Int(end)
-                    if path.empty {
-                        if isEmpty(path) != inverted { render(t, body, into: &out) }
+                    if t.paths[Int(p)].empty {
+                        if isEmpty(t.names(p)) != inverted { render(t, body, into: &out) }
                         continue
                     }
-                    let value = lookup(path.names)
+                    let value = lookup(t.names(p))
                     if inverted {
                         if !(value?.isTruthy ?? false) { render(t, body, into: &out) }
                         continue
@@ -182,7 +219,7 @@ public struct TemplateLibrary: Sendable {
                 case .partial(let n):
                     guard depth < TemplateLibrary.maxDepth, let template = library.templates[t.names[Int(n)]] else { break }
                     depth += 1
-                    render(template, 0..<template.ops.count, into: &out)
+                    render(template.program, 0..<template.program.ops.count, into: &out)
                     depth -= 1
                 case .parent(let n, let k, let end):
                     pc = Int(end)
@@ -192,7 +229,7 @@ public struct TemplateLibrary: Sendable {
                     var merged = t.overrides[Int(k)].mapValues { (t, $0) }
                     for level in blocks { for (name, v) in level { merged[name] = v } }
                     blocks.append(merged)
-                    render(template, 0..<template.ops.count, into: &out)
+                    render(template.program, 0..<template.program.ops.count, into: &out)
                     blocks.removeLast()
                     depth -= 1
                     continue
@@ -210,26 +247,29 @@ public struct TemplateLibrary: Sendable {
         }
 
         /// `lookup(names)?.write(…)`, with the last member written in place by its holder.
-        func write(_ names: [String], to out: inout [UInt8], escaped: Bool) {
+        func write(_ names: UnsafeBufferPointer<String>, to out: inout [UInt8], escaped: Bool) {
             guard let last = names.last else { stack.last?.write(to: &out, escaped: escaped); return }
+            var level = stack.count - 1
             if names.count == 1 {
-                var level = stack.count - 1
                 while level >= 0 {
                     if stack[level].writeMember(last, to: &out, escaped: escaped) { return }
                     level -= 1
                 }
                 return
             }
-            _ = lookup(Array(names.dropLast()))?.writeMember(last, to: &out, escaped: escaped)
+            while level >= 0 {
+                if stack[level].writePath(names, to: &out, escaped: escaped) { return }
+                level -= 1
+            }
         }
 
-        func isEmpty(_ path: Template.Path) -> Bool {
-            guard let value = lookup(path.names) else { return true }
+        func isEmpty(_ names: UnsafeBufferPointer<String>) -> Bool {
+            guard let value = lookup(names) else { return true }
             return !value.isTruthy
         }
 
         /// The first object on the stack (top down) holding the first name, then down the dotted path.
-        func lookup(_ names: [String]) -> (any TemplateValue)? {
+        func lookup(_ names: UnsafeBufferPointer<String>) -> (any TemplateValue)? {
             guard let first = names.first else { return stack.last }
             var value: (any TemplateValue)?
             var level = stack.count - 1

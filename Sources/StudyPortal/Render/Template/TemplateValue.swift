@@ -13,6 +13,10 @@ public protocol TemplateValue: Sendable {
     /// Writes the named member, as `member(key)?.write(…)` does, and says whether there was one. Types
     /// implement it to write a stored member in place, without copying it out first.
     func writeMember(_ key: String, to out: inout [UInt8], escaped: Bool) -> Bool
+    /// Writes the value at a dotted path (`t.hours_label`) as `writeMember` does for one name,
+    /// descending through members in place rather than copying each out; says whether this value
+    /// holds the path's first name (where Mustache stops looking, even when the rest is missing).
+    func writePath(_ names: UnsafeBufferPointer<String>, to out: inout [UInt8], escaped: Bool) -> Bool
 }
 
 extension TemplateValue {
@@ -23,6 +27,13 @@ extension TemplateValue {
         return true
     }
     public func forEachElement(_ body: (any TemplateValue) -> Void) -> Bool { false }
+    public func writePath(_ names: UnsafeBufferPointer<String>, to out: inout [UInt8], escaped: Bool) -> Bool {
+        guard let first = names.first else { return false }
+        if names.count == 1 { return writeMember(first, to: &out, escaped: escaped) }
+        guard let value = member(first) else { return false }
+        _ = value.writePath(UnsafeBufferPointer(rebasing: names.dropFirst()), to: &out, escaped: escaped)
+        return true
+    }
 }
 
 extension String: TemplateValue {
@@ -115,6 +126,17 @@ public struct View: TemplateValue, ExpressibleByDictionaryLiteral, Sendable {
     public func writeMember(_ key: String, to out: inout [UInt8], escaped: Bool) -> Bool {
         guard let i = position(key) else { return false }
         values[i].write(to: &out, escaped: escaped)
+        return true
+    }
+    /// Down the path in place: a shared view (the words `t`, `site`) is not copied, so not retained,
+    /// by both render threads at once.
+    public func writePath(_ names: UnsafeBufferPointer<String>, to out: inout [UInt8], escaped: Bool) -> Bool {
+        guard let first = names.first, let i = position(first) else { return false }
+        if names.count == 1 {
+            values[i].write(to: &out, escaped: escaped)
+        } else {
+            _ = values[i].writePath(UnsafeBufferPointer(rebasing: names.dropFirst()), to: &out, escaped: escaped)
+        }
         return true
     }
     public var isTruthy: Bool { true }
