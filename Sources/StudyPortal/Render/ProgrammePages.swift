@@ -196,6 +196,8 @@ extension Views {
         let m = programme.members[i]
         var c = common(current: Routes.member(m.id))
         let year = Progress.year(programme.asOf.year, of: m, index: figures.index, targets: programme.config.yearlyTargetHours)
+        let itemStates = (done: Pill(key: "done", label: t("done_mark")), overdue: Pill(key: "overdue", label: t("overdue_mark")),
+                          pending: Pill(key: "pending", label: t("pending_mark")), notDue: Pill(key: "pending", label: t("not_due")))
         c["member"] = ["name": m.name, "id": m.id, "group": groupLink(m.group.id), "role": t("role_" + m.role.rawValue)] as View
         c["year"] = view([
             "title": t("year_hours", String(year.year)), "hours": Strings.hours(year.hours),
@@ -210,12 +212,9 @@ extension Views {
                 "hours": Strings.hours(mine.hours), "target": plan.targetHours.map(Strings.hours),
                 "meter": Charts.meter(value: mine.hours, target: plan.targetHours, label: plan.title),
                 "status": statusView(mine.status), "reflections": mine.reflections, "required": plan.reflections,
-                "items": zip(plan.items.indices, mine.items).map { j, state -> View in
-                    var link = itemLink(plan: k, item: j)
-                    link["due"] = day(state.due)
-                    link["state"] = ["key": state.done ? "done" : state.overdue ? "overdue" : "pending",
-                                     "label": t(state.done ? "done_mark" : state.overdue ? "overdue_mark" : state.isDue ? "pending_mark" : "not_due")] as View
-                    return link
+                "items": zip(plan.items.indices, mine.items).map { j, state in
+                    MemberItemView(link: itemLink(plan: k, item: j), due: day(state.due),
+                                   state: state.done ? itemStates.done : state.overdue ? itemStates.overdue : state.isDue ? itemStates.pending : itemStates.notDue)
                 },
             ])
         }

@@ -98,5 +98,5 @@ extension Views {
         return out
     }
 
-    func statusView(_ s: Status) -> View { ["key": s.rawValue, "label": t("status_" + s.rawValue)] }
+    func statusView(_ s: Status) -> Pill { Pill(key: s.rawValue, label: t("status_" + s.rawValue)) }
 }

@@ -180,6 +180,58 @@ struct EventRowView: TemplateValue {
     func write(to out: inout [UInt8], escaped: Bool) {}
 }
 
+/// A plan item on a member's page: the item's link as every page shares it (`planItemLinks`), with
+/// this member's due date and state beside it rather than written into a copy of the link (a copy
+/// of its arrays per item per member: 100,000 at 10,000 materials).
+struct MemberItemView: TemplateValue {
+    let link: View
+    let due: DayView?
+    let state: Pill
+
+    func member(_ key: String) -> (any TemplateValue)? {
+        switch key {
+        case "due": return due
+        case "state": return state
+        default: return link.member(key)
+        }
+    }
+    func writeMember(_ key: String, to out: inout [UInt8], escaped: Bool) -> Bool {
+        switch key {
+        case "due", "state":
+            guard let value = member(key) else { return false }
+            value.write(to: &out, escaped: escaped)
+            return true
+        default: return link.writeMember(key, to: &out, escaped: escaped)
+        }
+    }
+    var isTruthy: Bool { true }
+    func write(to out: inout [UInt8], escaped: Bool) {}
+}
+
+/// A state as a label with the key that styles it (`<span class="pill {{key}}">{{label}}</span>`).
+struct Pill: TemplateValue {
+    let key: String
+    let label: String
+
+    func member(_ key: String) -> (any TemplateValue)? {
+        switch key {
+        case "key": return self.key
+        case "label": return label
+        default: return nil
+        }
+    }
+    func writeMember(_ key: String, to out: inout [UInt8], escaped: Bool) -> Bool {
+        switch key {
+        case "key": self.key.write(to: &out, escaped: escaped)
+        case "label": label.write(to: &out, escaped: escaped)
+        default: return false
+        }
+        return true
+    }
+    var isTruthy: Bool { true }
+    func write(to out: inout [UInt8], escaped: Bool) {}
+}
+
 /// One entry of the site navigation: current on its own page (`exact`) or anywhere under `prefixes`.
 struct NavItem: Sendable {
     var title: String

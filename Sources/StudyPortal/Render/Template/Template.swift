@@ -51,9 +51,8 @@ public struct Template: Sendable {
         let ops: [Op]
         let text: [UInt8]
         /// Every path's names, one after another in memory this object owns, read through
-        /// `names(_:)` without retaining anything. Both render threads read the same templates, so
-        /// each retain of a shared array was an atomic write to a cache line the two cores passed
-        /// back and forth (perf put the hottest retain of the stage on a path's names). Never
+        /// `names(_:)` without retaining anything: perf put the hottest retain of the templates
+        /// stage on a path's names array, taken and released around every variable written. Never
         /// written after `init`, hence `@unchecked Sendable`.
         private let nameStorage: UnsafeMutableBufferPointer<String>
         let paths: [(start: Int32, count: Int32, empty: Bool)]

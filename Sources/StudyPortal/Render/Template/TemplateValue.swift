@@ -128,8 +128,8 @@ public struct View: TemplateValue, ExpressibleByDictionaryLiteral, Sendable {
         values[i].write(to: &out, escaped: escaped)
         return true
     }
-    /// Down the path in place: a shared view (the words `t`, `site`) is not copied, so not retained,
-    /// by both render threads at once.
+    /// Down the path in place: the view holding the path's first name (the words `t`, `site`) is
+    /// not copied out, so neither retained nor released, for every `{{t.…}}` of every page.
     public func writePath(_ names: UnsafeBufferPointer<String>, to out: inout [UInt8], escaped: Bool) -> Bool {
         guard let first = names.first, let i = position(first) else { return false }
         if names.count == 1 {
