@@ -27,9 +27,14 @@ public enum CSVWriter {
     }
 
     static func append(_ value: String, to out: inout [UInt8]) {
-        let bytes = value.utf8
+        // Over the string's own storage (native strings have it): ledgers write millions of cells.
+        if value.utf8.withContiguousStorageIfAvailable({ append(bytes: $0, to: &out) }) != nil { return }
+        append(bytes: Array(value.utf8), to: &out)
+    }
+
+    private static func append<C: Collection<UInt8>>(bytes: C, to out: inout [UInt8]) {
         // = + - @ tab CR: a formula to a spreadsheet.
-        let guarded = bytes.first.map { [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D].contains($0) } ?? false
+        let guarded = bytes.first.map { $0 == 0x3D || $0 == 0x2B || $0 == 0x2D || $0 == 0x40 || $0 == 0x09 || $0 == 0x0D } ?? false
         let quoted = bytes.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
         if quoted { out.append(0x22) }
         if guarded { out.append(0x27) }
