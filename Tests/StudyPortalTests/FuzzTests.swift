@@ -50,7 +50,7 @@ import Testing
             fields.finish()
         }
         let out = Markdown.render(source.body, unsafeHTML: false, firstLine: source.bodyLine) { _ in .rewrite("/x/") }
-        #expect(String(validating: Array(out.html.utf8), as: UTF8.self) != nil)
+        #expect(String(validating: out.html.bytes, as: UTF8.self) != nil)
         _ = out.firstParagraph.truncatedOnCharacters(120)
     }
 

@@ -16,24 +16,24 @@ import Testing
 
     @Test func headingsGetIDsInSafeModeWithDuplicatesNumbered() {
         let out = render("## 二、存在的问题\n\n## 小结\n\n## 小结\n\n### *强调* 与 `代码`\n")
-        #expect(out.html.contains("<h2 id=\"二存在的问题\">二、存在的问题</h2>"))
-        #expect(out.html.contains("<h2 id=\"小结\">小结</h2>"))
-        #expect(out.html.contains("<h2 id=\"小结-1\">小结</h2>"))
-        #expect(out.html.contains("<h3 id=\"强调-与-代码\"><em>强调</em> 与 <code>代码</code></h3>"))
+        #expect(out.html.text.contains("<h2 id=\"二存在的问题\">二、存在的问题</h2>"))
+        #expect(out.html.text.contains("<h2 id=\"小结\">小结</h2>"))
+        #expect(out.html.text.contains("<h2 id=\"小结-1\">小结</h2>"))
+        #expect(out.html.text.contains("<h3 id=\"强调-与-代码\"><em>强调</em> 与 <code>代码</code></h3>"))
         #expect(out.headings.map(\.id) == ["二存在的问题", "小结", "小结-1", "强调-与-代码"])
     }
 
     @Test func safeModeDropsRawHTMLAndScriptLinks() {
         let out = render("<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)>\n\n## <b>标题</b>\n")
-        #expect(!out.html.contains("<script"))
-        #expect(!out.html.contains("javascript:"))
-        #expect(!out.html.contains("onerror"))
-        #expect(!out.html.contains("<b>"))
+        #expect(!out.html.text.contains("<script"))
+        #expect(!out.html.text.contains("javascript:"))
+        #expect(!out.html.text.contains("onerror"))
+        #expect(!out.html.text.contains("<b>"))
     }
 
     @Test func unsafeModeKeepsRawHTML() {
         let out = render("<div class=\"note\">注</div>\n", unsafe: true)
-        #expect(out.html.contains("<div class=\"note\">注</div>"))
+        #expect(out.html.text.contains("<div class=\"note\">注</div>"))
     }
 
     @Test func longChineseProseKeepsEveryCharacterAndReadingTimeCountsCJK() {
@@ -47,13 +47,13 @@ import Testing
         let expected = Double(cjk) / 300 + 10.0 / 200
         #expect(abs(Double(out.metrics.readingMinutes) - expected) <= expected * 0.2)
         // Every character of the prose survives rendering.
-        #expect(out.html.components(separatedBy: sentence).count - 1 == 200)
+        #expect(out.html.text.components(separatedBy: sentence).count - 1 == 200)
     }
 
     @Test func softBreakBetweenChineseCharactersIsNotASpace() {
         let out = render("学习型\n组织\nand\nmore\n")
-        #expect(out.html.contains("学习型组织"))
-        #expect(out.html.contains("and\nmore"))
+        #expect(out.html.text.contains("学习型组织"))
+        #expect(out.html.text.contains("and\nmore"))
     }
 
     @Test func anchorsOnThePageAreChecked() {
@@ -67,15 +67,15 @@ import Testing
         let out = render("[a](other.md#节) ![图](img/a.png)", links: { url in
             url == "other.md#节" ? .rewriteCheckingAnchor("/materials/other/#节", pageKey: "material:other", anchor: "节") : .rewrite("/materials/img/a.png")
         })
-        #expect(out.html.contains("href=\"/materials/other/#%E8%8A%82\""))
-        #expect(out.html.contains("src=\"/materials/img/a.png\""))
+        #expect(out.html.text.contains("href=\"/materials/other/#%E8%8A%82\""))
+        #expect(out.html.text.contains("src=\"/materials/img/a.png\""))
         #expect(out.pendingAnchors == [PendingAnchor(pageKey: "material:other", anchor: "节", line: 1, column: 1)])
     }
 
     @Test func deepNestingDoesNotOverflowTheStack() {
         let deep = String(repeating: ">", count: 20_000) + " 深\n\n" + String(repeating: "[", count: 20_000) + "\n\n" + String(repeating: "- ", count: 5_000) + "x\n"
         let out = render(deep)
-        #expect(out.html.contains("深"))
+        #expect(out.html.text.contains("深"))
     }
 
     @Test func firstParagraphIsTheSummarySource() {

@@ -112,7 +112,7 @@ extension Views {
             view["tags"] = m.tags.map { ["name": $0, "url": routes.link(Routes.tag(Term.slug(for: $0)))] as View }
             c["material"] = view
             c["description"] = summary(m)
-            c["content"] = body?.html ?? ""
+            c["content"] = body?.html ?? HTMLFragment()
             c["toc"] = toc(body)
             return ("material", c)
 
@@ -122,7 +122,7 @@ extension Views {
             let body = bodies[key(page)]
             var c = common(current: path)
             c["page"] = ["title": page.title] as View
-            c["content"] = body?.html ?? ""
+            c["content"] = body?.html ?? HTMLFragment()
             c["toc"] = toc(body)
             c["description"] = (body?.firstParagraph ?? "").truncatedOnCharacters(120)
             return ("page", c)

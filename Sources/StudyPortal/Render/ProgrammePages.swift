@@ -16,7 +16,7 @@ extension Views {
         view["reflections"] = plan.reflections.map { t("n_pieces", String($0)) }
         view["target"] = plan.targetHours.map(Strings.hours)
         c["plan"] = view
-        c["content"] = bodies["plan:" + plan.slug]?.html ?? ""
+        c["content"] = bodies["plan:" + plan.slug]?.html ?? HTMLFragment()
         c["items"] = plan.items.enumerated().map { k, item -> View in
             var row = itemLink(item)
             let due = item.due ?? plan.end
@@ -67,7 +67,7 @@ extension Views {
         }
         view["materials"] = a.materials.map { itemLink(PlanItem(kind: .material, ref: $0, due: nil)) }
         c["activity"] = view
-        c["content"] = bodies["activity:" + a.slug]?.html ?? ""
+        c["content"] = bodies["activity:" + a.slug]?.html ?? HTMLFragment()
         c["attendees"] = [View]()
         c["absences"] = [View]()
         if visibility.showsMembers && !attendance.upcoming {
@@ -269,7 +269,7 @@ extension Views {
         view["author_id"] = r.author.id
         view["public"] = r.isPublic && !visibility.showsMembers
         c["reflection"] = view
-        c["content"] = bodies["reflection:\(r.folder)/\(r.slug)"]?.html ?? ""
+        c["content"] = bodies["reflection:\(r.folder)/\(r.slug)"]?.html ?? HTMLFragment()
         return c
     }
 

@@ -152,6 +152,10 @@ public enum HTMLEscape {
         copy.withUTF8 { append(bytes: $0, to: &out) }
     }
 
+    static func append(bytes: [UInt8], to out: inout [UInt8]) {
+        bytes.withUnsafeBufferPointer { append(bytes: $0, to: &out) }
+    }
+
     private static func append(bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         var start = 0
         for i in 0..<bytes.count {
