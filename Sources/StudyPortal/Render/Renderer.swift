@@ -106,6 +106,9 @@ public enum Renderer {
         @Sendable func keep(_ path: String, _ bytes: [UInt8], origin: String) -> OutputFile {
             work?.store(path, bytes, origin: origin) ?? OutputFile(path: path, content: .bytes(Data(bytes)), origin: origin)
         }
+        // The feeds, sitemap and progress.json are made meanwhile, on whichever core is free: they
+        // depend on nothing the pages produce, and alone they kept one core idle for 70 ms.
+        async let extras = Self.feedFiles(p, figures: figures, views: views, jobs: jobsList, routes: routes, visibility: visibility, theme: theme)
         let pages = await parallelMap(jobsList, jobs: jobs) { job -> [OutputFile] in
             let view = views.page(job)
             let page = keep(Routes.file(for: view.sitePath), theme.render(view.template, view.context), origin: "templates/\(view.template).html")
@@ -119,10 +122,18 @@ public enum Renderer {
         let searchDocuments = searchDocuments(p, views: views, bodies: bodies, visibility: visibility)
         files += await SearchIndex.files(for: searchDocuments, jobs: jobs).map { OutputFile(path: $0.path, content: .bytes($0.data), origin: "search index") }
         timings.append(clock.stage("search"))
-        files.append(OutputFile(path: Routes.feed, content: .bytes(Data(Feeds.atom(views).utf8)), origin: "feed"))
+        files += await extras
+        diagnostics += collisions(files)
+        timings.append(clock.stage("feeds"))
+        return Result(files: files, diagnostics: diagnostics, timings: timings, session: Session(views: views, links: links, theme: theme))
+    }
+
+    /// The Atom feed, progress.json, the sitemap, the theme's assets and the site's static files.
+    static func feedFiles(_ p: Programme, figures: Figures, views: Views, jobs: [PageJob], routes: Routes, visibility: Visibility, theme: Theme) -> [OutputFile] {
+        var files = [OutputFile(path: Routes.feed, content: .bytes(Data(Feeds.atom(views).utf8)), origin: "feed")]
         let json = ProgressJSON.document(p, figures, visibility).serialized() + "\n"
         files.append(OutputFile(path: Routes.progressJSON, content: .bytes(Data(json.utf8)), origin: "progress.json"))
-        let sitemapEntries = jobsList.compactMap { job -> (String, Day?)? in
+        let sitemapEntries = jobs.compactMap { job -> (String, Day?)? in
             switch job {
             case .notFound: return nil
             case .material(let i): return (job.sitePath(p), p.materials[i].updated ?? p.materials[i].date)
@@ -132,9 +143,7 @@ public enum Renderer {
         files.append(OutputFile(path: Routes.sitemap, content: .bytes(Data(Feeds.sitemap(sitemapEntries, routes: routes).utf8)), origin: "sitemap"))
         files += theme.assets.map { OutputFile(path: $0.path, content: .bytes($0.data), origin: "templates/" + $0.path) }
         files += p.site.staticFiles.map { OutputFile(path: $0.contentPath, content: .copy(from: $0.absolutePath), origin: "content/" + $0.contentPath) }
-        diagnostics += collisions(files)
-        timings.append(clock.stage("feeds"))
-        return Result(files: files, diagnostics: diagnostics, timings: timings, session: Session(views: views, links: links, theme: theme))
+        return files
     }
 
     /// What search covers (SPEC §5): materials, plans, activities, pages, and reflections the profile shows.
