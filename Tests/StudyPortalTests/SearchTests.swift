@@ -104,6 +104,31 @@ import Testing
         #expect(Tokenizer.queryTerms("学 reading").map(\.text) == ["学", "reading"])
     }
 
+    /// The index builder's counting (a term counter: hashed keys, single characters by code point)
+    /// counts as a Dictionary does, document after document, through table growth and clearing.
+    @Test func termCountsAreADictionarysCounts() {
+        var random = SystemRandomNumberGenerator()
+        var counter = SearchIndex.TermCounter()
+        // Characters in and out of the by-code-point range (kana, ideographs, Extension B, Hangul) and bigrams.
+        let chars: [UInt64] = [0x3040, 0x30A2, 0x4E00, 0x5B66, 0x9FFF, 0xA000, 0x20000, 0xAC00, 0x1100, 0x303F]
+        for _ in 0..<40 {
+            counter.startDocument()
+            var expected: [UInt64: Int32] = [:]
+            for _ in 0..<Int.random(in: 0...20_000, using: &random) {
+                let a = chars.randomElement(using: &random) ?? 0
+                let key = Bool.random(using: &random) ? a << 21 : a << 21 | UInt64.random(in: 0x3400...0x9FFF, using: &random)
+                counter.cjk(key)
+                expected[key, default: 0] += 1
+            }
+            var counted: [UInt64: Int32] = [:]
+            counter.forEachTextCount { key, n in
+                #expect(counted[key] == nil, "key \(key) given twice")
+                counted[key] = n
+            }
+            #expect(counted == expected)
+        }
+    }
+
     /// The index builder's packed keys are the tokenizer's terms, one for one, in order.
     @Test func packedKeysAreTheTerms() {
         struct Collect: Tokenizer.KeySink {

@@ -10,12 +10,15 @@ struct CountTable: ~Copyable {
     private var keys: UnsafeMutablePointer<UInt64>
     private var counts: UnsafeMutablePointer<Int32>
     private var size: Int
+    /// 64 − log2(size): the shift that leaves a slot number.
+    private var shift: UInt64
     private var used: [Int] = []
 
     init(capacity: Int = 1 << 12) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
         self.size = size
+        shift = UInt64(64 - size.trailingZeroBitCount)
         keys = .allocate(capacity: size)
         keys.initialize(repeating: 0, count: size)
         counts = .allocate(capacity: size)
@@ -27,16 +30,15 @@ struct CountTable: ~Copyable {
         counts.deallocate()
     }
 
-    @inline(__always) private static func slot(_ key: UInt64, _ mask: Int) -> Int {
-        var z = key &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Int(truncatingIfNeeded: z ^ (z >> 31)) & mask
+    /// Fibonacci hashing: one multiplication, the top bits kept (they depend on every bit of the key).
+    /// A mixing function of three multiplications cost 4% of the search stage more.
+    @inline(__always) private func slot(_ key: UInt64) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
     }
 
     mutating func add(_ key: UInt64) {
         let mask = size - 1
-        var i = Self.slot(key, mask)
+        var i = slot(key)
         while true {
             let k = keys[i]
             if k == key { counts[i] += 1; return }
@@ -54,7 +56,7 @@ struct CountTable: ~Copyable {
     /// The value stored for `key` (by `set`), or nil.
     func value(_ key: UInt64) -> Int32? {
         let mask = size - 1
-        var i = Self.slot(key, mask)
+        var i = slot(key)
         while true {
             let k = keys[i]
             if k == key { return counts[i] }
@@ -65,7 +67,7 @@ struct CountTable: ~Copyable {
 
     mutating func set(_ key: UInt64, _ value: Int32) {
         let mask = size - 1
-        var i = Self.slot(key, mask)
+        var i = slot(key)
         while keys[i] != 0 && keys[i] != key { i = (i + 1) & mask }
         if keys[i] == 0 {
             keys[i] = key
@@ -91,6 +93,7 @@ struct CountTable: ~Copyable {
     private mutating func grow() {
         let (oldKeys, oldCounts, oldUsed) = (keys, counts, used)
         size *= 2
+        shift -= 1
         keys = .allocate(capacity: size)
         keys.initialize(repeating: 0, count: size)
         counts = .allocate(capacity: size)
@@ -99,7 +102,7 @@ struct CountTable: ~Copyable {
         used.reserveCapacity(oldUsed.count * 2)
         let mask = size - 1
         for j in oldUsed {
-            var i = Self.slot(oldKeys[j], mask)
+            var i = slot(oldKeys[j])
             while keys[i] != 0 { i = (i + 1) & mask }
             keys[i] = oldKeys[j]
             counts[i] = oldCounts[j]
@@ -107,5 +110,43 @@ struct CountTable: ~Copyable {
         }
         oldKeys.deallocate()
         oldCounts.deallocate()
+    }
+}
+
+/// Counts of single characters of the CJK blocks most text is written in (U+3040–U+9FFF: kana,
+/// Extension A, the unified ideographs), by code point: half of all the keys the index builder
+/// counts are single characters, and a slot found by subtraction costs less than one found by hashing
+/// and probing (−7% of the search stage). 90 KB, zeroed once and cleared by what was touched.
+struct CharCountTable: ~Copyable {
+    static let first: UInt32 = 0x3040
+    static let end: UInt32 = 0xA000
+    private var counts: UnsafeMutablePointer<Int32>
+    private var used: [UInt32] = []
+
+    init() {
+        let n = Int(Self.end - Self.first)
+        counts = .allocate(capacity: n)
+        counts.initialize(repeating: 0, count: n)
+    }
+
+    deinit { counts.deallocate() }
+
+    /// Counts `v` and says true when it is in the table's range; false (counting nothing) otherwise.
+    @inline(__always) mutating func add(_ v: UInt32) -> Bool {
+        let i = v &- Self.first
+        guard i < Self.end - Self.first else { return false }
+        if counts[Int(i)] == 0 { used.append(v) }
+        counts[Int(i)] += 1
+        return true
+    }
+
+    /// The characters counted since the last `removeAll`, with their counts.
+    func forEach(_ body: (UInt32, Int32) -> Void) {
+        for v in used { body(v, counts[Int(v - Self.first)]) }
+    }
+
+    mutating func removeAll() {
+        for v in used { counts[Int(v - Self.first)] = 0 }
+        used.removeAll(keepingCapacity: true)
     }
 }

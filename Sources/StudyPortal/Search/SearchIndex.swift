@@ -73,13 +73,28 @@ public struct SearchIndex: Sendable {
     /// One document's terms counted, title and text apart; words numbered per chunk (`wordFlag`).
     struct TermCounter: Tokenizer.KeySink, ~Copyable {
         var counts = CountTable()
+        var chars = CharCountTable()
         var titles = CountTable(capacity: 64)
         var inTitle = false
         var words: [String] = []
         var wordIndex: [String: Int] = [:]
 
         mutating func cjk(_ packed: UInt64) {
-            if inTitle { titles.add(packed) } else { counts.add(packed) }
+            if inTitle { titles.add(packed); return }
+            if packed & 0x1F_FFFF == 0 && chars.add(UInt32(packed >> 21)) { return }
+            counts.add(packed)
+        }
+
+        /// The text's counts (single characters of the common blocks are kept apart, `chars`).
+        func forEachTextCount(_ body: (UInt64, Int32) -> Void) {
+            chars.forEach { v, n in body(UInt64(v) << 21, n) }
+            counts.forEach(body)
+        }
+
+        mutating func startDocument() {
+            titles.removeAll()
+            counts.removeAll()
+            chars.removeAll()
         }
 
         mutating func word(_ word: String) {
@@ -151,8 +166,7 @@ public struct SearchIndex: Sendable {
                 return s
             }
             for doc in range {
-                counter.titles.removeAll()
-                counter.counts.removeAll()
+                counter.startDocument()
                 counter.inTitle = true
                 Tokenizer.forEachKey(documents[doc].title, into: &counter)
                 counter.inTitle = false
@@ -162,7 +176,7 @@ public struct SearchIndex: Sendable {
                     entries.append(Entry(key: key, doc: Int32(doc), count: 0))
                     entryShards.append(UInt16(shard(key)))
                 }
-                counter.counts.forEach { key, n in
+                counter.forEachTextCount { key, n in
                     entries.append(Entry(key: key, doc: Int32(doc), count: n))
                     entryShards.append(UInt16(shard(key)))
                 }
