@@ -132,3 +132,45 @@ import Testing
         }
     }
 }
+
+/// The built-in ledger table is written by code (`Views.TableView.writeBuiltInPartial`): it must give
+/// exactly what interpreting the built-in template gives, and a site's own partial must win.
+@Suite(.temporaryFiles) struct LedgerTableTests {
+    static let wrapper = "{{#table}}{{>partials/ledger-table}}{{/table}}|{{#table}}{{csv}}{{/table}}"
+
+    @Test func theBuiltInTableIsWrittenAsItsTemplateReads() throws {
+        let (theme, problems) = Theme.load(siteRoot: temporaryPath("no-site"))
+        #expect(problems.isEmpty)
+        var native = theme.library
+        native.register(try Template(Self.wrapper), named: "wrapper")
+        var interpreted = native
+        interpreted.natives = [:]
+        #expect(native.natives["partials/ledger-table"] != nil)
+
+        let pieces = ["学习", "<b>", "&", "\"", "'", "12.5", "", " ", "a,b", "第一\n第二"]
+        var random = SystemRandomNumberGenerator()
+        func text() -> String { (0..<Int.random(in: 0...3, using: &random)).map { _ in pieces.randomElement(using: &random) ?? "" }.joined() }
+        for _ in 0..<300 {
+            let columns = Int.random(in: 0...6, using: &random)
+            let table = Views.Table(header: (0..<columns).map { _ in text() },
+                                    rows: (0..<Int.random(in: 0...4, using: &random)).map { _ in (0..<columns).map { _ in text() } },
+                                    total: [nil, [], (0..<columns).map { _ in text() }].randomElement(using: &random) ?? nil)
+            var view = Views.TableView(table: table, numeric: UInt64.random(in: 0...63, using: &random))
+            if Bool.random(using: &random) { view.csv = "ledger.csv" }
+            let context: View = ["table": view]
+            let expected = interpreted.render("wrapper", context)
+            #expect(native.render("wrapper", context) == expected, "\(table)")
+        }
+    }
+
+    @Test func aSitesOwnLedgerTableIsInterpreted() throws {
+        let site = temporaryPath("own-table")
+        try write("<p>{{#rows}}{{#cells}}[{{text}}]{{/cells}}{{/rows}}</p>", to: site + "/templates/partials/ledger-table.html")
+        var (theme, problems) = Theme.load(siteRoot: site)
+        #expect(problems.isEmpty)
+        #expect(theme.library.natives.isEmpty)
+        theme.library.register(try Template(Self.wrapper), named: "wrapper")
+        let view = Views.TableView(table: Views.Table(header: ["日期"], rows: [["1"], ["2"]], total: nil), numeric: 1)
+        #expect(String(decoding: theme.library.render("wrapper", ["table": view]), as: UTF8.self) == "<p>[1][2]</p>|")
+    }
+}

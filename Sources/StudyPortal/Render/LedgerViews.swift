@@ -77,50 +77,9 @@ extension Views {
         return Table(header: header, rows: rows, total: nil)
     }
 
-    /// One cell of a ledger table as templates see it: `text`, and `num` for right-aligned figures.
-    /// A struct rather than a dictionary: ledgers have thousands of cells.
-    struct Cell: TemplateValue {
-        var text: String
-        var num: Bool
-        func member(_ key: String) -> (any TemplateValue)? { key == "text" ? text : key == "num" ? num : nil }
-        func writeMember(_ key: String, to out: inout [UInt8], escaped: Bool) -> Bool {
-            switch key {
-            case "text": text.write(to: &out, escaped: escaped)
-            case "num": num.write(to: &out, escaped: escaped)
-            default: return false
-            }
-            return true
-        }
-        var isTruthy: Bool { true }
-        func write(to out: inout [UInt8], escaped: Bool) { text.write(to: &out, escaped: escaped) }
-    }
-
-    /// A table row's cells as a template lists them: the row's texts, with the numeric columns as a
-    /// bit mask, each `Cell` made as the template reaches it (no array of cells per row).
-    struct Cells: TemplateValue {
-        var texts: [String]
-        var numeric: UInt64
-
-        var isTruthy: Bool { !texts.isEmpty }
-        func forEachElement(_ body: (any TemplateValue) -> Void) -> Bool {
-            for (i, text) in texts.enumerated() { body(Cell(text: text, num: i < 64 && numeric >> UInt64(i) & 1 == 1)) }
-            return true
-        }
-        func write(to out: inout [UInt8], escaped: Bool) {}
-    }
-
-    struct Row: TemplateValue {
-        var cells: Cells
-        func member(_ key: String) -> (any TemplateValue)? { key == "cells" ? cells : nil }
-        var isTruthy: Bool { true }
-        func write(to out: inout [UInt8], escaped: Bool) {}
-    }
-
-    /// Cells for the template: `header`, `rows` (each with `cells`) and `total`, numeric columns marked.
-    func cells(_ table: Table, numeric: Set<Int>) -> View {
-        let mask = numeric.reduce(UInt64(0)) { $1 >= 0 && $1 < 64 ? $0 | 1 << UInt64($1) : $0 }
-        return ["header": Cells(texts: table.header, numeric: mask), "rows": table.rows.map { Row(cells: Cells(texts: $0, numeric: mask)) },
-                "total": Cells(texts: table.total ?? [], numeric: mask)]
+    /// The table for the template (`TableView`), numeric columns marked.
+    func cells(_ table: Table, numeric: Set<Int>) -> TableView {
+        TableView(table: table, numeric: numeric.reduce(UInt64(0)) { $1 >= 0 && $1 < 64 ? $0 | 1 << UInt64($1) : $0 })
     }
 
     func memberLedgerPage(year: Int, member i: Int) -> (View, Table) {
@@ -148,12 +107,12 @@ extension Views {
             "group_url": routes.link(Routes.group(g.id)), "index": routes.link(Routes.ledgers(year)),
         ] as View
         c["table"] = cells(table, numeric: Set(numericStart..<(numericStart + 2)).union([table.header.count - 1]))
-        c["members"] = ["header": Cells(texts: [], numeric: 0), "rows": [Row](), "total": Cells(texts: [], numeric: 0)] as View
+        c["members"] = TableView(table: Table(header: [], rows: [], total: nil), numeric: 0)
         var membersTable: Table?
         if visibility.showsMembers {
             let table = groupMembersTable(g, year: year)
             var members = cells(table, numeric: [4, 5])
-            members["csv"] = routes.link(Routes.groupLedger(year, g.id) + "members.csv")
+            members.csv = routes.link(Routes.groupLedger(year, g.id) + "members.csv")
             c["members"] = members
             membersTable = table
         }

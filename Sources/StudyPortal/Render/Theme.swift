@@ -54,6 +54,11 @@ public struct Theme: Sendable {
                 diagnostics.append(.error("template syntax: \(error.message)", path: file.origin, line: error.line, column: error.column))
             }
         }
+        // The built-in ledger table is written by code (the rows of thousands of ledgers); a site's
+        // own `partials/ledger-table.html` is interpreted like any template.
+        if files["partials/ledger-table.html"]?.origin.hasSuffix("(built-in)") == true {
+            library.registerNative(Views.TableView.writeBuiltInPartial, for: "partials/ledger-table")
+        }
         for name in required where !library.has(name) && !diagnostics.contains(where: { $0.path.hasPrefix("templates/\(name).html") }) {
             diagnostics.append(.error("the theme has no `\(name).html` template", path: "templates/\(name).html"))
         }

@@ -152,12 +152,19 @@ public struct Template: Sendable {
 /// Named templates that can include and extend each other.
 public struct TemplateLibrary: Sendable {
     var templates: [String: Template] = [:]
+    /// Partials written by code rather than interpreted, for the contexts the code knows (it returns
+    /// false, and the template renders as usual, for any other). See `Theme.load`.
+    public typealias Native = @Sendable (_ context: any TemplateValue, _ out: inout [UInt8]) -> Bool
+    var natives: [String: Native] = [:]
 
     public init() {}
 
     public mutating func register(_ template: Template, named name: String) { templates[name] = template }
 
     public func has(_ name: String) -> Bool { templates[name] != nil }
+
+    /// Writes partial `name` with `native` whenever it can (the template stays registered for the rest).
+    public mutating func registerNative(_ native: @escaping Native, for name: String) { natives[name] = native }
 
     public func render(_ name: String, _ context: View) -> [UInt8] {
         var out: [UInt8] = []
@@ -216,6 +223,7 @@ public struct TemplateLibrary: Sendable {
                     }
                     continue
                 case .partial(let n):
+                    if !library.natives.isEmpty, let native = library.natives[t.names[Int(n)]], let top = stack.last, native(top, &out) { break }
                     guard depth < TemplateLibrary.maxDepth, let template = library.templates[t.names[Int(n)]] else { break }
                     depth += 1
                     render(template.program, 0..<template.program.ops.count, into: &out)
