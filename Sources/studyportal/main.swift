@@ -45,8 +45,10 @@ struct SiteOptions: ParsableArguments {
         if let jobs, jobs < 1 { throw ValidationError("--jobs should be at least 1") }
     }
 
-    func buildOptions(writeOutput: Bool, output: String?) -> BuildOptions {
+    /// `exitsNext`: the command ends when the build does, so the build's memory is left to the exit.
+    func buildOptions(writeOutput: Bool, output: String?, exitsNext: Bool = false) -> BuildOptions {
         var options = BuildOptions(siteRoot: site)
+        options.releasesMemory = !exitsNext
         options.output = output
         options.asOf = asOf.flatMap { Day(iso: $0) }
         options.profile = profile.flatMap { SiteConfig.Profile(rawValue: $0) }
@@ -68,7 +70,7 @@ struct Build: AsyncParsableCommand {
     var output: String?
 
     func run() async throws {
-        let report = await StudyPortal.build(site.buildOptions(writeOutput: true, output: output))
+        let report = await StudyPortal.build(site.buildOptions(writeOutput: true, output: output, exitsNext: true))
         throw ExitCode(Console.finish(report, site))
     }
 }
@@ -79,7 +81,7 @@ struct Check: AsyncParsableCommand {
     @OptionGroup var site: SiteOptions
 
     func run() async throws {
-        let report = await StudyPortal.build(site.buildOptions(writeOutput: false, output: nil))
+        let report = await StudyPortal.build(site.buildOptions(writeOutput: false, output: nil, exitsNext: true))
         throw ExitCode(Console.finish(report, site))
     }
 }
