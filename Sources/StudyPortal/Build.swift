@@ -109,7 +109,7 @@ public func renderSite(_ options: BuildOptions) async -> RenderedSite {
     report.timings.append(clock.stage("parse"))
 
     // Resolve.
-    let (programme, resolveProblems) = Resolve.programme(site, includeDrafts: options.drafts, asOf: asOf)
+    let (programme, resolveProblems) = await Resolve.programme(site, includeDrafts: options.drafts, asOf: asOf)
     report.diagnostics += resolveProblems
     report.timings.append(clock.stage("resolve"))
     if report.diagnostics.hasErrors {
