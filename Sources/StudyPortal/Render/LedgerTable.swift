@@ -28,37 +28,50 @@ extension Views {
         /// `Theme` uses it only while the site keeps the built-in partial.
         static func writeBuiltInPartial(_ context: any TemplateValue, _ out: inout [UInt8]) -> Bool {
             guard let view = context as? TableView else { return false }
-            func cells(_ texts: [String], _ tag: StaticString, scope: Bool) {
+            let table = view.table
+            out.reserveCapacity(out.count + 64 + (table.rows.count + 2) * (table.header.count * 24 + 16))
+            // Whole tags at a time: appending a tag piece by piece cost more than the cells' text.
+            func cells(_ texts: [String], _ tags: Tags) {
                 for (column, text) in texts.enumerated() {
-                    append("<", &out); append(tag, &out)
-                    if scope { append(" scope=\"col\"", &out) }
-                    if view.isNumeric(column) { append(" class=\"num\"", &out) }
-                    append(">", &out)
+                    out.append(contentsOf: view.isNumeric(column) ? tags.openNumeric : tags.open)
                     HTMLEscape.append(text, to: &out)
-                    append("</", &out); append(tag, &out); append(">", &out)
+                    out.append(contentsOf: tags.close)
                 }
             }
-            append("<table class=\"ledger-table\">\n<thead><tr>", &out)
-            cells(view.table.header, "th", scope: true)
-            append("</tr></thead>\n<tbody>\n", &out)
-            for row in view.table.rows {
-                append("<tr>", &out)
-                cells(row, "td", scope: false)
-                append("</tr>\n", &out)
+            out.append(contentsOf: Self.head)
+            cells(table.header, Self.th)
+            out.append(contentsOf: Self.body)
+            for row in table.rows {
+                out.append(contentsOf: Self.rowOpen)
+                cells(row, Self.td)
+                out.append(contentsOf: Self.rowClose)
             }
-            append("</tbody>\n", &out)
-            if let total = view.table.total, !total.isEmpty {
-                append("<tfoot><tr>", &out)
-                cells(total, "td", scope: false)
-                append("</tr></tfoot>", &out)
+            out.append(contentsOf: Self.bodyEnd)
+            if let total = table.total, !total.isEmpty {
+                out.append(contentsOf: Self.footOpen)
+                cells(total, Self.td)
+                out.append(contentsOf: Self.footClose)
             }
-            append("\n</table>\n", &out)
+            out.append(contentsOf: Self.end)
             return true
         }
 
-        private static func append(_ s: StaticString, _ out: inout [UInt8]) {
-            out.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+        private struct Tags {
+            let open: [UInt8], openNumeric: [UInt8], close: [UInt8]
+            init(_ tag: String, _ attributes: String) {
+                open = Array("<\(tag)\(attributes)>".utf8)
+                openNumeric = Array("<\(tag)\(attributes) class=\"num\">".utf8)
+                close = Array("</\(tag)>".utf8)
+            }
         }
+
+        private static let th = Tags("th", " scope=\"col\""), td = Tags("td", "")
+        private static let head = Array("<table class=\"ledger-table\">\n<thead><tr>".utf8)
+        private static let body = Array("</tr></thead>\n<tbody>\n".utf8)
+        private static let rowOpen = Array("<tr>".utf8), rowClose = Array("</tr>\n".utf8)
+        private static let bodyEnd = Array("</tbody>\n".utf8)
+        private static let footOpen = Array("<tfoot><tr>".utf8), footClose = Array("</tr></tfoot>".utf8)
+        private static let end = Array("\n</table>\n".utf8)
     }
 
     /// One cell: a struct rather than a dictionary, ledgers have thousands of cells.
