@@ -163,6 +163,15 @@ import Testing
         }
     }
 
+    @Test func anUnchangedCopyOfTheBuiltInTableIsStillWrittenByCode() throws {
+        let site = temporaryPath("copied-table")
+        let builtIn = try #require(EmbeddedFiles.theme.first { $0.path == "partials/ledger-table.html" }.flatMap { Data(base64Encoded: $0.data) })
+        try write(String(decoding: builtIn, as: UTF8.self), to: site + "/templates/partials/ledger-table.html")
+        let (theme, problems) = Theme.load(siteRoot: site)
+        #expect(problems.isEmpty)
+        #expect(theme.library.natives["partials/ledger-table"] != nil)
+    }
+
     @Test func aSitesOwnLedgerTableIsInterpreted() throws {
         let site = temporaryPath("own-table")
         try write("<p>{{#rows}}{{#cells}}[{{text}}]{{/cells}}{{/rows}}</p>", to: site + "/templates/partials/ledger-table.html")

@@ -11,6 +11,7 @@ public struct Theme: Sendable {
     public var assets: [(path: String, data: Data)]
 
     public static let required = ["layout", "home", "list", "terms", "material", "page", "404"]
+    static let ledgerTable = "partials/ledger-table.html"
 
     public static func load(siteRoot: String) -> (Theme, [Diagnostic]) {
         var files: [String: (data: Data, origin: String)] = [:]
@@ -19,6 +20,7 @@ public struct Theme: Sendable {
                 files[entry.path] = (data, "templates/\(entry.path) (built-in)")
             }
         }
+        let builtInLedgerTable = files[Self.ledgerTable]?.data
         var diagnostics: [Diagnostic] = []
         let siteTemplates = siteRoot + "/templates"
         if FileManager.default.fileExists(atPath: siteTemplates) {
@@ -54,9 +56,10 @@ public struct Theme: Sendable {
                 diagnostics.append(.error("template syntax: \(error.message)", path: file.origin, line: error.line, column: error.column))
             }
         }
-        // The built-in ledger table is written by code (the rows of thousands of ledgers); a site's
-        // own `partials/ledger-table.html` is interpreted like any template.
-        if files["partials/ledger-table.html"]?.origin.hasSuffix("(built-in)") == true {
+        // The built-in ledger table is written by code (the rows of thousands of ledgers), also when
+        // the site holds an unchanged copy (`init` copies every template); a site's own version is
+        // interpreted like any template.
+        if let table = files[Self.ledgerTable]?.data, table == builtInLedgerTable {
             library.registerNative(Views.TableView.writeBuiltInPartial, for: "partials/ledger-table")
         }
         for name in required where !library.has(name) && !diagnostics.contains(where: { $0.path.hasPrefix("templates/\(name).html") }) {
