@@ -156,11 +156,24 @@ import Testing
                                     rows: (0..<Int.random(in: 0...4, using: &random)).map { _ in (0..<columns).map { _ in text() } },
                                     total: [nil, [], (0..<columns).map { _ in text() }].randomElement(using: &random) ?? nil)
             var view = Views.TableView(table: table, numeric: UInt64.random(in: 0...63, using: &random))
-            if Bool.random(using: &random) { view.csv = "ledger.csv" }
+            if Bool.random(using: &random) { view.csvURL = "ledger.csv" }
             let context: View = ["table": view]
             let expected = interpreted.render("wrapper", context)
             #expect(native.render("wrapper", context) == expected, "\(table)")
         }
+    }
+
+    /// The code declines any context but its own table view: a view with the same names is interpreted.
+    @Test func anotherContextIsInterpreted() throws {
+        var (theme, _) = Theme.load(siteRoot: temporaryPath("no-site"))
+        theme.library.register(try Template(Self.wrapper), named: "wrapper")
+        var interpreted = theme.library
+        interpreted.natives = [:]
+        let table: View = ["header": Views.Cells(texts: ["日期", "学时"], numeric: 2),
+                           "rows": Views.Rows(rows: [["3月1日", "2"]], numeric: 2), "total": Views.Cells(texts: [], numeric: 0)]
+        let out = theme.library.render("wrapper", ["table": table])
+        #expect(out == interpreted.render("wrapper", ["table": table]))
+        #expect(String(decoding: out, as: UTF8.self).contains("<td class=\"num\">2</td>"))
     }
 
     @Test func anUnchangedCopyOfTheBuiltInTableIsStillWrittenByCode() throws {

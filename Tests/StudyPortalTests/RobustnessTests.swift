@@ -144,15 +144,17 @@ import Testing
     }
 
     /// Two builds of the same input and as-of date are byte-identical, and so are a serial and a
-    /// parallel build.
+    /// parallel build, and a build that leaves its memory to the process's exit (the CLI's).
     @Test func outputIsDeterministic() async throws {
         let (_, a) = await runBuild(repoRoot)
         let (_, b) = await runBuild(repoRoot) { $0.jobs = 1 }
         let (_, c) = await runBuild(repoRoot) { $0.jobs = 8 }
+        let (report, d) = await runBuild(repoRoot) { $0.releasesMemory = false }
         let first = snapshot(a)
         #expect(first.count > 100)
         #expect(first == snapshot(b))
         #expect(first == snapshot(c))
+        #expect(report.wrote && first == snapshot(d))
     }
 
     /// A build killed with SIGKILL at any moment leaves either the previous output or the complete new one.

@@ -41,6 +41,14 @@ import Testing
         #expect(try render("{{d.iso}} {{d.text}} {{d.none}}", c) == "2026-03-05 2026年3月5日 ")
     }
 
+    /// A member page's plan item: its own due date and state, the rest from the shared link; a missing
+    /// due date is looked up further out, as a missing key of any view is.
+    @Test func memberItemsReadTheirLinkAndFallThroughLikeAView() throws {
+        let item = MemberItemView(link: ["title": "甲", "url": "/a/"], due: nil, state: Pill(key: "done", label: "完成"))
+        let c: View = ["due": "外", "items": [item]]
+        #expect(try render("{{#items}}{{title}}|{{url}}|{{due}}|{{#state}}{{key}} {{label}}{{/state}}{{/items}}", c) == "甲|/a/|外|done 完成")
+    }
+
     @Test func partialsAndInheritance() throws {
         let layout = "<title>{{$title}}默认{{/title}}</title>\n<main>\n{{$main}}{{/main}}\n</main>\n{{>foot}}"
         let page = "{{<layout}}\n{{$title}}{{t}}{{/title}}\n{{$main}}正文{{/main}}\n{{/layout}}\n"

@@ -1,20 +1,21 @@
 /// A ledger's table as templates see it, and the built-in `partials/ledger-table` written directly.
 extension Views {
-    /// `header`, `rows` (each with `cells`), `total`, and `csv` when the table has a download beside
-    /// it. Cells carry `text`, and `num` for the right-aligned figures (a bit mask of columns).
+    /// `header`, `rows` (each with `cells`), `total`, and `csv` (the link of the CSV download) when
+    /// the table has one. Cells carry `text`, and `num` for the right-aligned figures (a bit mask of
+    /// columns).
     struct TableView: TemplateValue {
         var table: Table
         var numeric: UInt64
-        var csv: String?
+        var csvURL: String?
 
-        func isNumeric(_ column: Int) -> Bool { column < 64 && numeric >> UInt64(column) & 1 == 1 }
+        func isNumeric(_ column: Int) -> Bool { Views.isNumeric(column, numeric) }
 
         func member(_ key: String) -> (any TemplateValue)? {
             switch key {
             case "header": return Cells(texts: table.header, numeric: numeric)
             case "rows": return Rows(rows: table.rows, numeric: numeric)
             case "total": return Cells(texts: table.total ?? [], numeric: numeric)
-            case "csv": return csv
+            case "csv": return csvURL
             default: return nil
             }
         }
@@ -74,6 +75,9 @@ extension Views {
         private static let end = Array("\n</table>\n".utf8)
     }
 
+    /// Whether `column` is set in a table's mask of numeric columns.
+    static func isNumeric(_ column: Int, _ mask: UInt64) -> Bool { column < 64 && mask >> UInt64(column) & 1 == 1 }
+
     /// One cell: a struct rather than a dictionary, ledgers have thousands of cells.
     struct Cell: TemplateValue {
         var text: String
@@ -98,7 +102,7 @@ extension Views {
 
         var isTruthy: Bool { !texts.isEmpty }
         func forEachElement(_ body: (any TemplateValue) -> Void) -> Bool {
-            for (i, text) in texts.enumerated() { body(Cell(text: text, num: i < 64 && numeric >> UInt64(i) & 1 == 1)) }
+            for (i, text) in texts.enumerated() { body(Cell(text: text, num: Views.isNumeric(i, numeric))) }
             return true
         }
         func write(to out: inout [UInt8], escaped: Bool) {}

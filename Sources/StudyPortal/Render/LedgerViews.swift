@@ -112,7 +112,7 @@ extension Views {
         if visibility.showsMembers {
             let table = groupMembersTable(g, year: year)
             var members = cells(table, numeric: [4, 5])
-            members.csv = routes.link(Routes.groupLedger(year, g.id) + "members.csv")
+            members.csvURL = routes.link(Routes.groupLedger(year, g.id) + "members.csv")
             c["members"] = members
             membersTable = table
         }

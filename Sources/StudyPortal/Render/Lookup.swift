@@ -37,12 +37,13 @@ struct Lookup: Sendable {
         materialURL = p.materials.map { p.isPublished($0) ? routes.link(Routes.material($0.slug)) : nil }
         activityURL = p.activities.map { routes.link(Routes.activity($0.slug)) }
         let types = types
-        activityForm = p.activities.map { types[$0.type.id]?.name ?? $0.type.id }
+        activityForm = p.activities.map { Self.typeName($0.type.id, types) }
     }
 
     func memberName(_ id: String) -> String { members[id]?.name.nonEmpty ?? id }
     func groupName(_ id: String) -> String { groups[id]?.name ?? id }
-    func typeName(_ id: String) -> String { types[id]?.name ?? id }
+    func typeName(_ id: String) -> String { Self.typeName(id, types) }
+    static func typeName(_ id: String, _ types: [String: SiteConfig.ActivityType]) -> String { types[id]?.name ?? id }
 }
 
 extension String {

@@ -107,7 +107,9 @@ public enum Renderer {
             work?.store(path, bytes, origin: origin) ?? OutputFile(path: path, content: .bytes(Data(bytes)), origin: origin)
         }
         // The feeds, sitemap and progress.json are made meanwhile, on whichever core is free: they
-        // depend on nothing the pages produce, and alone they kept one core idle for 70 ms.
+        // depend on nothing the pages produce, and alone they kept one core idle for 70 ms. (Under
+        // `--jobs 1` too, like the name tables above: `serve`'s background rebuild then borrows the
+        // other core for those milliseconds.) Their time is counted in the templates stage.
         async let extras = Self.feedFiles(p, figures: figures, views: views, jobs: jobsList, routes: routes, visibility: visibility, theme: theme)
         let pages = await parallelMap(jobsList, jobs: jobs) { job -> [OutputFile] in
             let view = views.page(job)

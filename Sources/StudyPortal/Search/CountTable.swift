@@ -116,7 +116,8 @@ struct CountTable: ~Copyable {
 /// Counts of single characters of the CJK blocks most text is written in (U+3040–U+9FFF: kana,
 /// Extension A, the unified ideographs), by code point: half of all the keys the index builder
 /// counts are single characters, and a slot found by subtraction costs less than one found by hashing
-/// and probing (−7% of the search stage). 90 KB, zeroed once and cleared by what was touched.
+/// and probing (−7% of the search stage). 112 KiB per index chunk (a few dozen on a large site),
+/// zeroed once, then cleared document after document by what was touched.
 struct CharCountTable: ~Copyable {
     static let first: UInt32 = 0x3040
     static let end: UInt32 = 0xA000

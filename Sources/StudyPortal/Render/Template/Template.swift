@@ -64,7 +64,8 @@ public struct Template: Sendable {
             (ops, text, names, overrides) = (c.ops, c.text, c.names, c.overrides)
             let flat = c.paths.flatMap(\.names)
             nameStorage = .allocate(capacity: flat.count)
-            _ = nameStorage.initialize(from: flat)
+            let initialized = nameStorage.initialize(fromContentsOf: flat)
+            precondition(initialized == flat.count)   // every slot, or deinit would release garbage
             var start: Int32 = 0
             paths = c.paths.map { path in
                 defer { start += Int32(path.names.count) }
@@ -78,7 +79,7 @@ public struct Template: Sendable {
         }
 
         /// Path `p`'s names, valid while this program lives.
-        func names(_ p: Int32) -> UnsafeBufferPointer<String> {
+        func pathNames(_ p: Int32) -> UnsafeBufferPointer<String> {
             let (start, count, _) = paths[Int(p)]
             return UnsafeBufferPointer(rebasing: UnsafeBufferPointer(nameStorage)[Int(start)..<Int(start + count)])
         }
@@ -194,18 +195,18 @@ public struct TemplateLibrary: Sendable {
                     t.text.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[Int(start)..<Int(end)])) }
                 case .variable(let p, let escaped):
                     if t.paths[Int(p)].empty {
-                        (isEmpty(t.names(p)) ? "true" : "false").write(to: &out, escaped: false)
+                        (isEmpty(t.pathNames(p)) ? "true" : "false").write(to: &out, escaped: false)
                     } else {
-                        write(t.names(p), to: &out, escaped: escaped)
+                        write(t.pathNames(p), to: &out, escaped: escaped)
                     }
                 case .section(let p, let inverted, let end):
                     let body = (pc + 1)..<Int(end)
                     pc = Int(end)
                     if t.paths[Int(p)].empty {
-                        if isEmpty(t.names(p)) != inverted { render(t, body, into: &out) }
+                        if isEmpty(t.pathNames(p)) != inverted { render(t, body, into: &out) }
                         continue
                     }
-                    let value = lookup(t.names(p))
+                    let value = lookup(t.pathNames(p))
                     if inverted {
                         if !(value?.isTruthy ?? false) { render(t, body, into: &out) }
                         continue
@@ -223,8 +224,9 @@ public struct TemplateLibrary: Sendable {
                     }
                     continue
                 case .partial(let n):
+                    guard depth < TemplateLibrary.maxDepth else { break }
                     if !library.natives.isEmpty, let native = library.natives[t.names[Int(n)]], let top = stack.last, native(top, &out) { break }
-                    guard depth < TemplateLibrary.maxDepth, let template = library.templates[t.names[Int(n)]] else { break }
+                    guard let template = library.templates[t.names[Int(n)]] else { break }
                     depth += 1
                     render(template.program, 0..<template.program.ops.count, into: &out)
                     depth -= 1
