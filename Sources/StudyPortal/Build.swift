@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// What a `build` or `check` run is asked to do: the site and the command-line flags (SPEC §2),
 /// each of which overrides the same setting in site.yml.
@@ -47,7 +48,7 @@ public struct BuildReport: Sendable {
 /// half replaced.
 public func build(_ options: BuildOptions) async -> BuildReport {
     let rendered = await renderSite(options)
-    defer { if !options.releasesMemory { _ = Unmanaged.passRetained(Leftover(rendered)) } }
+    defer { if !options.releasesMemory { Leftovers.keep(rendered) } }
     var report = rendered.report
     guard let files = rendered.files, let work = rendered.work, !report.failed(strict: options.strict) else { return report }
     var clock = Clock()
@@ -61,10 +62,15 @@ public func build(_ options: BuildOptions) async -> BuildReport {
     return report
 }
 
-/// What a build that exits next leaves unfreed (`BuildOptions.releasesMemory`).
-private final class Leftover: Sendable {
-    let site: RenderedSite
-    init(_ site: RenderedSite) { self.site = site }
+/// What builds that exit next leave unfreed (`BuildOptions.releasesMemory`): kept here, where the
+/// process's exit reclaims them, rather than leaked outright, so a test can still let them go.
+enum Leftovers {
+    private static let kept = Mutex<[RenderedSite]>([])
+
+    static func keep(_ site: RenderedSite) { kept.withLock { $0.append(site) } }
+
+    /// Frees what was kept (tests: a leak checker watches their process).
+    static func release() { kept.withLock { $0.removeAll() } }
 }
 
 /// What `renderSite` gives: the report, and the site's files (nil when there were errors).

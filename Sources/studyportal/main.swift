@@ -45,10 +45,12 @@ struct SiteOptions: ParsableArguments {
         if let jobs, jobs < 1 { throw ValidationError("--jobs should be at least 1") }
     }
 
-    /// `exitsNext`: the command ends when the build does, so the build's memory is left to the exit.
+    /// `exitsNext`: the command ends when the build does, so the build's memory is left to the exit —
+    /// unless LeakSanitizer is linked in (`make sanitize`), which would report what the exit
+    /// reclaims: it cannot follow Swift references kept in enum payloads' spare bits.
     func buildOptions(writeOutput: Bool, output: String?, exitsNext: Bool = false) -> BuildOptions {
         var options = BuildOptions(siteRoot: site)
-        options.releasesMemory = !exitsNext
+        options.releasesMemory = !exitsNext || LeakSanitizer.linked
         options.output = output
         options.asOf = asOf.flatMap { Day(iso: $0) }
         options.profile = profile.flatMap { SiteConfig.Profile(rawValue: $0) }
@@ -242,4 +244,14 @@ do {
     }
     FileHandle.standardError.write(Data((StudyPortalCommand.fullMessage(for: error) + "\n").utf8))
     exit(2)
+}
+
+enum LeakSanitizer {
+    /// Whether this binary was built with LeakSanitizer (AddressSanitizer brings it): its entry
+    /// points are then among the program's symbols. (A static, made on first use: a global of
+    /// main.swift would be read before the top-level code above reached its initialiser.)
+    static let linked: Bool = {
+        guard let program = dlopen(nil, RTLD_NOW) else { return false }
+        return dlsym(program, "__lsan_do_leak_check") != nil
+    }()
 }

@@ -155,6 +155,7 @@ import Testing
         #expect(first == snapshot(b))
         #expect(first == snapshot(c))
         #expect(report.wrote && first == snapshot(d))
+        Leftovers.release()
     }
 
     /// A build killed with SIGKILL at any moment leaves either the previous output or the complete new one.
