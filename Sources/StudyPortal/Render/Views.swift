@@ -170,9 +170,7 @@ struct EventRowView: TemplateValue {
         case "form": form.write(to: &out, escaped: escaped)
         case "title": title.write(to: &out, escaped: escaped)
         case "hours": hours.write(to: &out, escaped: escaped)
-        default:
-            guard let value = member(key) else { return false }
-            value.write(to: &out, escaped: escaped)
+        default: return writeFound(member(key), to: &out, escaped: escaped)
         }
         return true
     }
@@ -197,10 +195,7 @@ struct MemberItemView: TemplateValue {
     }
     func writeMember(_ key: String, to out: inout [UInt8], escaped: Bool) -> Bool {
         switch key {
-        case "due", "state":
-            guard let value = member(key) else { return false }
-            value.write(to: &out, escaped: escaped)
-            return true
+        case "due", "state": return writeFound(member(key), to: &out, escaped: escaped)
         default: return link.writeMember(key, to: &out, escaped: escaped)
         }
     }

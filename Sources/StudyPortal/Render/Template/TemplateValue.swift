@@ -22,9 +22,7 @@ public protocol TemplateValue: Sendable {
 extension TemplateValue {
     public func member(_ key: String) -> (any TemplateValue)? { nil }
     public func writeMember(_ key: String, to out: inout [UInt8], escaped: Bool) -> Bool {
-        guard let value = member(key) else { return false }
-        value.write(to: &out, escaped: escaped)
-        return true
+        writeFound(member(key), to: &out, escaped: escaped)
     }
     public func forEachElement(_ body: (any TemplateValue) -> Void) -> Bool { false }
     public func writePath(_ names: UnsafeBufferPointer<String>, to out: inout [UInt8], escaped: Bool) -> Bool {
@@ -67,6 +65,13 @@ extension Array: TemplateValue where Element: TemplateValue {
         return true
     }
     public func write(to out: inout [UInt8], escaped: Bool) {}
+}
+
+/// Writes `value` when there is one, and says whether there was (`writeMember`'s answer).
+func writeFound(_ value: (any TemplateValue)?, to out: inout [UInt8], escaped: Bool) -> Bool {
+    guard let value else { return false }
+    value.write(to: &out, escaped: escaped)
+    return true
 }
 
 /// A view: one object of a page's context, written as a dictionary literal
