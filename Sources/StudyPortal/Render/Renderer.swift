@@ -153,18 +153,20 @@ public enum Renderer {
         let routes = views.routes
         func text(_ key: String) -> String { bodies[key]?.plainText ?? "" }
         var docs: [SearchIndex.Document] = []
+        // Links from the render's tables (`Lookup`), made once for the pages already.
+        let kind = (material: views.t("kind_material"), activity: views.t("kind_activity"))
         for i in p.publishedMaterials {
             let m = p.materials[i]
-            docs.append(.init(title: m.title, url: routes.link(Routes.material(m.slug)), kind: views.t("kind_material"),
+            docs.append(.init(title: m.title, url: views.lookup.materialURL[i] ?? routes.link(Routes.material(m.slug)), kind: kind.material,
                               date: m.date?.description ?? "",
                               parts: [m.summary ?? "", text("material:" + m.slug), ([m.category].compactMap { $0 } + m.tags).joined(separator: " ")]))
         }
         for plan in p.plans {
             docs.append(.init(title: plan.title, url: routes.link(Routes.plan(plan.slug)), kind: views.t("kind_plan"), date: plan.start.description, text: text("plan:" + plan.slug)))
         }
-        for a in p.activities {
+        for (k, a) in p.activities.enumerated() {
             let about = [a.speaker, a.location].compactMap { $0 }.joined(separator: " ")
-            docs.append(.init(title: a.title, url: routes.link(Routes.activity(a.slug)), kind: views.t("kind_activity"), date: a.date.description,
+            docs.append(.init(title: a.title, url: views.lookup.activityURL[k], kind: kind.activity, date: a.date.description,
                               parts: [about, text("activity:" + a.slug)]))
         }
         for page in p.pages where p.isPublished(page) {
