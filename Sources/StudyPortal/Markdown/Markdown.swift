@@ -245,9 +245,7 @@ public enum Markdown {
     }
 
     private static func takeString(_ pointer: UnsafeMutablePointer<CChar>?) -> String {
-        guard let pointer else { return "" }
-        defer { free(pointer) }
-        return String(cString: pointer)
+        String(decoding: takeBytes(pointer), as: UTF8.self)
     }
 
     private static func takeBytes(_ pointer: UnsafeMutablePointer<CChar>?) -> [UInt8] {
