@@ -129,6 +129,25 @@ import Testing
         }
     }
 
+    /// A posting's one integer gives back the key (CJK terms of any two scalars, words), the
+    /// document's place in its chunk and the count as the shard format writes it (capped at 20).
+    @Test func postingsKeepTheirFields() {
+        var random = SystemRandomNumberGenerator()
+        let edges: [UInt64] = [1, 0x3040, 0x10FFFF]
+        for _ in 0..<10_000 {
+            let key: UInt64
+            switch Int.random(in: 0..<3, using: &random) {
+            case 0: key = (edges.randomElement(using: &random) ?? 1) << 21 | UInt64.random(in: 0...0x10FFFF, using: &random)
+            case 1: key = UInt64.random(in: 1...0x10FFFF, using: &random) << 21
+            default: key = SearchIndex.wordFlag | UInt64.random(in: 0..<(1 << 42), using: &random)
+            }
+            let doc = Bool.random(using: &random) ? SearchIndex.Posting.maxChunk - 1 : Int.random(in: 0..<SearchIndex.Posting.maxChunk, using: &random)
+            let count = Int32.random(in: 0...1_000, using: &random)
+            let p = SearchIndex.Posting(key: key, doc: doc, count: count)
+            #expect(p.key == key && p.doc == doc && p.count == min(count, 20), "\(key) \(doc) \(count)")
+        }
+    }
+
     /// The index builder's packed keys are the tokenizer's terms, one for one, in order.
     @Test func packedKeysAreTheTerms() {
         struct Collect: Tokenizer.KeySink {

@@ -48,12 +48,31 @@ public struct SearchIndex: Sendable {
     /// Aim for term shards of about this many bytes.
     static let targetShardBytes = 24_000
 
-    /// One occurrence: a term in a document's title (count 0) or text (count ≥ 1). `key` is a packed CJK
-    /// term, or (top bit set) the index of a word in its chunk's word table: 16 bytes, no String.
-    struct Entry: Sendable {
-        var key: UInt64
-        var doc: Int32
-        var count: Int32
+    /// One occurrence in one integer: a term in a document's title (count 0) or text (count ≥ 1) —
+    /// the term's key in bits 21–63 (a packed CJK term of up to 42 bits, or bit 63 and the index of a
+    /// word in its chunk's word table), the document's place in its chunk in bits 5–20, the count,
+    /// capped at the 20 the shard format can tell apart, in bits 0–4. Eight bytes where a struct of
+    /// key, document and count took sixteen: the postings of a 10,000-material site are tens of
+    /// millions, and every page of memory they touch is a page the kernel has to clear first (7% of
+    /// the build's CPU went to that when they were structs in growing arrays).
+    struct Posting: Sendable {
+        var bits: UInt64
+
+        /// Documents a chunk may hold: its place in the chunk must fit 16 bits.
+        static let maxChunk = 1 << 16
+
+        init(key: UInt64, doc: Int, count: Int32) {
+            let term = key & wordFlag == 0 ? key : 1 << 42 | key & ~wordFlag
+            bits = term << 21 | UInt64(doc) << 5 | UInt64(min(count, 20))
+        }
+
+        /// The key as the chunk has it (`wordFlag` set for a word).
+        var key: UInt64 {
+            let term = bits >> 21
+            return term & 1 << 42 == 0 ? term : wordFlag | term & (1 << 42 - 1)
+        }
+        var doc: Int { Int(bits >> 5 & 0xFFFF) }
+        var count: Int32 { Int32(bits & 0x1F) }
     }
 
     static let wordFlag: UInt64 = 1 << 63
@@ -113,11 +132,13 @@ public struct SearchIndex: Sendable {
         /// The run's postings in shard order (document order within a shard): shard `s` is
         /// `entries[offsets[s]..<offsets[s + 1]]`. One flat array rather than an array per shard,
         /// whose appends paid two uniqueness checks each.
-        var entries: [Entry]
+        var entries: [Posting]
         var offsets: [Int]
         var words: [String]
+        /// The first document of the run (postings number documents from it).
+        var firstDoc: Int
 
-        func shard(_ s: Int) -> ArraySlice<Entry> { entries[offsets[s]..<offsets[s + 1]] }
+        func shard(_ s: Int) -> ArraySlice<Posting> { entries[offsets[s]..<offsets[s + 1]] }
     }
 
     /// `items` stably sorted by their buckets `0..<count` (a counting sort), and where each bucket
@@ -150,10 +171,17 @@ public struct SearchIndex: Sendable {
 
         // Each run of documents: count its terms, one document at a time, and sort the postings into
         // shards at once, so no document's term table outlives it (memory stays flat).
-        let chunkSize = max(1, (documents.count + jobs * 8 - 1) / (jobs * 8))
+        let chunkSize = min(Posting.maxChunk, max(1, (documents.count + jobs * 8 - 1) / (jobs * 8)))
         let ranges = stride(from: 0, to: documents.count, by: chunkSize).map { $0..<min($0 + chunkSize, documents.count) }
         let chunks = await parallelMap(ranges, jobs: jobs) { range -> Chunk in
-            var entries: [Entry] = [], entryShards: [UInt16] = []
+            // Room for every posting the run can have, reserved once (grown by doubling, each copy
+            // touched fresh pages; room never touched costs no memory). A document has fewer distinct
+            // terms than bytes: a Chinese character, three bytes, starts two (itself and the pair
+            // with the next), a word takes at least one byte and a separator.
+            let bound = documents[range].reduce(0) { $0 + $1.title.utf8.count + $1.parts.reduce($1.parts.count) { $0 + $1.utf8.count } }
+            var entries: [Posting] = [], entryShards: [UInt16] = []
+            entries.reserveCapacity(bound)
+            entryShards.reserveCapacity(bound)
             var counter = TermCounter()
             var shardOf = CountTable()   // word key → shard (its FNV hash computed once per chunk)
             func shard(_ key: UInt64) -> Int {
@@ -172,17 +200,18 @@ public struct SearchIndex: Sendable {
                 counter.inTitle = false
                 // A line break between parts ends any term, as it would in the joined text.
                 for part in documents[doc].parts { Tokenizer.forEachKey(part, into: &counter) }
+                let local = doc - range.lowerBound
                 counter.titles.forEach { key, _ in
-                    entries.append(Entry(key: key, doc: Int32(doc), count: 0))
+                    entries.append(Posting(key: key, doc: local, count: 0))
                     entryShards.append(UInt16(shard(key)))
                 }
                 counter.forEachTextCount { key, n in
-                    entries.append(Entry(key: key, doc: Int32(doc), count: n))
+                    entries.append(Posting(key: key, doc: local, count: n))
                     entryShards.append(UInt16(shard(key)))
                 }
             }
             let (sorted, offsets) = bucketed(entries, by: entryShards, count: shardCount)
-            return Chunk(entries: sorted, offsets: offsets, words: counter.words)
+            return Chunk(entries: sorted, offsets: offsets, words: counter.words, firstDoc: range.lowerBound)
         }
 
         // Each shard: its postings from every chunk, in document order, written compactly.
@@ -196,22 +225,22 @@ public struct SearchIndex: Sendable {
             var termOf: [Int32] = []
             for chunk in chunks {
                 for e in chunk.shard(shard) {
-                    let k: Int
-                    if e.key & wordFlag == 0 {
-                        if let found = cjkIndex.value(e.key) { k = Int(found) } else {
+                    let k: Int, key = e.key
+                    if key & wordFlag == 0 {
+                        if let found = cjkIndex.value(key) { k = Int(found) } else {
                             k = keys.count
-                            cjkIndex.set(e.key, Int32(k))
-                            keys.append(.cjk(e.key))
+                            cjkIndex.set(key, Int32(k))
+                            keys.append(.cjk(key))
                         }
                     } else {
-                        let word = chunk.words[Int(e.key & ~wordFlag)]
+                        let word = chunk.words[Int(key & ~wordFlag)]
                         if let found = wordIndex[word] { k = found } else {
                             k = keys.count
                             wordIndex[word] = k
                             keys.append(.word(word))
                         }
                     }
-                    found.append((e.doc, e.count))
+                    found.append((Int32(chunk.firstDoc + e.doc), e.count))
                     termOf.append(Int32(k))
                 }
             }
