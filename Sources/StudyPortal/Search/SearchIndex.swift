@@ -173,13 +173,17 @@ public struct SearchIndex: Sendable {
         // shards at once, so no document's term table outlives it (memory stays flat).
         let chunkSize = min(Posting.maxChunk, max(1, (documents.count + jobs * 8 - 1) / (jobs * 8)))
         let ranges = stride(from: 0, to: documents.count, by: chunkSize).map { $0..<min($0 + chunkSize, documents.count) }
+        // Each run's postings in the order found, and their shards, before the sort: kept from run to run.
+        let scratch = ScratchPool<(entries: [Posting], shards: [UInt16])>()
         let chunks = await parallelMap(ranges, jobs: jobs) { range -> Chunk in
             // Room for every posting the run can have, reserved once (grown by doubling, each copy
             // touched fresh pages; room never touched costs no memory). A document has fewer distinct
             // terms than bytes: a Chinese character, three bytes, starts two (itself and the pair
             // with the next), a word takes at least one byte and a separator.
             let bound = documents[range].reduce(0) { $0 + $1.title.utf8.count + $1.parts.reduce($1.parts.count) { $0 + $1.utf8.count } }
-            var entries: [Posting] = [], entryShards: [UInt16] = []
+            var (entries, entryShards) = scratch.take() ?? ([], [])
+            entries.removeAll(keepingCapacity: true)
+            entryShards.removeAll(keepingCapacity: true)
             entries.reserveCapacity(bound)
             entryShards.reserveCapacity(bound)
             var counter = TermCounter()
@@ -211,6 +215,7 @@ public struct SearchIndex: Sendable {
                 }
             }
             let (sorted, offsets) = bucketed(entries, by: entryShards, count: shardCount)
+            scratch.give((entries, entryShards))
             return Chunk(entries: sorted, offsets: offsets, words: counter.words, firstDoc: range.lowerBound)
         }
 

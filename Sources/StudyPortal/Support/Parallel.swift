@@ -40,3 +40,14 @@ private final class BatchCounter: Sendable {
         value.wrappingAdd(count, ordering: .relaxed).oldValue
     }
 }
+
+/// Scratch values passed from one `parallelMap` item to the next on whichever task is free: a large
+/// scratch array has its pages faulted in (and cleared by the kernel, ~3 µs a page on this VM) once
+/// per core rather than once per item.
+final class ScratchPool<T: Sendable>: Sendable {
+    private let free = Mutex<[T]>([])
+
+    func take() -> T? { free.withLock { $0.popLast() } }
+
+    func give(_ value: T) { free.withLock { $0.append(value) } }
+}
