@@ -176,13 +176,57 @@ import Testing
         #expect(String(decoding: out, as: UTF8.self).contains("<td class=\"num\">2</td>"))
     }
 
-    @Test func anUnchangedCopyOfTheBuiltInTableIsStillWrittenByCode() throws {
+    @Test func unchangedCopiesOfTheBuiltInTablesAreStillWrittenByCode() throws {
         let site = temporaryPath("copied-table")
-        let builtIn = try #require(EmbeddedFiles.theme.first { $0.path == "partials/ledger-table.html" }.flatMap { Data(base64Encoded: $0.data) })
-        try write(String(decoding: builtIn, as: UTF8.self), to: site + "/templates/partials/ledger-table.html")
+        #expect(Theme.natives.count == 2)
+        for native in Theme.natives {
+            let builtIn = try #require(EmbeddedFiles.theme.first { $0.path == native.name + ".html" }.flatMap { Data(base64Encoded: $0.data) })
+            try write(String(decoding: builtIn, as: UTF8.self), to: site + "/templates/\(native.name).html")
+        }
         let (theme, problems) = Theme.load(siteRoot: site)
         #expect(problems.isEmpty)
-        #expect(theme.library.natives["partials/ledger-table"] != nil)
+        for native in Theme.natives { #expect(theme.library.natives[native.name] != nil, "\(native.name)") }
+    }
+
+    /// The member page's event table: random rows (links or none, text needing escapes, both
+    /// languages' dates) written by code and by the built-in template, byte for byte.
+    @Test func theBuiltInEventTableIsWrittenAsItsTemplateReads() throws {
+        let (theme, problems) = Theme.load(siteRoot: temporaryPath("no-site"))
+        #expect(problems.isEmpty)
+        var native = theme.library
+        native.register(try Template("<p>{{#event_table}}{{>partials/event-table}}{{/event_table}}</p>"), named: "wrapper")
+        var interpreted = native
+        interpreted.natives = [:]
+        #expect(native.natives["partials/event-table"] != nil)
+
+        let pieces = ["学习", "<b>", "&", "\"", "'", "1.5", "", " ", "/materials/a/"]
+        var random = SystemRandomNumberGenerator()
+        func text() -> String { (0..<Int.random(in: 0...3, using: &random)).map { _ in pieces.randomElement(using: &random) ?? "" }.joined() }
+        let words = ["date", "form", "content_col", "hours_label"]
+        for _ in 0..<300 {
+            let strings = Dictionary(uniqueKeysWithValues: words.filter { _ in Int.random(in: 0..<8, using: &random) > 0 }.map { ($0, text()) })
+            let rows = (0..<Int.random(in: 0...5, using: &random)).map { _ in
+                EventRowView(date: DayView(day: Day(year: Int.random(in: 1990...2100, using: &random), month: Int.random(in: 1...12, using: &random), day: Int.random(in: 1...28, using: &random)) ?? Day(year: 2026, month: 1, day: 1)!,
+                                           language: Bool.random(using: &random) ? .zhCN : .en),
+                             form: text(), title: text(), url: [nil, "", text()].randomElement(using: &random) ?? nil, hours: text())
+            }
+            // A `url` further down the stack, as a page could have: a row without a link must not reach it.
+            let context: View = ["t": View(strings.mapValues { $0 as any TemplateValue }), "url": "/outer/",
+                                 "event_table": EventTable(rows: rows, header: words.map { strings[$0] ?? "" })]
+            let expected = interpreted.render("wrapper", context)
+            #expect(native.render("wrapper", context) == expected, "\(rows) \(strings)")
+        }
+    }
+
+    @Test func aSitesOwnEventTableIsInterpreted() throws {
+        let site = temporaryPath("own-event-table")
+        try write("<p>{{#rows}}[{{title}}]{{/rows}}</p>", to: site + "/templates/partials/event-table.html")
+        var (theme, problems) = Theme.load(siteRoot: site)
+        #expect(problems.isEmpty)
+        #expect(theme.library.natives["partials/event-table"] == nil && theme.library.natives["partials/ledger-table"] != nil)
+        theme.library.register(try Template("{{#t}}{{>partials/event-table}}{{/t}}"), named: "wrapper")
+        let row = EventRowView(date: DayView(day: Day(year: 2026, month: 3, day: 1)!, language: .zhCN), form: "自学", title: "党章", url: nil, hours: "2")
+        #expect(String(decoding: theme.library.render("wrapper", ["t": EventTable(rows: [row, row], header: [])]), as: UTF8.self) == "<p>[党章][党章]</p>")
     }
 
     @Test func aSitesOwnLedgerTableIsInterpreted() throws {
@@ -190,7 +234,7 @@ import Testing
         try write("<p>{{#rows}}{{#cells}}[{{text}}]{{/cells}}{{/rows}}</p>", to: site + "/templates/partials/ledger-table.html")
         var (theme, problems) = Theme.load(siteRoot: site)
         #expect(problems.isEmpty)
-        #expect(theme.library.natives.isEmpty)
+        #expect(theme.library.natives["partials/ledger-table"] == nil && theme.library.natives["partials/event-table"] != nil)
         theme.library.register(try Template(Self.wrapper), named: "wrapper")
         let view = Views.TableView(table: Views.Table(header: ["日期"], rows: [["1"], ["2"]], total: nil), numeric: 1)
         #expect(String(decoding: theme.library.render("wrapper", ["table": view]), as: UTF8.self) == "<p>[1][2]</p>|")

@@ -220,7 +220,9 @@ extension Views {
         }
         let events = Progress.events(of: m.id, in: programme.asOf.year, index: figures.index)
         c["events_title"] = t("study_events", String(programme.asOf.year))
-        c["events"] = events.reversed().map(eventRow)
+        let rows = events.reversed().map(eventRow)
+        c["events"] = rows
+        c["event_table"] = EventTable(rows: rows, header: ["date", "form", "content_col", "hours_label"].map { strings[$0] ?? "" })
         c["activities"] = events.compactMap { e -> View? in
             if case .activity(let k) = e.source { return activitySummary(k) } else { return nil }
         }.reversed() as [View]

@@ -11,7 +11,12 @@ public struct Theme: Sendable {
     public var assets: [(path: String, data: Data)]
 
     public static let required = ["layout", "home", "list", "terms", "material", "page", "404"]
-    static let ledgerTable = "partials/ledger-table.html"
+    /// Built-in partials also written by code, for the contexts the code knows: the tables of
+    /// thousands of ledgers and member pages, a hundred rows each.
+    static let natives: [(name: String, write: TemplateLibrary.Native)] = [
+        ("partials/ledger-table", Views.TableView.writeBuiltInPartial),
+        ("partials/event-table", EventTable.writeBuiltInPartial),
+    ]
 
     public static func load(siteRoot: String) -> (Theme, [Diagnostic]) {
         var files: [String: (data: Data, origin: String)] = [:]
@@ -20,7 +25,7 @@ public struct Theme: Sendable {
                 files[entry.path] = (data, "templates/\(entry.path) (built-in)")
             }
         }
-        let builtInLedgerTable = files[Self.ledgerTable]?.data
+        let builtIn = Self.natives.map { files[$0.name + ".html"]?.data }
         var diagnostics: [Diagnostic] = []
         let siteTemplates = siteRoot + "/templates"
         if FileManager.default.fileExists(atPath: siteTemplates) {
@@ -56,11 +61,10 @@ public struct Theme: Sendable {
                 diagnostics.append(.error("template syntax: \(error.message)", path: file.origin, line: error.line, column: error.column))
             }
         }
-        // The built-in ledger table is written by code (the rows of thousands of ledgers), also when
-        // the site holds an unchanged copy (`init` copies every template); a site's own version is
-        // interpreted like any template.
-        if let table = files[Self.ledgerTable]?.data, table == builtInLedgerTable {
-            library.registerNative(Views.TableView.writeBuiltInPartial, for: "partials/ledger-table")
+        // Those partials are written by code also when the site holds an unchanged copy (`init`
+        // copies every template); a site's own version is interpreted like any template.
+        for (native, original) in zip(Self.natives, builtIn) where original != nil && files[native.name + ".html"]?.data == original {
+            library.registerNative(native.write, for: native.name)
         }
         for name in required where !library.has(name) && !diagnostics.contains(where: { $0.path.hasPrefix("templates/\(name).html") }) {
             diagnostics.append(.error("the theme has no `\(name).html` template", path: "templates/\(name).html"))

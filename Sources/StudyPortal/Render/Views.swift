@@ -160,7 +160,9 @@ struct EventRowView: TemplateValue {
         case "date": return date
         case "form": return form
         case "title": return title
-        case "url": return url
+        // Empty rather than nil for a subject without a page: a row answers for its own link, so
+        // `{{#url}}` never reaches a `url` further down the stack (`EventTable` relies on it).
+        case "url": return url ?? ""
         case "hours": return hours
         default: return nil
         }

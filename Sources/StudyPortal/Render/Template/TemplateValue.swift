@@ -148,6 +148,13 @@ public struct View: TemplateValue, ExpressibleByDictionaryLiteral, Sendable {
     public func write(to out: inout [UInt8], escaped: Bool) {}
 }
 
+extension [UInt8] {
+    /// A literal's bytes (code writing a built-in template's markup: no array to retain and release).
+    @inline(__always) mutating func append(_ text: StaticString) {
+        append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+}
+
 /// Escaping for HTML text and attribute values, over UTF-8 bytes.
 public enum HTMLEscape {
     public static func append(_ s: String, to out: inout [UInt8]) {
@@ -174,7 +181,7 @@ public enum HTMLEscape {
             default: continue
             }
             if start < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i])) }
-            out.append(contentsOf: UnsafeBufferPointer(start: entity.utf8Start, count: entity.utf8CodeUnitCount))
+            out.append(entity)
             start = i + 1
         }
         if start < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<bytes.count])) }
