@@ -211,6 +211,25 @@ import Testing
 }
 
 @Suite(.temporaryFiles) struct OutputTests {
+    /// The manifest's page hash sees a change of any one byte, wherever it falls among the lanes
+    /// and the tail, and a change of length alone.
+    @Test func pageHashesSeeEveryByte() {
+        var random = SystemRandomNumberGenerator()
+        for length in [0, 1, 7, 8, 31, 32, 33, 64, 100, 257] {
+            var bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &random) }
+            let original = bytes.withUnsafeBytes(OutputManifest.hash)
+            for i in 0..<length {
+                let saved = bytes[i]
+                bytes[i] ^= 1 << UInt8.random(in: 0..<8, using: &random)
+                #expect(bytes.withUnsafeBytes(OutputManifest.hash) != original, "length \(length), byte \(i)")
+                bytes[i] = saved
+            }
+            #expect(bytes.withUnsafeBytes(OutputManifest.hash) == original)
+        }
+        let zeros = [UInt8](repeating: 0, count: 40)
+        #expect(zeros.withUnsafeBytes(OutputManifest.hash) != zeros.dropLast().withUnsafeBytes(OutputManifest.hash))
+    }
+
     @Test func onlyPlainRelativePathsAreWritten() {
         for path in ["a", "a/b", "index.html", "materials/学习/index.html", "...", "a/.../b", ".a", "a.", "a/.b/c"] {
             #expect(OutputWriter.isContained(path), "\(path)")
