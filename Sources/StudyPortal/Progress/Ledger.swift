@@ -34,7 +34,7 @@ public enum Ledger {
             case .record(let i): subject = index.records[i].material?.id
             case .activity(let i): subject = index.activities[i].slug
             }
-            return LedgerEntry(event: e, cumulative: total, hasReflection: subject.map(about.contains) ?? false)
+            return LedgerEntry(event: e, cumulative: total, hasReflection: !about.isEmpty && (subject.map(about.contains) ?? false))
         }
     }
 

@@ -11,7 +11,7 @@ extension Views {
 
     func memberLedgerTable(_ member: Member, year: Int) -> (Table, Double) {
         let entries = Ledger.member(member.id, year: year, figures.index)
-        let recordForm = t("record")
+        let recordForm = t("record"), yes = t("yes"), no = t("no")
         let rows = entries.enumerated().map { k, entry -> [String] in
             let e = entry.event
             var form = "", content = "", organiser = "", location = "", note = ""
@@ -34,7 +34,7 @@ extension Views {
                 location = programme.activities[i].location ?? ""
             }
             return [String(k + 1), e.date.description, form, content, organiser, location, Strings.hours(e.hours),
-                    Strings.hours(entry.cumulative), t(entry.hasReflection ? "yes" : "no"), note]
+                    Strings.hours(entry.cumulative), entry.hasReflection ? yes : no, note]
         }
         let total = entries.last?.cumulative ?? 0
         let header = ["col_no", "date", "form", "col_title", "col_speaker_org", "location", "hours_label", "col_cumulative", "col_reflection", "col_note"].map { t($0) }
