@@ -129,6 +129,21 @@ import Testing
         }
     }
 
+    /// The index builder's shard of a packed term (table, mask) is the script's: FNV-1a of the
+    /// term's text modulo the count, for every count and characters in and out of the table.
+    @Test func packedShardsAreTheScriptsShards() {
+        var random = SystemRandomNumberGenerator()
+        let scalars: [ClosedRange<UInt32>] = [0x3040...0x9FFF, 0x1100...0x11FF, 0xAC00...0xD7A3, 0x20000...0x2A6DF, 0xF900...0xFAFF]
+        for _ in 0..<20_000 {
+            func scalar() -> UInt64 { UInt64(UInt32.random(in: scalars.randomElement(using: &random) ?? 0x4E00...0x4E00, using: &random)) }
+            let key: Tokenizer.Key = Int.random(in: 0..<5, using: &random) == 0
+                ? .word(["学习", "ab", "x", "é", "ßq"].randomElement(using: &random) ?? "x")
+                : .cjk(scalar() << 21 | (Bool.random(using: &random) ? scalar() : 0))
+            let count = [0, 1, 2, 7, 100, 1024, 2048, 4096].randomElement(using: &random) ?? 1
+            #expect(key.shard(count: count) == Tokenizer.shard(of: key.term.shardKey, count: count), "\(key) \(count)")
+        }
+    }
+
     /// A posting's one integer gives back the key (CJK terms of any two scalars, words), the
     /// document's place in its chunk and the count as the shard format writes it (capped at 20).
     @Test func postingsKeepTheirFields() {
