@@ -188,13 +188,24 @@ import Testing
         for native in Theme.natives { #expect(theme.library.natives[native.name] != nil, "\(native.name)") }
     }
 
+    /// The table as `member.html` had it inline before it became a partial: a site's older copy of
+    /// `member.html` still renders it, and must give the same page.
+    static let inlineEventTable = "{{^empty(events)}}<section class=\"panel\"><h2>{{events_title}}</h2>\n<div class=\"table-wrap\"><table class=\"data\">\n<thead><tr><th scope=\"col\">{{t.date}}</th><th scope=\"col\">{{t.form}}</th><th scope=\"col\">{{t.content_col}}</th><th scope=\"col\" class=\"num\">{{t.hours_label}}</th></tr></thead>\n<tbody>\n{{#events}}<tr><td>{{#date}}<time datetime=\"{{iso}}\">{{text}}</time>{{/date}}</td><td>{{form}}</td><td>{{#url}}<a href=\"{{url}}\">{{title}}</a>{{/url}}{{^url}}{{title}}{{/url}}</td><td class=\"num\">{{hours}}</td></tr>\n{{/events}}</tbody></table></div></section>{{/empty(events)}}"
+
     /// The member page's event table: random rows (links or none, text needing escapes, both
-    /// languages' dates) written by code and by the built-in template, byte for byte.
+    /// languages' dates) written by code, by the built-in template, and by the inline table of older
+    /// copies of `member.html`, byte for byte.
     @Test func theBuiltInEventTableIsWrittenAsItsTemplateReads() throws {
         let (theme, problems) = Theme.load(siteRoot: temporaryPath("no-site"))
         #expect(problems.isEmpty)
         var native = theme.library
-        native.register(try Template("<p>{{#event_table}}{{>partials/event-table}}{{/event_table}}</p>"), named: "wrapper")
+        native.register(try Template("{{^empty(events)}}<section class=\"panel\"><h2>{{events_title}}</h2>\n{{#event_table}}{{>partials/event-table}}{{/event_table}}</section>{{/empty(events)}}"),
+                        named: "wrapper")
+        native.register(try Template(Self.inlineEventTable), named: "inline")
+        // The wrapper is the built-in member page's own section.
+        let memberPage = try #require(EmbeddedFiles.theme.first { $0.path == "member.html" }.flatMap { Data(base64Encoded: $0.data) })
+        #expect(String(decoding: memberPage, as: UTF8.self).contains(
+            "{{^empty(events)}}<section class=\"panel\"><h2>{{events_title}}</h2>\n{{#event_table}}{{>partials/event-table}}{{/event_table}}</section>{{/empty(events)}}"))
         var interpreted = native
         interpreted.natives = [:]
         #expect(native.natives["partials/event-table"] != nil)
@@ -211,10 +222,11 @@ import Testing
                              form: text(), title: text(), url: [nil, "", text()].randomElement(using: &random) ?? nil, hours: text())
             }
             // A `url` further down the stack, as a page could have: a row without a link must not reach it.
-            let context: View = ["t": View(strings.mapValues { $0 as any TemplateValue }), "url": "/outer/",
-                                 "event_table": EventTable(rows: rows, header: words.map { strings[$0] ?? "" })]
+            let context: View = ["t": View(strings.mapValues { $0 as any TemplateValue }), "url": "/outer/", "events_title": text(),
+                                 "events": rows, "event_table": EventTable(rows: rows, header: words.map { strings[$0] ?? "" })]
             let expected = interpreted.render("wrapper", context)
             #expect(native.render("wrapper", context) == expected, "\(rows) \(strings)")
+            #expect(native.render("inline", context) == expected, "\(rows) \(strings)")
         }
     }
 
@@ -226,7 +238,7 @@ import Testing
         #expect(theme.library.natives["partials/event-table"] == nil && theme.library.natives["partials/ledger-table"] != nil)
         theme.library.register(try Template("{{#t}}{{>partials/event-table}}{{/t}}"), named: "wrapper")
         let row = EventRowView(date: DayView(day: Day(year: 2026, month: 3, day: 1)!, language: .zhCN), form: "自学", title: "党章", url: nil, hours: "2")
-        #expect(String(decoding: theme.library.render("wrapper", ["t": EventTable(rows: [row, row], header: [])]), as: UTF8.self) == "<p>[党章][党章]</p>")
+        #expect(String(decoding: theme.library.render("wrapper", ["t": EventTable(rows: [row, row], header: ["日期", "形式", "内容", "学时"])]), as: UTF8.self) == "<p>[党章][党章]</p>")
     }
 
     @Test func aSitesOwnLedgerTableIsInterpreted() throws {

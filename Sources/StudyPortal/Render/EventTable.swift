@@ -4,7 +4,9 @@ struct EventTable: TemplateValue {
     /// Newest first, as the page lists them.
     var rows: [EventRowView]
     /// The words of the header, `t.date`, `t.form`, `t.content_col` and `t.hours_label`, as the
-    /// page's `t` has them ("" for a word it lacks, which the template would leave out).
+    /// page's `t` has them ("" for a word it lacks, which the template would leave out). The template
+    /// finds `t` below the table on the context stack: on the member page only the page answers it,
+    /// and it is the same words (`Views.common`).
     var header: [String]
 
     func member(_ key: String) -> (any TemplateValue)? { key == "rows" ? rows : nil }

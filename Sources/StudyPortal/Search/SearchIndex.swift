@@ -62,6 +62,7 @@ public struct SearchIndex: Sendable {
         static let maxChunk = 1 << 16
 
         init(key: UInt64, doc: Int, count: Int32) {
+            assert(key & ~wordFlag < 1 << 42 && doc < Self.maxChunk, "a posting's fields overflow their bits")
             let term = key & wordFlag == 0 ? key : 1 << 42 | key & ~wordFlag
             bits = term << 21 | UInt64(doc) << 5 | UInt64(min(count, 20))
         }
@@ -161,26 +162,21 @@ public struct SearchIndex: Sendable {
         return (sorted, starts)
     }
 
-    /// The files of the index, path → bytes.
-    public static func files(for documents: [Document], jobs: Int) async -> [(path: String, data: Data)] {
-        // Shard count from the text size (about one posting per 3 bytes of CJK text, 3 bytes a posting).
-        let textBytes = documents.reduce(0) { $0 + $1.parts.reduce(max(0, $1.parts.count - 1)) { $0 + $1.utf8.count } + $1.title.utf8.count }
-        var count = 1
-        while count < 4096 && count * targetShardBytes < textBytes / 2 { count *= 2 }
-        let shardCount = count
-
-        // Each run of documents: count its terms, one document at a time, and sort the postings into
-        // shards at once, so no document's term table outlives it (memory stays flat).
+    /// Each run of documents: its terms counted one document at a time and its postings sorted into
+    /// shards at once, so no document's term table outlives it (memory stays flat).
+    static func chunks(_ documents: [Document], sizes: [Int], shardCount: Int, jobs: Int) async -> [Chunk] {
         let chunkSize = min(Posting.maxChunk, max(1, (documents.count + jobs * 8 - 1) / (jobs * 8)))
         let ranges = stride(from: 0, to: documents.count, by: chunkSize).map { $0..<min($0 + chunkSize, documents.count) }
-        // Each run's postings in the order found, and their shards, before the sort: kept from run to run.
+        // Each run's postings in the order found, and their shards, before the sort: kept from run to
+        // run, and freed with this function, before the shards are written.
         let scratch = ScratchPool<(entries: [Posting], shards: [UInt16])>()
-        let chunks = await parallelMap(ranges, jobs: jobs) { range -> Chunk in
+        return await parallelMap(ranges, jobs: jobs) { range -> Chunk in
             // Room for every posting the run can have, reserved once (grown by doubling, each copy
-            // touched fresh pages; room never touched costs no memory). A document has fewer distinct
-            // terms than bytes: a Chinese character, three bytes, starts two (itself and the pair
-            // with the next), a word takes at least one byte and a separator.
-            let bound = documents[range].reduce(0) { $0 + $1.title.utf8.count + $1.parts.reduce($1.parts.count) { $0 + $1.utf8.count } }
+            // touched fresh pages; room never touched costs no memory), up to 16 M postings, past
+            // which the arrays grow as usual. A document has no more distinct terms than bytes: a
+            // Chinese character, three bytes, starts two (itself and the pair with the next), a word
+            // takes at least one byte and a separator.
+            let bound = min(1 << 24, sizes[range].reduce(range.count, +))
             var (entries, entryShards) = scratch.take() ?? ([], [])
             entries.removeAll(keepingCapacity: true)
             entryShards.removeAll(keepingCapacity: true)
@@ -218,6 +214,17 @@ public struct SearchIndex: Sendable {
             scratch.give((entries, entryShards))
             return Chunk(entries: sorted, offsets: offsets, words: counter.words, firstDoc: range.lowerBound)
         }
+    }
+
+    /// The files of the index, path → bytes.
+    public static func files(for documents: [Document], jobs: Int) async -> [(path: String, data: Data)] {
+        // Shard count from the text size (about one posting per 3 bytes of CJK text, 3 bytes a posting).
+        let sizes = documents.map { $0.title.utf8.count + $0.parts.reduce(max(0, $0.parts.count - 1)) { $0 + $1.utf8.count } }
+        let textBytes = sizes.reduce(0, +)
+        var count = 1
+        while count < 4096 && count * targetShardBytes < textBytes / 2 { count *= 2 }
+        let shardCount = count
+        let chunks = await Self.chunks(documents, sizes: sizes, shardCount: shardCount, jobs: jobs)
 
         // Each shard: its postings from every chunk, in document order, written compactly.
         let shards = await parallelMap(Array(0..<shardCount), jobs: jobs) { shard -> Data in

@@ -151,7 +151,7 @@ public struct View: TemplateValue, ExpressibleByDictionaryLiteral, Sendable {
 extension [UInt8] {
     /// A literal's bytes (code writing a built-in template's markup: no array to retain and release).
     @inline(__always) mutating func append(_ text: StaticString) {
-        append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        text.withUTF8Buffer { append(contentsOf: $0) }
     }
 }
 
