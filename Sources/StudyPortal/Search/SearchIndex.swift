@@ -167,17 +167,18 @@ public struct SearchIndex: Sendable {
     static func chunks(_ documents: [Document], sizes: [Int], shardCount: Int, jobs: Int) async -> [Chunk] {
         let chunkSize = min(Posting.maxChunk, max(1, (documents.count + jobs * 8 - 1) / (jobs * 8)))
         let ranges = stride(from: 0, to: documents.count, by: chunkSize).map { $0..<min($0 + chunkSize, documents.count) }
-        // Each run's postings in the order found, and their shards, before the sort: kept from run to
-        // run, and freed with this function, before the shards are written.
-        let scratch = ScratchPool<(entries: [Posting], shards: [UInt16])>()
-        return await parallelMap(ranges, jobs: jobs) { range -> Chunk in
+        // Each run's postings in the order found, and their shards, before the sort: each task's own,
+        // kept from run to run (their pages are faulted in once per core, not once per run), and
+        // freed with this function, before the shards are written.
+        return await parallelMap(ranges, jobs: jobs, local: { (entries: [Posting](), shards: [UInt16]()) }) { scratch, range -> Chunk in
             // Room for every posting the run can have, reserved once (grown by doubling, each copy
             // touched fresh pages; room never touched costs no memory), up to 16 M postings, past
             // which the arrays grow as usual. A document has no more distinct terms than bytes: a
             // Chinese character, three bytes, starts two (itself and the pair with the next), a word
             // takes at least one byte and a separator.
             let bound = min(1 << 24, sizes[range].reduce(range.count, +))
-            var (entries, entryShards) = scratch.take() ?? ([], [])
+            var (entries, entryShards) = scratch
+            scratch = ([], [])   // the arrays move here and back: one owner, no copy on write
             entries.removeAll(keepingCapacity: true)
             entryShards.removeAll(keepingCapacity: true)
             entries.reserveCapacity(bound)
@@ -211,7 +212,7 @@ public struct SearchIndex: Sendable {
                 }
             }
             let (sorted, offsets) = bucketed(entries, by: entryShards, count: shardCount)
-            scratch.give((entries, entryShards))
+            scratch = (entries, entryShards)
             return Chunk(entries: sorted, offsets: offsets, words: counter.words, firstDoc: range.lowerBound)
         }
     }
