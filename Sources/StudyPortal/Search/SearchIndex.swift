@@ -286,12 +286,23 @@ public struct SearchIndex: Sendable {
         var files: [(String, Data)] = []
         for (n, data) in shards.enumerated() { files.append(("search/t/\(n).json", data)) }
         let docShards = await parallelMap(Array(stride(from: 0, to: documents.count, by: docsPerShard)), jobs: jobs) { start -> (String, Data) in
-            let docs = documents[start..<min(start + docsPerShard, documents.count)].map { d -> JSON in
-                .object([("t", .string(d.title)), ("u", .string(d.url)), ("k", .string(d.kind)), ("d", .string(d.date)),
-                         ("x", .string(d.excerpt(excerptLength)))])
+            // `[{"t":…,"u":…,"k":…,"d":…,"x":…},…]` as `JSON.compact` writes it, without a tree of
+            // values made per document first.
+            var out: [UInt8] = [0x5B]
+            for (k, d) in documents[start..<min(start + docsPerShard, documents.count)].enumerated() {
+                out.append(k == 0 ? "{\"t\":" : ",{\"t\":")
+                JSON.quote(d.title, into: &out)
+                out.append(",\"u\":")
+                JSON.quote(d.url, into: &out)
+                out.append(",\"k\":")
+                JSON.quote(d.kind, into: &out)
+                out.append(",\"d\":")
+                JSON.quote(d.date, into: &out)
+                out.append(",\"x\":")
+                JSON.quote(d.excerpt(excerptLength), into: &out)
+                out.append(0x7D)
             }
-            var out: [UInt8] = []
-            JSON.array(docs).compact(into: &out)
+            out.append(0x5D)
             return ("search/d/\(start / docsPerShard).json", Data(out))
         }
         files += docShards
