@@ -118,12 +118,13 @@ public enum Renderer {
         }
         timings.append(clock.stage("templates"))
 
-        var files = pages.flatMap { $0 }
-
         // Search.
         let searchDocuments = searchDocuments(p, views: views, bodies: bodies, visibility: visibility)
-        files += await SearchIndex.files(for: searchDocuments, jobs: jobs).map { OutputFile(path: $0.path, content: .bytes($0.data), origin: "search index") }
+        let index = await SearchIndex.files(for: searchDocuments, jobs: jobs).map { OutputFile(path: $0.path, content: .bytes($0.data), origin: "search index") }
         timings.append(clock.stage("search"))
+
+        var files = pages.flatMap { $0 }
+        files += index
         files += await extras
         diagnostics += collisions(files)
         timings.append(clock.stage("feeds"))
