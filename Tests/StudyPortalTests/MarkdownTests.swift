@@ -12,6 +12,24 @@ import Testing
         #expect(HeadingID.slug("一、什么是“终身学习”") == "一什么是终身学习")
         #expect(HeadingID.slug("Hello, World! snake_case") == "hello-world-snake_case")
         #expect(HeadingID.slug("问题：如何（做）？") == "问题如何做")
+        #expect(HeadingID.slug("Ünïcode 〇 Ελλάδα") == HeadingID.generalSlug("Ünïcode 〇 Ελλάδα"))
+    }
+
+    /// The byte-by-byte slug of common headings is the general rule's, for every scalar it takes, alone
+    /// and between others, and it leaves every other text to the general rule.
+    @Test func commonSlugsFollowTheGeneralRule() {
+        var scalars = Array(0x00...0x7F) + Array(0x3400...0x4DBF) + Array(0x4E00...0x9FFF)
+        scalars += HeadingID.commonPunctuation.map { Int($0) }
+        for v in scalars {
+            guard let s = Unicode.Scalar(UInt32(v)) else { continue }
+            for text in [String(s), "A" + String(s) + "b", "学" + String(s) + " 9"] {
+                #expect(HeadingID.commonSlug(text) == HeadingID.generalSlug(text), "U+\(String(v, radix: 16))")
+            }
+        }
+        for other in ["É", "〇", "ａ", "Ελλάδα", "e\u{301}", "👍", "\u{3000}", "＿"] {
+            #expect(HeadingID.commonSlug(other) == nil, "\(other)")
+            #expect(HeadingID.slug(other) == HeadingID.generalSlug(other))
+        }
     }
 
     @Test func headingsGetIDsInSafeModeWithDuplicatesNumbered() {
