@@ -116,7 +116,7 @@ public enum Markdown {
                     let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
                     let (line, column) = position(of: node, firstLine: firstLine)
                     if url.hasPrefix("#") {
-                        anchorLinks.append((String(url.dropFirst()).removingPercentEncoding ?? String(url.dropFirst()), line, column))
+                        anchorLinks.append((LinkResolver.percentDecoded(String(url.dropFirst())), line, column))
                         continue
                     }
                     switch resolveLink(url) {

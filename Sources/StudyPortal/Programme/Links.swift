@@ -36,8 +36,8 @@ public struct LinkResolver: Sendable {
         if trimmed.isEmpty || trimmed.hasPrefix("//") || hasScheme(trimmed) { return .keep }
         let (pathPart, fragment) = splitFragment(trimmed)
         let (rawPath, query) = splitQuery(pathPart)
-        let path = rawPath.removingPercentEncoding ?? rawPath
-        let anchor = fragment.flatMap { $0.removingPercentEncoding ?? $0 }
+        let path = Self.percentDecoded(rawPath)
+        let anchor = fragment.map(Self.percentDecoded)
 
         if path.hasPrefix("/") {
             let sitePath = String(path.dropFirst())
@@ -72,6 +72,12 @@ public struct LinkResolver: Sendable {
             return .rewrite(link)
         }
         return .broken("broken link `\(url)`: no file content/\(target), and no page at that address")
+    }
+
+    /// `removingPercentEncoding` (or the text as written when that fails), asked of Foundation only
+    /// when there is a `%`: most links have none, and the call cost more than the rest of the check.
+    static func percentDecoded(_ s: String) -> String {
+        s.utf8.contains(0x25) ? s.removingPercentEncoding ?? s : s
     }
 
     private func hasScheme(_ s: String) -> Bool {
