@@ -230,23 +230,26 @@ import Testing
         }
     }
 
-    @Test func aSitesOwnEventTableIsInterpreted() throws {
-        let site = temporaryPath("own-event-table")
-        try write("<p>{{#rows}}[{{title}}]{{/rows}}</p>", to: site + "/templates/partials/event-table.html")
-        var (theme, problems) = Theme.load(siteRoot: site)
+    /// The theme of a site holding its own version of the built-in partial `name`: that partial is
+    /// interpreted, the other built-in table still written by code.
+    func themeWithOwn(_ name: String, _ text: String, other: String) throws -> Theme {
+        let site = temporaryPath("own-" + name.replacingOccurrences(of: "/", with: "-"))
+        try write(text, to: site + "/templates/\(name).html")
+        let (theme, problems) = Theme.load(siteRoot: site)
         #expect(problems.isEmpty)
-        #expect(theme.library.natives["partials/event-table"] == nil && theme.library.natives["partials/ledger-table"] != nil)
+        #expect(theme.library.natives[name] == nil && theme.library.natives[other] != nil)
+        return theme
+    }
+
+    @Test func aSitesOwnEventTableIsInterpreted() throws {
+        var theme = try themeWithOwn("partials/event-table", "<p>{{#rows}}[{{title}}]{{/rows}}</p>", other: "partials/ledger-table")
         theme.library.register(try Template("{{#t}}{{>partials/event-table}}{{/t}}"), named: "wrapper")
         let row = EventRowView(date: DayView(day: Day(year: 2026, month: 3, day: 1)!, language: .zhCN), form: "自学", title: "党章", url: nil, hours: "2")
         #expect(String(decoding: theme.library.render("wrapper", ["t": EventTable(rows: [row, row], header: ["日期", "形式", "内容", "学时"])]), as: UTF8.self) == "<p>[党章][党章]</p>")
     }
 
     @Test func aSitesOwnLedgerTableIsInterpreted() throws {
-        let site = temporaryPath("own-table")
-        try write("<p>{{#rows}}{{#cells}}[{{text}}]{{/cells}}{{/rows}}</p>", to: site + "/templates/partials/ledger-table.html")
-        var (theme, problems) = Theme.load(siteRoot: site)
-        #expect(problems.isEmpty)
-        #expect(theme.library.natives["partials/ledger-table"] == nil && theme.library.natives["partials/event-table"] != nil)
+        var theme = try themeWithOwn("partials/ledger-table", "<p>{{#rows}}{{#cells}}[{{text}}]{{/cells}}{{/rows}}</p>", other: "partials/event-table")
         theme.library.register(try Template(Self.wrapper), named: "wrapper")
         let view = Views.TableView(table: Views.Table(header: ["日期"], rows: [["1"], ["2"]], total: nil), numeric: 1)
         #expect(String(decoding: theme.library.render("wrapper", ["table": view]), as: UTF8.self) == "<p>[1][2]</p>|")
