@@ -23,6 +23,7 @@ import Testing
         ("---\ntitle: 甲\nslug: \"a\\u0007b\"\n---\n", "content/materials/x.md:3:1: error: a slug must not contain control characters"),
         ("---\ntitle: 甲\ndate: 2026-02-30\n---\n", "content/materials/x.md:3:7: error: `date` should be a date"),
         ("---\ntitle: 甲\nhours: -1\n---\n", "content/materials/x.md:3:8: error: `hours` must not be negative"),
+        ("---\ntitle: 甲\nhours: 1e300\n---\n", "content/materials/x.md:3:8: error: `hours` is more than 100000 hours"),
         ("正文，没有前言。\n", "content/materials/x.md:1:1: error: missing front matter"),
     ])
     func badMaterialIsAnErrorWithItsPosition(text: String, expected: String) throws {
@@ -39,6 +40,23 @@ import Testing
         #expect(status == 1)
         #expect(err.contains("content/people/groups.csv:2:1: error: unusable group id"))
         #expect(err.contains("content/people/members.csv:2:1: error: unusable member id"))
+    }
+
+    /// Hours typed wrong by orders of magnitude (`1e300` for `1.5`) made the build trap printing
+    /// them; every source of hours refuses them, each at its place.
+    @Test func absurdHoursAreErrorsNotCrashes() throws {
+        let (status, err) = try check([
+            "content/materials/m.md": "---\ntitle: 甲\n---\n",
+            "content/people/groups.csv": "id,name\ng1,一组\n",
+            "content/people/members.csv": "id,name,group,role\nu1,甲,g1,\n",
+            "content/records/r.csv": "date,member,material,hours,note\n2026-01-05,u1,m,1e300,\n2026-01-06,u1,m,100000,\n",
+            "content/activities/a.md": "---\ntitle: 会\ntype: lecture\ndate: 2026-01-07\nhours: 1e20\n---\n",
+        ], config: "title: t\nprofile: internal\nyearly_target_hours:\n  member: inf\n")
+        #expect(status == 1)
+        #expect(err.contains("content/records/r.csv:2:1: error: more than 100000 hours (1e300)"), "\(err)")
+        #expect(!err.contains("r.csv:3:"), "\(err)")
+        #expect(err.contains("content/activities/a.md:5:8: error: `hours` is more than 100000 hours"), "\(err)")
+        #expect(err.contains("site.yml:4:11: error: hours for `member` should be a number from 0 to 100000"), "\(err)")
     }
 
     @Test func badCommandLineExitsTwo() throws {

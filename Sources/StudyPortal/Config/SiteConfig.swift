@@ -102,8 +102,8 @@ public struct SiteConfig: Sendable {
                 f.append(.error("unknown role `\(pair.key)` (roles are member and leader)", path: f.path, line: pair.keyPosition.line, column: pair.keyPosition.column))
                 continue
             }
-            guard case .scalar(let text, _, _) = pair.value, let n = Double(text), n >= 0 else {
-                f.append(.error("hours for `\(pair.key)` should be a number, not negative", path: f.path, line: pair.value.position.line, column: pair.value.position.column))
+            guard case .scalar(let text, _, _) = pair.value, let n = Double(text), n >= 0, n <= Fields.maximumHours else {
+                f.append(.error("hours for `\(pair.key)` should be a number from 0 to \(Int(Fields.maximumHours))", path: f.path, line: pair.value.position.line, column: pair.value.position.column))
                 continue
             }
             yearlyTargetHours[pair.key] = n

@@ -79,6 +79,12 @@ public struct Fields {
         return day
     }
 
+    /// The most hours one value may give (a record, a material, an activity, a type, a target): far
+    /// beyond any real study, and small enough that no site's sums leave the range pages print in.
+    /// `1e300` typed for `1.5` made the build trap before this bound.
+    public static let maximumHours: Double = 100_000
+
+    /// A number of hours, from 0 to `maximumHours`.
     public mutating func number(_ key: String, minimum: Double = 0) -> Double? {
         guard let value = take(key) else { return nil }
         guard case .scalar(let text, _, _) = value, let n = Double(text.trimmingSpaces()), n.isFinite else {
@@ -87,6 +93,10 @@ public struct Fields {
         }
         guard n >= minimum else {
             problem("`\(key)` must not be negative (found \(text))", at: value)
+            return nil
+        }
+        guard n <= Self.maximumHours else {
+            problem("`\(key)` is more than \(Int(Self.maximumHours)) hours (found \(text))", at: value)
             return nil
         }
         return n

@@ -41,6 +41,10 @@ enum RecordLoader {
                     diagnostics.append(.error("negative hours (\(hoursText))", path: path, line: row.line, column: 1))
                     continue
                 }
+                guard h <= Fields.maximumHours else {
+                    diagnostics.append(.error("more than \(Int(Fields.maximumHours)) hours (\(hoursText))", path: path, line: row.line, column: 1))
+                    continue
+                }
                 hours = h
             }
             if material.isEmpty && hours == nil {

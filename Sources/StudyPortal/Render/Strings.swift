@@ -138,10 +138,27 @@ public enum Strings {
 
     /// Hours without a needless `.0`: 2, 1.5, 0.25.
     public static func hours(_ h: Double) -> String {
-        let hundredths = Int((h * 100).rounded())
-        let sign = hundredths < 0 ? "-" : ""
-        let whole = abs(hundredths) / 100, fraction = abs(hundredths) % 100
-        if fraction == 0 { return sign + String(whole) }
-        return sign + String(whole) + "." + (fraction % 10 == 0 ? String(fraction / 10) : (fraction < 10 ? "0" : "") + String(fraction))
+        var out: [UInt8] = []
+        appendHours(h, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `hours` appended to a page being written (member pages list thousands of events). Inputs are
+    /// at most `Fields.maximumHours` each, so sums stay far inside an `Int` of hundredths; anything
+    /// else (a sum of millions of maximal rows) is written as Swift prints the number, never trapping.
+    static func appendHours(_ h: Double, to out: inout [UInt8]) {
+        let scaled = (h * 100).rounded()
+        guard scaled.magnitude < 1e15 else { out.append(contentsOf: "\(h)".utf8); return }
+        let hundredths = Int(scaled)
+        if hundredths < 0 { out.append(UInt8(ascii: "-")) }
+        let whole = hundredths.magnitude / 100, fraction = Int(hundredths.magnitude % 100)
+        Day.appendDigits(Int(whole), to: &out)
+        guard fraction != 0 else { return }
+        out.append(UInt8(ascii: "."))
+        if fraction % 10 == 0 {
+            Day.appendDigits(fraction / 10, to: &out)
+        } else {
+            Day.appendDigits(fraction, width: 2, to: &out)
+        }
     }
 }
