@@ -192,8 +192,8 @@ import Testing
     /// `member.html` still renders it, and must give the same page.
     static let inlineEventTable = "{{^empty(events)}}<section class=\"panel\"><h2>{{events_title}}</h2>\n<div class=\"table-wrap\"><table class=\"data\">\n<thead><tr><th scope=\"col\">{{t.date}}</th><th scope=\"col\">{{t.form}}</th><th scope=\"col\">{{t.content_col}}</th><th scope=\"col\" class=\"num\">{{t.hours_label}}</th></tr></thead>\n<tbody>\n{{#events}}<tr><td>{{#date}}<time datetime=\"{{iso}}\">{{text}}</time>{{/date}}</td><td>{{form}}</td><td>{{#url}}<a href=\"{{url}}\">{{title}}</a>{{/url}}{{^url}}{{title}}{{/url}}</td><td class=\"num\">{{hours}}</td></tr>\n{{/events}}</tbody></table></div></section>{{/empty(events)}}"
 
-    /// The member page's event table: random rows (links or none, text needing escapes, both
-    /// languages' dates) written by code, by the built-in template, and by the inline table of older
+    /// The member page's event table: random events (subjects with links or none, text needing
+    /// escapes, both languages' dates, hours with and without fractions) written by code, by the built-in template, and by the inline table of older
     /// copies of `member.html`, byte for byte.
     @Test func theBuiltInEventTableIsWrittenAsItsTemplateReads() throws {
         let (theme, problems) = Theme.load(siteRoot: temporaryPath("no-site"))
@@ -216,17 +216,29 @@ import Testing
         let words = ["date", "form", "content_col", "hours_label"]
         for _ in 0..<300 {
             let strings = Dictionary(uniqueKeysWithValues: words.filter { _ in Int.random(in: 0..<8, using: &random) > 0 }.map { ($0, text()) })
-            let rows = (0..<Int.random(in: 0...5, using: &random)).map { _ in
-                EventRowView(date: DayView(day: Day(year: Int.random(in: 1990...2100, using: &random), month: Int.random(in: 1...12, using: &random), day: Int.random(in: 1...28, using: &random)) ?? Day(year: 2026, month: 1, day: 1)!,
-                                           language: Bool.random(using: &random) ? .zhCN : .en),
-                             form: text(), title: text(), url: [nil, "", text()].randomElement(using: &random) ?? nil, hours: text())
+            // Subjects with and without links (a draft's nil, an empty link), records of a material or
+            // of outside study, with and without a kind; events of both sources, both languages.
+            let materials = (0..<3).map { _ in (title: text(), url: [nil, "", text()].randomElement(using: &random) ?? nil) }
+            let activities = (0..<3).map { _ in (title: text(), url: Bool.random(using: &random) ? "" : text(), form: text()) }
+            let records = (0..<4).map { _ in
+                Record(date: Day(year: 2026, month: 1, day: 1)!, member: Ref("m1", path: "", line: 0), material: nil, hours: nil, note: "",
+                       title: Bool.random(using: &random) ? text() : nil, kind: Bool.random(using: &random) ? text() : nil)
             }
+            let subjects = EventSubjects(language: Bool.random(using: &random) ? .zhCN : .en, recordWord: text(), records: records,
+                                         recordMaterial: records.map { _ in Int.random(in: -1..<3, using: &random) },
+                                         materials: materials, activities: activities)
+            let events = (0..<Int.random(in: 0...6, using: &random)).map { _ in
+                StudyEvent(date: Day(year: Int.random(in: 1990...2100, using: &random), month: Int.random(in: 1...12, using: &random), day: Int.random(in: 1...28, using: &random)) ?? Day(year: 2026, month: 1, day: 1)!,
+                           hours: [0, 1, 1.5, 2.25, 0.125, 1.0 / 3, 100_000].randomElement(using: &random) ?? 0,
+                           source: Bool.random(using: &random) ? .record(Int.random(in: 0..<4, using: &random)) : .activity(Int.random(in: 0..<3, using: &random)))
+            }
+            let rows = EventRows(events: events, subjects: subjects)
             // A `url` further down the stack, as a page could have: a row without a link must not reach it.
             let context: View = ["t": View(strings.mapValues { $0 as any TemplateValue }), "url": "/outer/", "events_title": text(),
                                  "events": rows, "event_table": EventTable(rows: rows, header: words.map { strings[$0] ?? "" })]
             let expected = interpreted.render("wrapper", context)
-            #expect(native.render("wrapper", context) == expected, "\(rows) \(strings)")
-            #expect(native.render("inline", context) == expected, "\(rows) \(strings)")
+            #expect(native.render("wrapper", context) == expected, "\(events) \(strings)")
+            #expect(native.render("inline", context) == expected, "\(events) \(strings)")
         }
     }
 
@@ -244,8 +256,11 @@ import Testing
     @Test func aSitesOwnEventTableIsInterpreted() throws {
         var theme = try themeWithOwn("partials/event-table", "<p>{{#rows}}[{{title}}]{{/rows}}</p>", other: "partials/ledger-table")
         theme.library.register(try Template("{{#t}}{{>partials/event-table}}{{/t}}"), named: "wrapper")
-        let row = EventRowView(date: DayView(day: Day(year: 2026, month: 3, day: 1)!, language: .zhCN), form: "自学", title: "党章", url: nil, hours: "2")
-        #expect(String(decoding: theme.library.render("wrapper", ["t": EventTable(rows: [row, row], header: ["日期", "形式", "内容", "学时"])]), as: UTF8.self) == "<p>[党章][党章]</p>")
+        let subjects = EventSubjects(language: .zhCN, recordWord: "自学", records: [], recordMaterial: [], materials: [],
+                                     activities: [(title: "党章", url: "", form: "讲座")])
+        let event = StudyEvent(date: Day(year: 2026, month: 3, day: 1)!, hours: 2, source: .activity(0))
+        let rows = EventRows(events: [event, event], subjects: subjects)
+        #expect(String(decoding: theme.library.render("wrapper", ["t": EventTable(rows: rows, header: ["日期", "形式", "内容", "学时"])]), as: UTF8.self) == "<p>[党章][党章]</p>")
     }
 
     @Test func aSitesOwnLedgerTableIsInterpreted() throws {

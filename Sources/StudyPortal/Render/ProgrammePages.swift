@@ -220,7 +220,7 @@ extension Views {
         }
         let events = Progress.events(of: m.id, in: programme.asOf.year, index: figures.index)
         c["events_title"] = t("study_events", String(programme.asOf.year))
-        let rows = events.reversed().map(eventRow)
+        let rows = EventRows(events: events.reversed(), subjects: eventSubjects)
         c["events"] = rows
         c["event_table"] = EventTable(rows: rows, header: ["date", "form", "content_col", "hours_label"].map { strings[$0] ?? "" })
         c["activities"] = events.compactMap { e -> View? in
@@ -231,18 +231,10 @@ extension Views {
         return c
     }
 
-    func eventRow(_ e: StudyEvent) -> EventRowView {
-        let date = DayView(day: e.date, language: language)
-        switch e.source {
-        case .record(let k):
-            let m = lookup.recordMaterial[k]
-            return EventRowView(date: date, form: programme.site.records[k].kind ?? t("record"),
-                                title: m >= 0 ? programme.materials[m].title : programme.site.records[k].title ?? "",
-                                url: m >= 0 ? lookup.materialURL[m] : nil, hours: Strings.hours(e.hours))
-        case .activity(let k):
-            return EventRowView(date: date, form: lookup.activityForm[k], title: programme.activities[k].title,
-                                url: lookup.activityURL[k], hours: Strings.hours(e.hours))
-        }
+    func makeEventSubjects() -> EventSubjects {
+        EventSubjects(language: language, recordWord: t("record"), records: programme.site.records, recordMaterial: lookup.recordMaterial,
+                      materials: programme.materials.indices.map { (programme.materials[$0].title, lookup.materialURL[$0]) },
+                      activities: programme.activities.indices.map { (programme.activities[$0].title, lookup.activityURL[$0], lookup.activityForm[$0]) })
     }
 
     func reflectionSummary(_ r: Reflection) -> View {

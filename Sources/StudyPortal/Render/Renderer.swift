@@ -101,6 +101,7 @@ public enum Renderer {
         building.listItems = await parallelMap(p.materials, jobs: jobs) { itemViews.item($0) }
         building.planItemLinks = p.plans.map { $0.items.map(itemViews.itemLink) }
         building.activitySummaries = p.activities.indices.map(itemViews.activitySummary)
+        building.eventSubjects = itemViews.makeEventSubjects()
         let views = building
         // A page and its attachments go straight into the work folder when there is one.
         @Sendable func keep(_ path: String, _ bytes: [UInt8], origin: String) -> OutputFile {

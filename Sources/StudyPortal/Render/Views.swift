@@ -20,6 +20,8 @@ struct Views {
     /// `activitySummary` of every activity, by index: the home page, the activities index and each
     /// attendee's member page show them (30,000 times at 10,000 materials).
     var activitySummaries: [View] = []
+    /// What member pages show of their events' subjects (`EventSubjects`).
+    var eventSubjects = EventSubjects.empty
 
     var language: SiteConfig.Language { programme.config.language }
 
