@@ -2,7 +2,7 @@
 # make bench: our full build against Hugo's on the same synthetic materials (../shared/bench/make-corpus.py),
 # alternating, a warm-up then RUNS timed runs each, medians and peak memory. Prints a Markdown table.
 set -euo pipefail
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-5}
 SIZES=${SIZES:-"2000:400:40000 10000:2000:200000"}
 CORPUS=${CORPUS:-bench-corpus}
 MAKE_CORPUS=${MAKE_CORPUS:-../shared/bench/make-corpus.py}
@@ -13,15 +13,24 @@ command -v hugo >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -qq hug
 [ -x "$bin" ] || { echo "bench: no $bin (make static builds it)" >&2; exit 1; }
 mkdir -p "$CORPUS"
 
-# wall seconds, peak KB and CPU seconds (user + system) of one run: "S KB CPU". Dirty pages are flushed
+# wall seconds, peak KB and CPU seconds (user + system) of one run: "S KB CPU". The wall time from
+# bash's microsecond clock: time(1) rounds it to 10 ms, 3% of a 2,000-material build, which made the
+# 10,000 / 2,000 ratio move by ±0.15 on rounding alone. Dirty pages are flushed
 # first, so neither tool's run pays for the write-back of the other's output (Hugo writes 100 MB at
 # 10,000 materials, we compare 290 MB). CPU time is reported too: on this VM the wall time of the same
 # run moves by ±25% with the virtual disk (docs/benchmarks.md), the CPU time far less.
-measure() { sync; /usr/bin/time -f "%e %M %U %S" "$@" 2>&1 >/dev/null | tail -1 | awk '{print $1, $2, $3 + $4}'; }
+measure() {
+  sync
+  local t0=$EPOCHREALTIME r
+  r=$(/usr/bin/time -f "%M %U %S" "$@" 2>&1 >/dev/null | tail -1)
+  local t1=$EPOCHREALTIME
+  awk -v a="$t0" -v b="$t1" -v r="$r" 'BEGIN {split(r, f, " "); printf "%.3f %d %.2f\n", b - a, f[1], f[2] + f[3]}'
+}
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
 echo "| materials | members | records | studyportal (s) | Hugo (s) | ratio | studyportal CPU (s) | Hugo CPU (s) | CPU ratio | studyportal peak MiB | Hugo peak MiB |"
 echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+declare -A oursBy theirsBy
 for size in $SIZES; do
   IFS=: read -r m mem rec <<<"$size"
   site="$CORPUS/m$m"
@@ -37,5 +46,13 @@ for size in $SIZES; do
   o=$(printf '%s\n' "${ours[@]}" | median); h=$(printf '%s\n' "${theirs[@]}" | median)
   oc=$(printf '%s\n' "${ourcpu[@]}" | median); hc=$(printf '%s\n' "${theircpu[@]}" | median)
   om=$(printf '%s\n' "${ourmem[@]}" | sort -n | tail -1); hm=$(printf '%s\n' "${theirmem[@]}" | sort -n | tail -1)
+  oursBy[$m]=$o; theirsBy[$m]=$h
   echo "| $m | $mem | $rec | $o | $h | $(awk "BEGIN {printf \"%.2f\", $o/$h}") | $oc | $hc | $(awk "BEGIN {printf \"%.2f\", $oc/$hc}") | $((om / 1024)) | $((hm / 1024)) |"
 done
+# Growth (issue 7: the largest size at most 5.5 × the smallest), ours and Hugo's, from the medians above.
+read -r -a sizes <<<"$SIZES"
+if [ "${#sizes[@]}" -ge 2 ]; then
+  small=${sizes[0]%%:*}; large=${sizes[${#sizes[@]}-1]%%:*}
+  echo
+  echo "growth $large / $small materials: studyportal $(awk "BEGIN {printf \"%.2f\", ${oursBy[$large]} / ${oursBy[$small]}}") ×, Hugo $(awk "BEGIN {printf \"%.2f\", ${theirsBy[$large]} / ${theirsBy[$small]}}") ×"
+fi
