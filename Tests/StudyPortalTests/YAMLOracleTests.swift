@@ -133,6 +133,18 @@ struct YAMLOracleTests {
         // `duplicate key <uncovertable>`; the walk says what is wrong with the first one.
         #expect(Self.text(Self.ours("[a]: 1\n[a]: 2\n", lineOffset: 0)) == "error 1:1 a key must be a single value, not a list")
         #expect(Self.text(Self.reference("[a]: 1\n[a]: 2\n", lineOffset: 0)) == "error 1:1 duplicate key <uncovertable>")
+        // Cases the generator below cannot make: a duplicate past the value budget, a quoted key
+        // holding NUL beside a tagged one, one name repeated under two tags (Yams' position for that
+        // one depended on hash order: messages compared).
+        for text in ["a: [" + String(repeating: "x,", count: YAML.nodeBudget + 1) + "]\nb: 1\nb: 2\n", "\"!t\\0a\": 1\n!t a: 2\n"] {
+            #expect(Self.text(Self.ours(text, lineOffset: 0)) == Self.text(Self.reference(text, lineOffset: 0)), "\(text.prefix(40).debugDescription)")
+        }
+        if case .failure(let mine) = Self.ours("a: 1\na: 2\n!t a: 3\n!t a: 4\n", lineOffset: 0),
+           case .failure(let theirs) = Self.reference("a: 1\na: 2\n!t a: 3\n!t a: 4\n", lineOffset: 0) {
+            #expect(mine.message == theirs.message && mine.message == "duplicate key a, a")
+        } else {
+            Issue.record("a key repeated under two tags must be an error")
+        }
         let pieces = ["title", "tags", "a", "b", "a", "'a'", "\"b\"", ": ", ":", " ", "  ", "\n", "\n  ", "\n- ", "- ", "[", "]", "{", "}", ", ",
                       "学习", "2026-03-01", "1.5", "&x ", "*x", "!!str ", "!t ", "|\n  ", ">\n  ", "# c\n", "---\n", "'", "\"", "?", "\t", "~", "\\"]
         var random = SystemRandomNumberGenerator()

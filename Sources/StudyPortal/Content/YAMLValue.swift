@@ -77,9 +77,9 @@ public enum YAML {
             var position: YAMLValue.Position
             var items: [YAMLValue] = []
             var pairs: [(key: String, keyPosition: YAMLValue.Position, value: YAMLValue)] = []
-            /// Per pair: the key's tag as Yams compares keys (nil for none or `!!str`).
-            var keyTags: [String?] = []
-            var key: (name: String, tag: String?, position: YAMLValue.Position)?
+            /// Every single-value key so far, also past the budget (for the duplicate check).
+            var keys: [(id: KeyID, position: YAMLValue.Position)] = []
+            var key: (name: String, position: YAMLValue.Position)?
             var awaitingValue = false
         }
         var stack: [Frame] = []
@@ -168,10 +168,7 @@ public enum YAML {
                 return
             }
             if frame.awaitingValue {
-                if budget >= 0, let key = frame.key {
-                    frame.pairs.append((key.name, key.position, value))
-                    frame.keyTags.append(key.tag)
-                }
+                if budget >= 0, let key = frame.key { frame.pairs.append((key.name, key.position, value)) }
                 frame.awaitingValue = false
                 frame.key = nil
                 return
@@ -183,21 +180,27 @@ public enum YAML {
                 }
                 return
             }
-            frame.key = (name, tag == "tag:yaml.org,2002:str" || tag == "!" ? nil : tag, at)
+            frame.key = (name, at)
+            frame.keys.append((KeyID(name: name, tag: tag == "tag:yaml.org,2002:str" || tag == "!" ? nil : tag), at))
         }
 
-        /// Yams' rule: keys equal in text and tag; the message lists them sorted, at the first
-        /// occurrence of the first.
+        /// A key as Yams compares keys: its text and its tag (nil for none or `!!str`).
+        struct KeyID: Hashable {
+            var name: String
+            var tag: String?
+        }
+
+        /// Yams' rule: keys equal in text and tag; the message lists each repeated key once (by
+        /// text, sorted), at the first occurrence of the first.
         mutating func checkDuplicates(_ frame: Frame) {
-            guard frame.isMap, frame.pairs.count > 1 else { return }
-            var first: [String: Int] = [:], duplicates: [String: Int] = [:]
-            for (k, pair) in frame.pairs.enumerated() {
-                let id = (frame.keyTags[k].map { $0 + "\u{0}" } ?? "") + pair.key
-                if let earlier = first[id] { duplicates[pair.key] = duplicates[pair.key].map { min($0, earlier) } ?? earlier } else { first[id] = k }
+            guard frame.isMap, frame.keys.count > 1 else { return }
+            var first: [KeyID: YAMLValue.Position] = [:], repeated: [KeyID: YAMLValue.Position] = [:]
+            for (id, at) in frame.keys {
+                if let earlier = first[id] { repeated[id] = earlier } else { first[id] = at }
             }
-            guard let name = duplicates.keys.min(), let k = duplicates[name] else { return }
-            let at = frame.pairs[k].keyPosition
-            composeError = YAMLError(message: "duplicate key \(duplicates.keys.sorted().joined(separator: ", "))", line: at.line, column: at.column)
+            let sorted = repeated.sorted { ($0.key.name, $0.value.line, $0.value.column) < ($1.key.name, $1.value.line, $1.value.column) }
+            guard let (_, at) = sorted.first else { return }
+            composeError = YAMLError(message: "duplicate key \(sorted.map(\.key.name).joined(separator: ", "))", line: at.line, column: at.column)
         }
 
         func syntaxError(_ parser: yaml_parser_t) -> YAMLError {
