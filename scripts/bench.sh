@@ -2,6 +2,7 @@
 # make bench: our full build against Hugo's on the same synthetic materials (../shared/bench/make-corpus.py),
 # alternating, a warm-up then RUNS timed runs each, medians and peak memory. Prints a Markdown table.
 set -euo pipefail
+export LC_ALL=C   # EPOCHREALTIME and awk with a decimal point, whatever the locale
 RUNS=${RUNS:-5}
 SIZES=${SIZES:-"2000:400:40000 10000:2000:200000"}
 CORPUS=${CORPUS:-bench-corpus}

@@ -145,10 +145,10 @@ public enum Strings {
 
     /// `hours` appended to a page being written (member pages list thousands of events). Inputs are
     /// at most `Fields.maximumHours` each, so sums stay far inside an `Int` of hundredths; anything
-    /// else (a sum of millions of maximal rows) is written as Swift prints the number, never trapping.
+    /// else (infinity, or a sum of 10¹⁴ maximal rows) is written as Swift prints the number, never trapping.
     static func appendHours(_ h: Double, to out: inout [UInt8]) {
         let scaled = (h * 100).rounded()
-        guard scaled.magnitude < 1e15 else { out.append(contentsOf: "\(h)".utf8); return }
+        guard scaled.magnitude < 0x1p63 else { out.append(contentsOf: "\(h)".utf8); return }
         let hundredths = Int(scaled)
         if hundredths < 0 { out.append(UInt8(ascii: "-")) }
         let whole = hundredths.magnitude / 100, fraction = Int(hundredths.magnitude % 100)

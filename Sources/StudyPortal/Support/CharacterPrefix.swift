@@ -19,15 +19,16 @@ extension String {
         return (self[..<rest.endIndex], count + rest.count)
     }
 
-    /// Scalars that are a character on their own whatever is around them: no grapheme rule joins
-    /// them to a neighbour (printable ASCII, CJK ideographs, CJK symbols and punctuation except the
-    /// combining tone marks U+302A–U+302F, full-width forms), and the ASCII controls but CR: a
-    /// character always ends before and after a control (Unicode's GB4, GB5), and only CR joins the
-    /// LF after it (GB3). Line breaks are in every searchable text between its paragraphs: without
-    /// them here, most excerpts went the slow way from their first line break on.
+    /// Scalars no grapheme rule joins to the scalar before or after them — printable ASCII, CJK
+    /// ideographs, CJK symbols and punctuation except the combining tone marks U+302A–U+302F,
+    /// full-width forms — and the controls but CR: a character always ends before and after a
+    /// control (Unicode's GB4, GB5), and only CR joins the LF after it (GB3), which is why CR is left
+    /// out (the caller checks both scalars of each pair). Line breaks are in every searchable text
+    /// between its paragraphs: without them here, most excerpts went the slow way from their first
+    /// line break on.
     static func standsAlone(_ s: Unicode.Scalar) -> Bool {
         switch s.value {
-        case 0x00...0x0C, 0x0E...0x7E, 0x4E00...0x9FFF, 0x3000...0x3029, 0x3030...0x303F, 0xFF01...0xFF60, 0xFFE0...0xFFE6: return true
+        case 0x00...0x0C, 0x0E...0x7E, 0x7F...0x9F, 0x4E00...0x9FFF, 0x3000...0x3029, 0x3030...0x303F, 0xFF01...0xFF60, 0xFFE0...0xFFE6: return true
         default: return false
         }
     }
