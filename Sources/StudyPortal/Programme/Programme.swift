@@ -15,11 +15,11 @@ public struct Term: Sendable {
 /// Nothing after this point reads files or reports a problem in front matter.
 public struct Programme: Sendable {
     public var site: Site
-    public var includeDrafts: Bool
+    public var includeDrafts: Bool { didSet { publishedMaterials = Self.published(materials, includeDrafts: includeDrafts) } }
     /// The date progress is computed for (SPEC §2 `--as-of`).
     public var asOf: Day
     /// Materials newest first (then by weight, then title), drafts included.
-    public var materials: [Material]
+    public var materials: [Material] { didSet { publishedMaterials = Self.published(materials, includeDrafts: includeDrafts) } }
     public var pages: [Page]
     public var categories: [Term]
     public var tags: [Term]
@@ -36,8 +36,19 @@ public struct Programme: Sendable {
     public func isPublished(_ m: Material) -> Bool { includeDrafts || !m.draft }
     public func isPublished(_ p: Page) -> Bool { includeDrafts || !p.draft }
 
-    /// Indices into `materials` of those that get a page.
-    public var publishedMaterials: [Int] { materials.indices.filter { isPublished(materials[$0]) } }
+    /// Indices into `materials` of those that get a page. Kept, not computed when asked: each of
+    /// the materials list's pages asked (500 pages of a 10,000-material site, each filtering all).
+    public private(set) var publishedMaterials: [Int]
+
+    init(site: Site, includeDrafts: Bool, asOf: Day, materials: [Material], pages: [Page], categories: [Term], tags: [Term]) {
+        (self.site, self.includeDrafts, self.asOf, self.materials, self.pages) = (site, includeDrafts, asOf, materials, pages)
+        (self.categories, self.tags) = (categories, tags)
+        publishedMaterials = Self.published(materials, includeDrafts: includeDrafts)
+    }
+
+    static func published(_ materials: [Material], includeDrafts: Bool) -> [Int] {
+        materials.indices.filter { includeDrafts || !materials[$0].draft }
+    }
 }
 
 public enum Resolve {
