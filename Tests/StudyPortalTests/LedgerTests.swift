@@ -163,6 +163,49 @@ import Testing
         }
     }
 
+    /// A member ledger kept as its entries: its HTML (written by code from the per-render cells,
+    /// and interpreted from the rows as text) and its CSV are those of the same rows as strings, byte
+    /// for byte — records of a material or not, with and without kind, title and note, activities,
+    /// text needing escapes and quotes, a cell starting like a formula, hours with fractions.
+    @Test func memberLedgerRowsAreTheirStrings() throws {
+        let (theme, _) = Theme.load(siteRoot: temporaryPath("no-site"))
+        var native = theme.library
+        native.register(try Template(Self.wrapper), named: "wrapper")
+        var interpreted = native
+        interpreted.natives = [:]
+        let pieces = ["学习", "<b>", "&", "\"", "'", "12.5", "", " ", "a,b", "第一\n第二", "=1+1", "-x", "@"]
+        var random = SystemRandomNumberGenerator()
+        func text() -> String { (0..<Int.random(in: 0...3, using: &random)).map { _ in pieces.randomElement(using: &random) ?? "" }.joined() }
+        for _ in 0..<300 {
+            let records = (0..<4).map { _ in
+                Record(date: Day(year: 2026, month: 1, day: 1)!, member: Ref("m1", path: "", line: 0), material: nil, hours: nil, note: text(),
+                       title: Bool.random(using: &random) ? text() : nil, kind: Bool.random(using: &random) ? text() : nil)
+            }
+            let subjects = LedgerSubjects(records: records, recordMaterial: records.map { _ in Int.random(in: -1..<3, using: &random) },
+                                          recordWord: text(), yes: text(), no: text(), materials: (0..<3).map { _ in (text(), text()) },
+                                          activities: (0..<2).map { _ in (text(), text(), text(), text()) })
+            var total = 0.0
+            let entries = (0..<Int.random(in: 0...6, using: &random)).map { _ -> LedgerEntry in
+                let hours: Double = [0, 1, 1.5, 2.25, 0.125, 1.0 / 3, 100_000].randomElement(using: &random) ?? 0
+                total += hours
+                let source: StudyEvent.Source = Bool.random(using: &random) ? .record(Int.random(in: 0..<4, using: &random)) : .activity(Int.random(in: 0..<2, using: &random))
+                return LedgerEntry(event: StudyEvent(date: Day(year: Int.random(in: 1990...2100, using: &random), month: Int.random(in: 1...12, using: &random), day: 1)!,
+                                                     hours: hours, source: source),
+                                   cumulative: total, hasReflection: Bool.random(using: &random))
+            }
+            let rows = MemberLedgerRows(entries: entries, subjects: subjects)
+            let header = (0..<10).map { _ in text() }, totals = [nil, (0..<10).map { _ in text() }].randomElement(using: &random) ?? nil
+            let kept = Views.Table(header: header, ledger: rows, total: totals)
+            let asText = Views.Table(header: header, rows: rows.strings(), total: totals)
+            #expect(kept.csv == asText.csv, "\(entries)")
+            #expect(kept.rows == asText.rows && kept.rowCount == entries.count)
+            let numeric = UInt64.random(in: 0...1023, using: &random)
+            let expected = interpreted.render("wrapper", ["table": Views.TableView(table: asText, numeric: numeric)])
+            #expect(native.render("wrapper", ["table": Views.TableView(table: kept, numeric: numeric)]) == expected, "\(entries)")
+            #expect(interpreted.render("wrapper", ["table": Views.TableView(table: kept, numeric: numeric)]) == expected, "\(entries)")
+        }
+    }
+
     /// The code declines any context but its own table view: a view with the same names is interpreted.
     @Test func anotherContextIsInterpreted() throws {
         var (theme, _) = Theme.load(siteRoot: temporaryPath("no-site"))

@@ -32,7 +32,7 @@ public enum CSVWriter {
         append(bytes: Array(value.utf8), to: &out)
     }
 
-    private static func append<C: Collection<UInt8>>(bytes: C, to out: inout [UInt8]) {
+    static func append<C: Collection<UInt8>>(bytes: C, to out: inout [UInt8]) {
         // = + - @ tab CR: a formula to a spreadsheet.
         let guarded = bytes.first.map { $0 == 0x3D || $0 == 0x2B || $0 == 0x2D || $0 == 0x40 || $0 == 0x09 || $0 == 0x0D } ?? false
         let quoted = bytes.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }

@@ -18,9 +18,8 @@ final class EventSubjects: Sendable {
     /// Per activity: its title, link and the name of its type.
     let activities: [(title: String, url: String, form: String)]
     /// The built-in table's cells, escaped: the content cell of each material, then of each activity,
-    /// then each activity's form; cell `c` is `cells[starts[c]..<starts[c + 1]]`.
-    private let cells: [UInt8]
-    private let starts: [Int]
+    /// then each activity's form.
+    private let cells: FlatCells
 
     static let empty = EventSubjects(language: .zhCN, recordWord: "", records: [], recordMaterial: [], materials: [], activities: [])
 
@@ -28,21 +27,11 @@ final class EventSubjects: Sendable {
          materials: [(title: String, url: String?)], activities: [(title: String, url: String, form: String)]) {
         (self.language, self.recordWord, self.records, self.recordMaterial) = (language, recordWord, records, recordMaterial)
         (self.materials, self.activities) = (materials, activities)
-        var cells: [UInt8] = [], starts = [0]
-        starts.reserveCapacity(materials.count + 2 * activities.count + 1)
-        for m in materials {
-            Self.appendContent(title: m.title, url: m.url, to: &cells)
-            starts.append(cells.count)
-        }
-        for a in activities {
-            Self.appendContent(title: a.title, url: a.url, to: &cells)
-            starts.append(cells.count)
-        }
-        for a in activities {
-            HTMLEscape.append(a.form, to: &cells)
-            starts.append(cells.count)
-        }
-        (self.cells, self.starts) = (cells, starts)
+        var cells = FlatCells()
+        for m in materials { cells.add { Self.appendContent(title: m.title, url: m.url, to: &$0) } }
+        for a in activities { cells.add { Self.appendContent(title: a.title, url: a.url, to: &$0) } }
+        for a in activities { cells.add { HTMLEscape.append(a.form, to: &$0) } }
+        self.cells = cells
     }
 
     /// The content cell as `partials/event-table.html` writes it: the title, linked when it has a link.
@@ -73,8 +62,7 @@ final class EventSubjects: Sendable {
 
     /// The rows of `partials/event-table.html` for `events`, byte for byte.
     func writeRows(_ events: [StudyEvent], to out: inout [UInt8]) {
-        cells.withUnsafeBufferPointer { cells in
-            func cell(_ c: Int) { out.append(contentsOf: UnsafeBufferPointer(rebasing: cells[starts[c]..<starts[c + 1]])) }
+        cells.reading { cells in
             for e in events {
                 out.append("<tr><td><time datetime=\"")
                 e.date.appendISO(to: &out)
@@ -86,11 +74,11 @@ final class EventSubjects: Sendable {
                     HTMLEscape.append(records[k].kind ?? recordWord, to: &out)
                     out.append("</td><td>")
                     let m = recordMaterial[k]
-                    if m >= 0 { cell(m) } else { HTMLEscape.append(records[k].title ?? "", to: &out) }
+                    if m >= 0 { cells.copy(m, to: &out) } else { HTMLEscape.append(records[k].title ?? "", to: &out) }
                 case .activity(let k):
-                    cell(materials.count + activities.count + k)
+                    cells.copy(materials.count + activities.count + k, to: &out)
                     out.append("</td><td>")
-                    cell(materials.count + k)
+                    cells.copy(materials.count + k, to: &out)
                 }
                 out.append("</td><td class=\"num\">")
                 Strings.appendHours(e.hours, to: &out)

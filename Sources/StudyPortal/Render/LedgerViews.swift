@@ -3,42 +3,48 @@
 extension Views {
     struct Table {
         var header: [String]
-        var rows: [[String]]
+        /// The rows of an ordinary table; a member ledger's are `ledger`.
+        private var body: [[String]]
+        var ledger: MemberLedgerRows?
         var total: [String]?
 
-        var csv: [UInt8] { CSVWriter.bytes([header] + rows + (total.map { [$0] } ?? [])) }
+        init(header: [String], rows: [[String]], total: [String]?) {
+            (self.header, self.body, self.ledger, self.total) = (header, rows, nil, total)
+        }
+
+        init(header: [String], ledger: MemberLedgerRows, total: [String]?) {
+            (self.header, self.body, self.ledger, self.total) = (header, [], ledger, total)
+        }
+
+        var rows: [[String]] { ledger?.strings() ?? body }
+        var rowCount: Int { ledger?.entries.count ?? body.count }
+
+        var csv: [UInt8] {
+            guard let ledger else { return CSVWriter.bytes([header] + body + (total.map { [$0] } ?? [])) }
+            var out = CSVWriter.bytes([header])
+            out.reserveCapacity(out.count + ledger.entries.count * 160)
+            ledger.subjects.writeCSV(ledger.entries, to: &out)
+            if let total { out += CSVWriter.bytes([total]).dropFirst(3) }   // without a second byte-order mark
+            return out
+        }
     }
 
     func memberLedgerTable(_ member: Member, year: Int) -> (Table, Double) {
         let entries = Ledger.member(member.id, year: year, figures.index)
-        let recordForm = t("record"), yes = t("yes"), no = t("no")
-        let rows = entries.enumerated().map { k, entry -> [String] in
-            let e = entry.event
-            var form = "", content = "", organiser = "", location = "", note = ""
-            switch e.source {
-            case .record(let i):
-                // Field by field: `let r = programme.site.records[i]` copied the whole record per row.
-                form = programme.site.records[i].kind ?? recordForm
-                let m = lookup.recordMaterial[i]
-                if m >= 0 {
-                    content = programme.materials[m].title
-                    organiser = programme.materials[m].author ?? ""
-                } else {
-                    content = programme.site.records[i].title ?? ""
-                }
-                note = programme.site.records[i].note
-            case .activity(let i):
-                form = lookup.activityForm[i]
-                content = programme.activities[i].title
-                organiser = programme.activities[i].speaker ?? programme.activities[i].host.map { lookup.memberName($0.id) } ?? ""
-                location = programme.activities[i].location ?? ""
-            }
-            return [String(k + 1), e.date.description, form, content, organiser, location, Strings.hours(e.hours),
-                    Strings.hours(entry.cumulative), entry.hasReflection ? yes : no, note]
-        }
         let total = entries.last?.cumulative ?? 0
         let header = ["col_no", "date", "form", "col_title", "col_speaker_org", "location", "hours_label", "col_cumulative", "col_reflection", "col_note"].map { t($0) }
-        return (Table(header: header, rows: rows, total: [t("total"), "", "", "", "", "", Strings.hours(total), "", "", ""]), total)
+        return (Table(header: header, ledger: MemberLedgerRows(entries: entries, subjects: ledgerSubjects),
+                      total: [t("total"), "", "", "", "", "", Strings.hours(total), "", "", ""]), total)
+    }
+
+    func makeLedgerSubjects() -> LedgerSubjects {
+        let p = programme
+        return LedgerSubjects(records: p.site.records, recordMaterial: lookup.recordMaterial, recordWord: t("record"), yes: t("yes"), no: t("no"),
+                              materials: p.materials.map { ($0.title, $0.author ?? "") },
+                              activities: p.activities.indices.map { i in
+                                  let a = p.activities[i]
+                                  return (lookup.activityForm[i], a.title, a.speaker ?? a.host.map { lookup.memberName($0.id) } ?? "", a.location ?? "")
+                              })
     }
 
     func groupLedgerTable(_ group: Group, year: Int) -> Table {

@@ -102,6 +102,7 @@ public enum Renderer {
         building.planItemLinks = p.plans.map { $0.items.map(itemViews.itemLink) }
         building.activitySummaries = p.activities.indices.map(itemViews.activitySummary)
         building.eventSubjects = itemViews.makeEventSubjects()
+        building.ledgerSubjects = itemViews.makeLedgerSubjects()
         let views = building
         // A page and its attachments go straight into the work folder when there is one.
         @Sendable func keep(_ path: String, _ bytes: [UInt8], origin: String) -> OutputFile {

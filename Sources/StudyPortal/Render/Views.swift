@@ -22,6 +22,8 @@ struct Views {
     var activitySummaries: [View] = []
     /// What member pages show of their events' subjects (`EventSubjects`).
     var eventSubjects = EventSubjects.empty
+    /// What member ledgers show of their events' subjects (`LedgerSubjects`).
+    var ledgerSubjects = LedgerSubjects.empty
 
     var language: SiteConfig.Language { programme.config.language }
 

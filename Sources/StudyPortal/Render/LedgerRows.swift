@@ -1,0 +1,162 @@
+/// A member ledger's rows (SPEC §5), kept as the ledger's entries and written from them: 2,000
+/// ledgers of a hundred rows of ten cells at 10,000 materials. Made into rows of strings first,
+/// they cost more to build and free (each subject's title and organiser retained and released per
+/// row, by both cores at once) than to write; now the HTML table and the CSV copy each subject's
+/// cells from `LedgerSubjects`, escaped and quoted once per render. `strings()` makes the rows a
+/// template lists when a site has its own `partials/ledger-table.html`.
+struct MemberLedgerRows: Sendable {
+    var entries: [LedgerEntry]
+    var subjects: LedgerSubjects
+
+    /// The rows as text, as the HTML and the CSV show them.
+    func strings() -> [[String]] { entries.enumerated().map { subjects.cells(row: $0, $1) } }
+}
+
+/// What member ledgers show of each event's subject, by index, made once per render.
+final class LedgerSubjects: Sendable {
+    let records: [Record]
+    /// Per record: the index of its material, or -1 (`Lookup.recordMaterial`).
+    let recordMaterial: [Int]
+    let recordWord: String, yes: String, no: String
+    /// Per material: its title and author (the organiser column).
+    let materials: [(title: String, author: String)]
+    /// Per activity: the name of its type, its title, organiser (speaker, else host) and location.
+    let activities: [(form: String, title: String, organiser: String, location: String)]
+    /// Those texts as HTML (escaped) and CSV (quoted) cells: per material its title and author, per
+    /// activity its four, then the words yes and no (`index(…)`).
+    private let html: FlatCells, csv: FlatCells
+
+    static let empty = LedgerSubjects(records: [], recordMaterial: [], recordWord: "", yes: "", no: "", materials: [], activities: [])
+
+    init(records: [Record], recordMaterial: [Int], recordWord: String, yes: String, no: String,
+         materials: [(title: String, author: String)], activities: [(form: String, title: String, organiser: String, location: String)]) {
+        (self.records, self.recordMaterial, self.recordWord, self.yes, self.no) = (records, recordMaterial, recordWord, yes, no)
+        (self.materials, self.activities) = (materials, activities)
+        let texts = materials.flatMap { [$0.title, $0.author] } + activities.flatMap { [$0.form, $0.title, $0.organiser, $0.location] } + [yes, no]
+        var html = FlatCells(), csv = FlatCells()
+        for text in texts {
+            html.add { HTMLEscape.append(text, to: &$0) }
+            csv.add { CSVWriter.append(text, to: &$0) }
+        }
+        (self.html, self.csv) = (html, csv)
+    }
+
+    private var yesCell: Int { 2 * materials.count + 4 * activities.count }
+    private func materialCell(_ m: Int, _ field: Int) -> Int { 2 * m + field }
+    private func activityCell(_ a: Int, _ field: Int) -> Int { 2 * materials.count + 4 * a + field }
+
+    /// Row `k` (from 0) as text: number, date, form, content, organiser, location, hours, cumulative
+    /// hours, reflection, note.
+    func cells(row k: Int, _ entry: LedgerEntry) -> [String] {
+        let e = entry.event
+        var form = "", content = "", organiser = "", location = "", note = ""
+        switch e.source {
+        case .record(let i):
+            form = records[i].kind ?? recordWord
+            let m = recordMaterial[i]
+            if m >= 0 { (content, organiser) = materials[m] } else { content = records[i].title ?? "" }
+            note = records[i].note
+        case .activity(let i):
+            (form, content, organiser, location) = activities[i]
+        }
+        return [String(k + 1), e.date.description, form, content, organiser, location, Strings.hours(e.hours),
+                Strings.hours(entry.cumulative), entry.hasReflection ? yes : no, note]
+    }
+
+    /// The ten cells of `entry`, row `k`, into `sink` in order. A generic sink rather than a closure
+    /// or an enum of cells: specialised for the HTML and the CSV, with no box or copy per cell.
+    private func writeRow<Sink: CellSink>(_ k: Int, _ entry: LedgerEntry, into sink: inout Sink) {
+        let e = entry.event
+        sink.start()
+        sink.plain { Day.appendDigits(k + 1, to: &$0) }
+        sink.plain { e.date.appendISO(to: &$0) }
+        switch e.source {
+        case .record(let i):
+            sink.text(records[i].kind ?? recordWord)
+            let m = recordMaterial[i]
+            if m >= 0 {
+                sink.flat(materialCell(m, 0))
+                sink.flat(materialCell(m, 1))
+            } else {
+                sink.text(records[i].title ?? "")
+                sink.text("")
+            }
+            sink.text("")
+        case .activity(let i):
+            for field in 0..<4 { sink.flat(activityCell(i, field)) }
+        }
+        sink.plain { Strings.appendHours(e.hours, to: &$0) }
+        sink.plain { Strings.appendHours(entry.cumulative, to: &$0) }
+        sink.flat(yesCell + (entry.hasReflection ? 0 : 1))
+        if case .record(let i) = e.source { sink.text(records[i].note) } else { sink.text("") }
+        sink.end()
+    }
+
+    /// The rows of the built-in `partials/ledger-table.html` (`TableView.writeBuiltInPartial`).
+    func writeHTML(_ entries: [LedgerEntry], numeric: UInt64, to out: inout [UInt8]) {
+        html.reading { cells in
+            var sink = HTMLSink(out: out, cells: cells, numeric: numeric)
+            out = []   // moved into the sink and back: one owner, no copy on write
+            for (k, entry) in entries.enumerated() { writeRow(k, entry, into: &sink) }
+            out = sink.out
+        }
+    }
+
+    /// The rows of the ledger's CSV, each ending in CR LF (as `CSVWriter.bytes` writes rows).
+    func writeCSV(_ entries: [LedgerEntry], to out: inout [UInt8]) {
+        csv.reading { cells in
+            var sink = CSVSink(out: out, cells: cells)
+            out = []
+            for (k, entry) in entries.enumerated() { writeRow(k, entry, into: &sink) }
+            out = sink.out
+        }
+    }
+}
+
+private protocol CellSink {
+    mutating func start()
+    mutating func end()
+    /// A cell from the per-render cells.
+    mutating func flat(_ c: Int)
+    /// A cell of text.
+    mutating func text(_ text: String)
+    /// A cell of digits, dashes and dots (a number, a date, hours), written by `write`.
+    mutating func plain(_ write: (inout [UInt8]) -> Void)
+}
+
+private struct HTMLSink: CellSink {
+    var out: [UInt8]
+    let cells: FlatCells.Reader
+    let numeric: UInt64
+    var column = 0
+
+    mutating func start() { out.append("<tr>"); column = 0 }
+    mutating func end() { out.append("</tr>\n") }
+    mutating func open() { out.append(Views.isNumeric(column, numeric) ? "<td class=\"num\">" : "<td>"); column += 1 }
+    mutating func flat(_ c: Int) { open(); cells.copy(c, to: &out); out.append("</td>") }
+    mutating func text(_ text: String) { open(); HTMLEscape.append(text, to: &out); out.append("</td>") }
+    // Nothing in digits, dashes and dots to escape.
+    mutating func plain(_ write: (inout [UInt8]) -> Void) { open(); write(&out); out.append("</td>") }
+}
+
+private struct CSVSink: CellSink {
+    var out: [UInt8]
+    let cells: FlatCells.Reader
+    var first = true
+
+    mutating func start() { first = true }
+    mutating func end() { out.append(0x0D); out.append(0x0A) }
+    mutating func separate() {
+        if !first { out.append(0x2C) }
+        first = false
+    }
+    mutating func flat(_ c: Int) { separate(); cells.copy(c, to: &out) }
+    mutating func text(_ text: String) { separate(); CSVWriter.append(text, to: &out) }
+    /// Never quoted (no comma, quote or line break); guarded like any cell if it starts with a dash.
+    mutating func plain(_ write: (inout [UInt8]) -> Void) {
+        separate()
+        let start = out.count
+        write(&out)
+        if out.count > start && out[start] == UInt8(ascii: "-") { out.insert(0x27, at: start) }
+    }
+}
