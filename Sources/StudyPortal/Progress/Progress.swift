@@ -35,15 +35,33 @@ public struct ProgressIndex: Sendable {
         self.memberIndex = memberIndex
         self.activityIndex = Dictionary(activities.enumerated().map { ($1.slug, $0) }, uniquingKeysWith: { a, _ in a })
 
-        var events: [String: [StudyEvent]] = [:]
+        // Each record's events gathered by member slot (ids hashed once per record, not into a
+        // dictionary of arrays per record), fields read in place: `for r in records` copied each
+        // record, a dozen retains and releases apiece, 200,000 times on a large site; so did passing
+        // a record to `Progress.hours(of:)`. A material's hours and whether plans track it come
+        // from one look-up.
+        var slotOf: [String: Int] = [:], slotIDs: [String] = []
+        var bySlot: [[StudyEvent]] = []
         var studied: [String: [String: [Day]]] = [:]
-        // By index, fields read in place: `for r in records` copied each record, a dozen retains and
-        // releases apiece, 200,000 times on a large site.
+        var materialInfo: [String: (hours: Double?, tracked: Bool)] = [:]
+        materialInfo.reserveCapacity(materialHours.count)
+        for (slug, hours) in materialHours { materialInfo[slug] = (hours, tracking?.contains(slug) ?? true) }
         for i in records.indices {
             let member = records[i].member.id, date = records[i].date
-            events[member, default: []].append(StudyEvent(date: date, hours: Progress.hours(of: records[i], materialHours: materialHours, defaultHours: defaultHours), source: .record(i)))
-            if let m = records[i].material?.id, tracking?.contains(m) ?? true { studied[member, default: [:]][m, default: []].append(date) }
+            let slot: Int
+            if let s = slotOf[member] { slot = s } else {
+                slot = slotIDs.count
+                slotOf[member] = slot
+                slotIDs.append(member)
+                bySlot.append([])
+            }
+            let info = records[i].material.map { materialInfo[$0.id] ?? (nil, tracking?.contains($0.id) ?? true) }
+            let hours = records[i].hours ?? info?.hours ?? defaultHours
+            bySlot[slot].append(StudyEvent(date: date, hours: hours, source: .record(i)))
+            if let info, info.tracked, let m = records[i].material?.id { studied[member, default: [:]][m, default: []].append(date) }
         }
+        var events = Dictionary(uniqueKeysWithValues: zip(slotIDs, bySlot))
+        bySlot = []
         // An activity's expected attendance is drawn from its group's members only: scanning the
         // whole roster for each activity grew with members × activities.
         let byGroup = Dictionary(grouping: members, by: \.group.id)
