@@ -11,7 +11,8 @@ import Testing
         // before combining marks and joiners.
         let samples = ["学习型党组织建设", "e\u{301}学习", "学e\u{301}", "学\u{302A}习", "a\r\nb", "学\r\n习", "👨‍👩‍👧学习", "学👍🏽习",
                        "🇨🇳🇨🇳学", "\u{1100}\u{1161}\u{11A8}学", "ｶ\u{FF9E}学", "学\u{FE0F}习", "葛\u{E0100}学", "", "ab", "，。「」（PDCA）",
-                       "学习\n\n思想", "学\n\u{301}习", "a\t\u{301}b", "学\r\r\n\n习", "\n\r\n", "学\u{7F}\u{301}习", "\u{0}\u{200D}学"]
+                       "学习\n\n思想", "学\n\u{301}习", "a\t\u{301}b", "学\r\r\n\n习", "\n\r\n", "学\u{7F}\u{301}习", "\u{0}\u{200D}学",
+                       "“学习”——…", "‼\u{FE0F}学", "学‼\u{FE0F}", "“\u{301}”", "※\u{200D}👍", "a\r"]
         for text in samples {
             for n in 0...(text.unicodeScalars.count + 1) {
                 let (piece, count) = text.characterPrefix(n)
