@@ -170,15 +170,20 @@ public struct SearchIndex: Sendable {
         // Each run's postings in the order found, and their shards, before the sort: each task's own,
         // kept from run to run (their pages are faulted in once per core, not once per run), and
         // freed with this function, before the shards are written.
-        return await parallelMap(ranges, jobs: jobs, local: { (entries: [Posting](), shards: [UInt16]()) }) { scratch, range -> Chunk in
+        let span = Int(CharCountTable.end - CharCountTable.first)
+        precondition(shardCount > 0 && shardCount & (shardCount - 1) == 0, "the shard count is a power of two")
+        let shardMask = UInt32(shardCount - 1)
+        return await parallelMap(ranges, jobs: jobs, local: { (entries: [Posting](), shards: [UInt16](), states: [UInt32](repeating: 0, count: span)) }) { scratch, range -> Chunk in
             // Room for every posting the run can have, reserved once (grown by doubling, each copy
             // touched fresh pages; room never touched costs no memory), up to 16 M postings, past
             // which the arrays grow as usual. A document has no more distinct terms than bytes: a
             // Chinese character, three bytes, starts two (itself and the pair with the next), a word
             // takes at least one byte and a separator.
             let bound = min(1 << 24, sizes[range].reduce(range.count, +))
-            var (entries, entryShards) = scratch
-            scratch = ([], [])   // the arrays move here and back: one owner, no copy on write
+            // (0 stands for "not computed yet"; a character whose state happens to be 0 is hashed each
+            // time, which is only slower.)
+            var (entries, entryShards, charStates) = scratch
+            scratch = ([], [], [])   // the arrays move here and back: one owner, no copy on write
             entries.removeAll(keepingCapacity: true)
             entryShards.removeAll(keepingCapacity: true)
             entries.reserveCapacity(bound)
@@ -186,9 +191,22 @@ public struct SearchIndex: Sendable {
             var counter = TermCounter()
             var shardOf = CountTable()   // word key → shard (its FNV hash computed once per chunk)
             func shard(_ key: UInt64) -> Int {
-                // A CJK key's hash is a few multiplications, cheaper than a look-up in a table that
-                // outgrows the cache on large sites; words (rarer, hashed as text) are remembered.
-                if key & wordFlag == 0 { return Tokenizer.Key.cjk(key).shard(count: shardCount) }
+                // A CJK key's hash is a few multiplications; for the common blocks (`CharCountTable`'s)
+                // each character's hash state is kept, so a single character's shard is a look-up and
+                // a pair's hashes only its second character (the shards of half the postings cost 7%
+                // of the index's time). Words (rarer, hashed as text) are remembered.
+                if key & wordFlag == 0 {
+                    let slot = Int(UInt32(truncatingIfNeeded: key >> 21) &- CharCountTable.first)
+                    guard slot < charStates.count else { return Tokenizer.Key.cjk(key).shard(count: shardCount) }
+                    var hash = charStates[slot]
+                    if hash == 0 {
+                        hash = Tokenizer.fnvStart
+                        Tokenizer.fnvFeed(UInt32(truncatingIfNeeded: key >> 21), &hash)
+                        charStates[slot] = hash
+                    }
+                    if key & 0x1F_FFFF != 0 { Tokenizer.fnvFeed(UInt32(truncatingIfNeeded: key & 0x1F_FFFF), &hash) }
+                    return Int(hash & shardMask)   // `hash % shardCount`: the count is a power of two
+                }
                 if let s = shardOf.value(key) { return Int(s) }
                 let s = Tokenizer.Key.word(counter.words[Int(key & ~wordFlag)]).shard(count: shardCount)
                 shardOf.set(key, Int32(s))
@@ -212,7 +230,7 @@ public struct SearchIndex: Sendable {
                 }
             }
             let (sorted, offsets) = bucketed(entries, by: entryShards, count: shardCount)
-            scratch = (entries, entryShards)
+            scratch = (entries, entryShards, charStates)
             return Chunk(entries: sorted, offsets: offsets, words: counter.words, firstDoc: range.lowerBound)
         }
     }

@@ -65,19 +65,23 @@ public enum Tokenizer {
             switch self {
             case .word(let w): return Tokenizer.shard(of: String(w.prefix(2)), count: count)
             case .cjk(let packed):
-                var hash: UInt32 = 0x811C_9DC5
-                func byte(_ b: UInt32) { hash ^= b; hash = hash &* 0x0100_0193 }
-                func feed(_ v: UInt32) {   // UTF-8 by hand: CJK scalars take three or four bytes
-                    if v < 0x800 { byte(0xC0 | v >> 6); byte(0x80 | v & 0x3F) } else if v < 0x10000 {
-                        byte(0xE0 | v >> 12); byte(0x80 | (v >> 6) & 0x3F); byte(0x80 | v & 0x3F)
-                    } else {
-                        byte(0xF0 | v >> 18); byte(0x80 | (v >> 12) & 0x3F); byte(0x80 | (v >> 6) & 0x3F); byte(0x80 | v & 0x3F)
-                    }
-                }
-                feed(UInt32(packed >> 21))
-                if packed & 0x1F_FFFF != 0 { feed(UInt32(packed & 0x1F_FFFF)) }
+                var hash = Tokenizer.fnvStart
+                Tokenizer.fnvFeed(UInt32(packed >> 21), &hash)
+                if packed & 0x1F_FFFF != 0 { Tokenizer.fnvFeed(UInt32(packed & 0x1F_FFFF), &hash) }
                 return Int(hash % UInt32(max(count, 1)))
             }
+        }
+    }
+
+    /// FNV-1a's starting value, and one CJK scalar fed to it as its UTF-8 bytes (by hand: they take
+    /// two to four bytes), as `shard(of:)` hashes text.
+    static let fnvStart: UInt32 = 0x811C_9DC5
+    @inline(__always) static func fnvFeed(_ v: UInt32, _ hash: inout UInt32) {
+        func byte(_ b: UInt32) { hash ^= b; hash = hash &* 0x0100_0193 }
+        if v < 0x800 { byte(0xC0 | v >> 6); byte(0x80 | v & 0x3F) } else if v < 0x10000 {
+            byte(0xE0 | v >> 12); byte(0x80 | (v >> 6) & 0x3F); byte(0x80 | v & 0x3F)
+        } else {
+            byte(0xF0 | v >> 18); byte(0x80 | (v >> 12) & 0x3F); byte(0x80 | (v >> 6) & 0x3F); byte(0x80 | v & 0x3F)
         }
     }
 
