@@ -23,7 +23,7 @@ final class LedgerSubjects: Sendable {
     /// Per activity: the name of its type, its title, organiser (speaker, else host) and location.
     let activities: [(form: String, title: String, organiser: String, location: String)]
     /// Those texts as HTML (escaped) and CSV (quoted) cells: per material its title and author, per
-    /// activity its four, then the words yes and no (`index(…)`).
+    /// activity its four, then the words yes and no (`materialCell`, `activityCell`, `yesCell`).
     private let html: FlatCells, csv: FlatCells
 
     static let empty = LedgerSubjects(records: [], recordMaterial: [], recordWord: "", yes: "", no: "", materials: [], activities: [])
