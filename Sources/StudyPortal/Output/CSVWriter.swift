@@ -9,15 +9,18 @@ public enum CSVWriter {
     public static func bytes(_ rows: [[String]]) -> [UInt8] {
         var out: [UInt8] = [0xEF, 0xBB, 0xBF]
         out.reserveCapacity(rows.reduce(3) { $0 + $1.reduce(2) { $0 + $1.utf8.count + 3 } })
-        for row in rows {
-            for (k, value) in row.enumerated() {
-                if k > 0 { out.append(0x2C) }
-                append(value, to: &out)
-            }
-            out.append(0x0D)
-            out.append(0x0A)
-        }
+        for row in rows { append(row: row, to: &out) }
         return out
+    }
+
+    /// One row, ending in CR LF.
+    static func append(row: [String], to out: inout [UInt8]) {
+        for (k, value) in row.enumerated() {
+            if k > 0 { out.append(0x2C) }
+            append(value, to: &out)
+        }
+        out.append(0x0D)
+        out.append(0x0A)
     }
 
     public static func cell(_ value: String) -> String {

@@ -56,12 +56,12 @@ public struct ProgressIndex: Sendable {
                 bySlot.append([])
             }
             let info = records[i].material.map { materialInfo[$0.id] ?? (nil, tracking?.contains($0.id) ?? true) }
-            let hours = records[i].hours ?? info?.hours ?? defaultHours
+            let hours = Progress.hours(recorded: records[i].hours, material: info?.hours ?? nil, defaultHours: defaultHours)
             bySlot[slot].append(StudyEvent(date: date, hours: hours, source: .record(i)))
             if let info, info.tracked, let m = records[i].material?.id { studied[member, default: [:]][m, default: []].append(date) }
         }
         var events = Dictionary(uniqueKeysWithValues: zip(slotIDs, bySlot))
-        bySlot = []
+        bySlot = []   // the dictionary's arrays its own again: sorting them below copies nothing
         // An activity's expected attendance is drawn from its group's members only: scanning the
         // whole roster for each activity grew with members × activities.
         let byGroup = Dictionary(grouping: members, by: \.group.id)
@@ -95,9 +95,12 @@ extension StudyEvent {
 public enum Progress {
     /// A record's hours: its `hours`, else its material's `hours`, else `default_hours`.
     public static func hours(of r: Record, materialHours: [String: Double?], defaultHours: Double) -> Double {
-        if let h = r.hours { return h }
-        if let m = r.material, let h = materialHours[m.id] ?? nil { return h }
-        return defaultHours
+        hours(recorded: r.hours, material: r.material.flatMap { materialHours[$0.id] ?? nil }, defaultHours: defaultHours)
+    }
+
+    /// The same rule over the fields, for the index's pass over every record (no record copied).
+    @inline(__always) static func hours(recorded: Double?, material: Double?, defaultHours: Double) -> Double {
+        recorded ?? material ?? defaultHours
     }
 
     /// An activity's hours: its `hours`, else its type's hours, else 0.

@@ -24,7 +24,7 @@ extension Views {
             var out = CSVWriter.bytes([header])
             out.reserveCapacity(out.count + ledger.entries.count * 160)
             ledger.subjects.writeCSV(ledger.entries, to: &out)
-            if let total { out += CSVWriter.bytes([total]).dropFirst(3) }   // without a second byte-order mark
+            if let total { CSVWriter.append(row: total, to: &out) }
             return out
         }
     }
