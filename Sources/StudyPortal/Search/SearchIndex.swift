@@ -252,8 +252,13 @@ public struct SearchIndex: Sendable {
             var wordIndex: [String: Int] = [:]
             var keys: [Tokenizer.Key] = []
             // Each posting with its term, then laid out term by term.
+            // Room for the shard's postings at once (grown by doubling, each array was copied a dozen
+            // times over), and for its text: about two bytes a posting and a dozen a term.
+            let postingCount = chunks.reduce(0) { $0 + $1.offsets[shard + 1] - $1.offsets[shard] }
             var found: [(doc: Int32, count: Int32)] = []
             var termOf: [Int32] = []
+            found.reserveCapacity(postingCount)
+            termOf.reserveCapacity(postingCount)
             for chunk in chunks {
                 for e in chunk.shard(shard) {
                     let k: Int, key = e.key
@@ -277,6 +282,7 @@ public struct SearchIndex: Sendable {
             }
             let (postings, start) = bucketed(found, by: termOf, count: keys.count)
             var out: [UInt8] = [0x7B]   // {
+            out.reserveCapacity(2 * postingCount + 12 * keys.count + 2)
             let order = keys.indices.map { (keys[$0].term.text, $0) }.sorted { $0.0 < $1.0 }
             for (n, (text, k)) in order.enumerated() {
                 if n > 0 { out.append(0x2C) }
