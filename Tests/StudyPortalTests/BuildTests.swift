@@ -24,6 +24,20 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: out + "/records"))
     }
 
+    /// Two outputs for one path: an error at the second, naming what wrote the first (files of
+    /// other paths in between, and a third writer reported too).
+    @Test func twoFilesForOnePathAreAnErrorNamingTheFirst() {
+        let files = [OutputFile(path: "a/index.html", content: .written, origin: "templates/page.html"),
+                     OutputFile(path: "sitemap.xml", content: .written, origin: "sitemap"),
+                     OutputFile(path: "a/index.html", content: .written, origin: "content/a/index.html"),
+                     OutputFile(path: "a/index.html", content: .written, origin: "content/a.md")]
+        let found = Renderer.collisions(files)
+        #expect(found.map(\.message) == ["writes /a/index.html, which templates/page.html also writes; rename one of them",
+                                         "writes /a/index.html, which templates/page.html also writes; rename one of them"])
+        #expect(found.map(\.path) == ["content/a/index.html", "content/a.md"])
+        #expect(Renderer.collisions(Array(files.prefix(2))).isEmpty)
+    }
+
     @Test func everyLinkHonoursASubpathBaseURL() async throws {
         let (report, out) = await runBuild(repoRoot) { $0.baseURL = "/portal/" }
         #expect(!report.diagnostics.hasErrors, "\(report.diagnostics)")

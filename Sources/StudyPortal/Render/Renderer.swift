@@ -184,13 +184,16 @@ public enum Renderer {
 
     /// Two things written to one path: an error naming both, rather than one silently winning.
     static func collisions(_ files: [OutputFile]) -> [Diagnostic] {
-        var seen: [String: String] = [:]
+        // Path → the first file writing it, by index; room for all at once (27,552 paths at 10,000
+        // materials: the table was grown and rehashed a dozen times).
+        var seen: [String: Int] = [:]
+        seen.reserveCapacity(files.count)
         var out: [Diagnostic] = []
-        for file in files {
+        for (i, file) in files.enumerated() {
             if let other = seen[file.path] {
-                out.append(.error("writes /\(file.path), which \(other) also writes; rename one of them", path: file.origin))
+                out.append(.error("writes /\(file.path), which \(files[other].origin) also writes; rename one of them", path: file.origin))
             } else {
-                seen[file.path] = file.origin
+                seen[file.path] = i
             }
         }
         return out
