@@ -136,7 +136,7 @@ public enum OutputWriter {
     public static func commit(_ files: [OutputFile], in folder: WorkFolder, jobs: Int) async throws(Failure) {
         let work = folder.path
         let out = folder.output
-        var folders = Set<String>()
+        var folders = Set<String>(minimumCapacity: files.count / 2)
         for file in files {
             var dir = parentPath(file.path)
             while !dir.isEmpty && folders.insert(dir).inserted { dir = parentPath(dir) }
@@ -177,6 +177,7 @@ public enum OutputWriter {
             // two builds wrote (best effort: without it the next build compares bytes).
             var manifest = OutputManifest()
             var thisBuild: [String: OutputManifest.Stamp] = [:]
+            thisBuild.reserveCapacity(files.count)   // room at once: 27,552 files at 10,000 materials
             for (file, outcome) in zip(files, outcomes) { thisBuild[file.path] = outcome.stamp }
             manifest.folders[folder.inode] = thisBuild
             if let live = folder.live { manifest.folders[live.inode] = live.stamps }
