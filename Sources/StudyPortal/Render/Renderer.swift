@@ -50,6 +50,7 @@ public enum Renderer {
 
         // Every URL the site will have, known before any Markdown is rendered, so links can be checked.
         var targets: [String: LinkResolver.Target] = [:]
+        targets.reserveCapacity(p.materials.count + p.pages.count + p.plans.count + p.activities.count + p.reflections.count)
         for m in p.materials { targets[m.file.contentPath] = .init(key: "material:" + m.slug, sitePath: Routes.material(m.slug), published: p.isPublished(m)) }
         for page in p.pages { targets[page.file.contentPath] = .init(key: "page:" + page.slug, sitePath: Routes.page(page.slug), published: p.isPublished(page)) }
         let visibility = Visibility(p.config)
@@ -79,6 +80,7 @@ public enum Renderer {
             }
         }
         var bodies: [String: RenderedMarkdown] = [:]
+        bodies.reserveCapacity(sources.count)
         for (source, body) in zip(sources, rendered) { bodies[source.key] = body }
         let severity: Diagnostic.Severity = p.config.links == .error ? .error : .warning
         for (source, body) in zip(sources, rendered) {
