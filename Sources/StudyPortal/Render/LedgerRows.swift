@@ -17,22 +17,23 @@ final class LedgerSubjects: Sendable {
     let records: [Record]
     /// Per record: the index of its material, or -1 (`Lookup.recordMaterial`).
     let recordMaterial: [Int]
-    let recordWord: String, yes: String, no: String
-    /// Per material: its title and author (the organiser column).
-    let materials: [(title: String, author: String)]
-    /// Per activity: the name of its type, its title, organiser (speaker, else host) and location.
-    let activities: [(form: String, title: String, organiser: String, location: String)]
-    /// Those texts as HTML (escaped) and CSV (quoted) cells: per material its title and author, per
-    /// activity its four, then the words yes and no (`materialCell`, `activityCell`, `yesCell`).
+    /// The form of a record without a `kind` (`t.record`).
+    let recordWord: String
+    /// The subjects' texts by cell number: per material its title and author (the organiser
+    /// column), per activity the name of its type, its title, organiser (speaker, else host) and
+    /// location, then the words yes and no (`materialCell`, `activityCell`, `yesCell`); and the same
+    /// as HTML (escaped) and CSV (quoted) cells.
+    private let texts: [String]
     private let html: FlatCells, csv: FlatCells
+    private let materialCount: Int, activityCount: Int
 
     static let empty = LedgerSubjects(records: [], recordMaterial: [], recordWord: "", yes: "", no: "", materials: [], activities: [])
 
     init(records: [Record], recordMaterial: [Int], recordWord: String, yes: String, no: String,
          materials: [(title: String, author: String)], activities: [(form: String, title: String, organiser: String, location: String)]) {
-        (self.records, self.recordMaterial, self.recordWord, self.yes, self.no) = (records, recordMaterial, recordWord, yes, no)
-        (self.materials, self.activities) = (materials, activities)
-        let texts = materials.flatMap { [$0.title, $0.author] } + activities.flatMap { [$0.form, $0.title, $0.organiser, $0.location] } + [yes, no]
+        (self.records, self.recordMaterial, self.recordWord) = (records, recordMaterial, recordWord)
+        (materialCount, activityCount) = (materials.count, activities.count)
+        texts = materials.flatMap { [$0.title, $0.author] } + activities.flatMap { [$0.form, $0.title, $0.organiser, $0.location] } + [yes, no]
         var html = FlatCells(), csv = FlatCells()
         for text in texts {
             html.add { HTMLEscape.append(text, to: &$0) }
@@ -41,26 +42,16 @@ final class LedgerSubjects: Sendable {
         (self.html, self.csv) = (html, csv)
     }
 
-    private var yesCell: Int { 2 * materials.count + 4 * activities.count }
+    private var yesCell: Int { 2 * materialCount + 4 * activityCount }
     private func materialCell(_ m: Int, _ field: Int) -> Int { 2 * m + field }
-    private func activityCell(_ a: Int, _ field: Int) -> Int { 2 * materials.count + 4 * a + field }
+    private func activityCell(_ a: Int, _ field: Int) -> Int { 2 * materialCount + 4 * a + field }
 
     /// Row `k` (from 0) as text: number, date, form, content, organiser, location, hours, cumulative
-    /// hours, reflection, note.
+    /// hours, reflection, note — the cells `writeRow` gives, for a template that lists the rows.
     func cells(row k: Int, _ entry: LedgerEntry) -> [String] {
-        let e = entry.event
-        var form = "", content = "", organiser = "", location = "", note = ""
-        switch e.source {
-        case .record(let i):
-            form = records[i].kind ?? recordWord
-            let m = recordMaterial[i]
-            if m >= 0 { (content, organiser) = materials[m] } else { content = records[i].title ?? "" }
-            note = records[i].note
-        case .activity(let i):
-            (form, content, organiser, location) = activities[i]
-        }
-        return [String(k + 1), e.date.description, form, content, organiser, location, Strings.hours(e.hours),
-                Strings.hours(entry.cumulative), entry.hasReflection ? yes : no, note]
+        var sink = TextSink(texts: texts)
+        writeRow(k, entry, into: &sink)
+        return sink.cells
     }
 
     /// The ten cells of `entry`, row `k`, into `sink` in order. A generic sink rather than a closure
@@ -122,6 +113,21 @@ private protocol CellSink {
     mutating func text(_ text: String)
     /// A cell of digits, dashes and dots (a number, a date, hours), written by `write`.
     mutating func plain(_ write: (inout [UInt8]) -> Void)
+}
+
+private struct TextSink: CellSink {
+    let texts: [String]
+    var cells: [String] = []
+
+    mutating func start() { cells.reserveCapacity(10) }
+    mutating func end() {}
+    mutating func flat(_ c: Int) { cells.append(texts[c]) }
+    mutating func text(_ text: String) { cells.append(text) }
+    mutating func plain(_ write: (inout [UInt8]) -> Void) {
+        var bytes: [UInt8] = []
+        write(&bytes)
+        cells.append(String(decoding: bytes, as: UTF8.self))
+    }
 }
 
 private struct HTMLSink: CellSink {

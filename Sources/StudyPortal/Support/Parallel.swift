@@ -51,4 +51,3 @@ private final class BatchCounter: Sendable {
         value.wrappingAdd(count, ordering: .relaxed).oldValue
     }
 }
-
