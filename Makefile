@@ -28,7 +28,7 @@ install: static
 	install -D -m 0755 $(BIN_STATIC) $(DESTDIR)$(PREFIX)/bin/studyportal
 	@echo "installed $(DESTDIR)$(PREFIX)/bin/studyportal"
 
-## Installs what the build needs (Debian's libcmark-dev) when it is missing.
+## Installs what the build needs (Debian's libcmark-dev and libmimalloc-dev) when it is missing.
 bootstrap:
 	@scripts/bootstrap.sh
 

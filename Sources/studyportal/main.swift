@@ -1,4 +1,5 @@
 import ArgumentParser
+import CAllocator
 import Foundation
 import StudyPortal
 
@@ -225,6 +226,8 @@ enum Console {
 
 /// Calls the async `run()`; on an existential, plain `run()` would pick the synchronous default.
 func runAsync<C: AsyncParsableCommand>(_ command: inout C) async throws { try await command.run() }
+
+studyportal_tune_allocator()   // mimalloc, in release builds (Package.swift)
 
 // Bad command lines exit 2 (SPEC §2), not ArgumentParser's default 64.
 do {
