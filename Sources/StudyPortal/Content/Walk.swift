@@ -1,7 +1,7 @@
 import Foundation
 
 /// Lists every regular file under a folder, in a stable order, without hanging on symlink loops:
-/// a symlinked folder is followed only when its real path has not been visited yet.
+/// a symlinked folder is followed only when the folder it reaches has not been visited yet.
 enum Walk {
     struct Entry: Sendable {
         /// Path relative to the walked folder, `/`-separated.
@@ -9,26 +9,50 @@ enum Walk {
         var absolute: String
     }
 
+    /// A folder's identity (device and inode): what loop detection compares, as `find` does. One
+    /// `stat` per folder, and none per file, whose type the folder's own listing gives: the walk
+    /// ran serially before anything else could start, and `lstat` per file plus `realpath` per
+    /// folder (six system calls each) made it 65 ms of the load stage at 10,000 materials.
+    private struct FolderID: Hashable {
+        var device: UInt64
+        var inode: UInt64
+
+        /// The folder at `path` (following a link), or nil when it is none or cannot be reached.
+        init?(_ path: String) {
+            var info = stat()
+            guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { return nil }
+            device = UInt64(info.st_dev)
+            inode = UInt64(info.st_ino)
+        }
+    }
+
     static func files(under root: String, label: String = "content/") -> (entries: [Entry], diagnostics: [Diagnostic], unreadable: [String]) {
         var entries: [Entry] = []
         var diagnostics: [Diagnostic] = []
         var unreadable: [String] = []
-        var visited: Set<String> = []
-        if let real = realPath(root) { visited.insert(real) }
+        var visited: Set<FolderID> = []
+        if let id = FolderID(root) { visited.insert(id) }
         var stack: [(absolute: String, relative: String)] = [(root, "")]
-        let fm = FileManager.default
         while let (dir, rel) = stack.popLast() {
-            guard let names = try? fm.contentsOfDirectory(atPath: dir) else {
+            guard let listing = list(dir) else {
                 unreadable.append(rel.isEmpty ? "." : rel)
                 continue
             }
             var subfolders: [(String, String)] = []
-            for name in names.sorted() where !name.hasPrefix(".") {
+            for (name, type) in listing.sorted(by: { $0.name < $1.name }) where !name.hasPrefix(".") {
                 let absolute = dir + "/" + name
                 let relative = rel.isEmpty ? name : rel + "/" + name
-                var info = stat()
-                guard lstat(absolute, &info) == 0 else { unreadable.append(relative); continue }
-                var kind = info.st_mode & S_IFMT
+                var kind: mode_t
+                switch Int32(type) {
+                case Int32(DT_REG): kind = S_IFREG
+                case Int32(DT_DIR): kind = S_IFDIR
+                case Int32(DT_LNK): kind = S_IFLNK
+                default:
+                    // The file system did not say (DT_UNKNOWN), or it is a device, pipe or socket.
+                    var info = stat()
+                    guard lstat(absolute, &info) == 0 else { unreadable.append(relative); continue }
+                    kind = info.st_mode & S_IFMT
+                }
                 if kind == S_IFLNK {
                     var target = stat()
                     guard stat(absolute, &target) == 0 else {
@@ -36,16 +60,10 @@ enum Walk {
                         continue
                     }
                     kind = target.st_mode & S_IFMT
-                    if kind == S_IFDIR {
-                        guard let real = realPath(absolute), !visited.contains(real) else {
-                            diagnostics.append(.warning("symbolic link loop (the folder is already part of the site), skipped", path: label + relative))
-                            continue
-                        }
-                    }
                 }
                 if kind == S_IFDIR {
-                    if let real = realPath(absolute) {
-                        guard visited.insert(real).inserted else {
+                    if let id = FolderID(absolute) {
+                        guard visited.insert(id).inserted else {
                             diagnostics.append(.warning("symbolic link loop (the folder is already part of the site), skipped", path: label + relative))
                             continue
                         }
@@ -61,9 +79,16 @@ enum Walk {
         return (entries, diagnostics, unreadable)
     }
 
-    private static func realPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
-        defer { free(resolved) }
-        return String(cString: resolved)
+    /// The names in a folder with the type its listing gives (`d_type`), or nil when it cannot be read.
+    private static func list(_ path: String) -> [(name: String, type: UInt8)]? {
+        guard let dir = opendir(path) else { return nil }
+        defer { closedir(dir) }
+        var out: [(name: String, type: UInt8)] = []
+        while let entry = readdir(dir) {
+            let name = FileSystem.entryName(entry)
+            if name == "." || name == ".." { continue }
+            out.append((name, entry.pointee.d_type))
+        }
+        return out
     }
 }
