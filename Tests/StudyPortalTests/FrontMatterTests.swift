@@ -108,6 +108,21 @@ import Testing
         #expect(Day(iso: "2026-02-29") == nil)
     }
 
+    @Test func numbersAreWrittenAsStringWouldWithTheirPadding() {
+        var numbers = [0, 1, 9, 10, 99, 100, 101, 999, 1000, 2026, 9999, 10000, 123_456_789, Int.max, -1, -2026, Int.min]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 { numbers.append(Int.random(in: 0...1_000_000_000, using: &generator) >> Int.random(in: 0...30, using: &generator)) }
+        for n in numbers {
+            for width in [1, 2, 4, 12, 25] {
+                var out: [UInt8] = Array("x".utf8)
+                Day.appendDigits(n, width: width, to: &out)
+                let digits = String(n.magnitude)
+                let expected = "x" + (n < 0 ? "-" : "") + String(repeating: "0", count: max(0, width - digits.count)) + digits
+                #expect(String(decoding: out, as: UTF8.self) == expected, "\(n) width \(width)")
+            }
+        }
+    }
+
     @Test func datesAreWrittenAsReadersExpect() throws {
         // Digits are written by hand (no String per date): compare with Foundation's formatting over
         // every width of year, month and day.

@@ -60,13 +60,7 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
         // Ten ASCII bytes fit a small string: made in place, without the two allocations of an array
         // turned into a string (ledger rows, search documents and CSV files ask for 600,000 dates).
         if (0...9999).contains(year) {
-            return String(unsafeUninitializedCapacity: 10) { b in
-                let digits = (year / 1000, year / 100 % 10, year / 10 % 10, year % 10, month / 10, month % 10, day / 10, day % 10)
-                let zero = UInt8(ascii: "0"), dash = UInt8(ascii: "-")
-                (b[0], b[1], b[2], b[3]) = (zero + UInt8(digits.0), zero + UInt8(digits.1), zero + UInt8(digits.2), zero + UInt8(digits.3))
-                (b[4], b[5], b[6], b[7], b[8], b[9]) = (dash, zero + UInt8(digits.4), zero + UInt8(digits.5), dash, zero + UInt8(digits.6), zero + UInt8(digits.7))
-                return 10
-            }
+            return String(unsafeUninitializedCapacity: 10) { writeISO(into: $0); return 10 }
         }
         var out: [UInt8] = []
         out.reserveCapacity(10)
@@ -76,6 +70,13 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// `2026-03-01` appended to a page being written (no string made per date).
     public func appendISO(to out: inout [UInt8]) {
+        if (0...9999).contains(year) {
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 10) { b in
+                writeISO(into: b)
+                out.append(contentsOf: b)
+            }
+            return
+        }
         Day.appendDigits(year, width: 4, to: &out)
         out.append(UInt8(ascii: "-"))
         Day.appendDigits(month, width: 2, to: &out)
@@ -83,14 +84,31 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
         Day.appendDigits(day, width: 2, to: &out)
     }
 
-    /// `n` (never negative: years, months and days are validated) in decimal, zero-padded to `width`.
+    /// The ten bytes of `YYYY-MM-DD` into `b` (ten bytes or more), for a year of at most four digits.
+    private func writeISO(into b: UnsafeMutableBufferPointer<UInt8>) {
+        let digits = (year / 1000, year / 100 % 10, year / 10 % 10, year % 10, month / 10, month % 10, day / 10, day % 10)
+        let zero = UInt8(ascii: "0"), dash = UInt8(ascii: "-")
+        (b[0], b[1], b[2], b[3]) = (zero + UInt8(digits.0), zero + UInt8(digits.1), zero + UInt8(digits.2), zero + UInt8(digits.3))
+        (b[4], b[5], b[6], b[7], b[8], b[9]) = (dash, zero + UInt8(digits.4), zero + UInt8(digits.5), dash, zero + UInt8(digits.6), zero + UInt8(digits.7))
+    }
+
+    /// `n` in decimal, zero-padded to `width` (years, months and days are validated, so never
+    /// negative there; a negative number gets its sign). Right to left, dividing by the constant 10,
+    /// which compiles to a multiplication: finding the power of ten first and dividing by it for each
+    /// digit were hardware divisions, 7% of the templates stage's rendering (member pages' dates).
     static func appendDigits(_ n: Int, width: Int = 1, to out: inout [UInt8]) {
-        var unit = 1, count = 1
-        while unit <= n / 10 { unit *= 10; count += 1 }
-        if count < width { out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - count)) }
-        while unit > 0 {
-            out.append(UInt8(ascii: "0") + UInt8(n / unit % 10))
-            unit /= 10
+        if n < 0 { out.append(UInt8(ascii: "-")) }
+        var v = n.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { b in   // UInt64's 20 digits at most
+            var i = b.count
+            repeat {
+                i -= 1
+                b[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: v % 10)
+                v /= 10
+            } while v > 0
+            let count = b.count - i
+            if count < width { out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - count)) }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i...]))
         }
     }
 
