@@ -1,6 +1,8 @@
 /// The Atom feed and the sitemap: XML written directly, every value escaped.
 enum Feeds {
     static func xml(_ s: String) -> String {
+        // Printable ASCII with nothing to escape (every URL of the sitemap) is already its own XML.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x26 && $0 != 0x3C && $0 != 0x3E && $0 != 0x22 && $0 != 0x27 }) { return s }
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for c in s.unicodeScalars {

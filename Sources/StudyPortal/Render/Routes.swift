@@ -82,6 +82,7 @@ public struct Routes: Sendable {
 
     /// Fully ASCII (for the sitemap and feed, where IRIs are not allowed).
     public static func asciiURL(_ url: String) -> String {
+        if url.utf8.allSatisfy({ $0 <= 0x7F }) { return url }   // most URLs: the sitemap has one per page
         var out = ""
         for scalar in url.unicodeScalars {
             if scalar.value > 0x7F {
