@@ -38,14 +38,13 @@ public enum Renderer {
 
     /// With a work folder, pages are written into it as they are rendered (and come back as
     /// `.written`); without one (`check`, `serve`) they are kept in memory.
-    public static func render(_ p: Programme, figures: Figures, theme: Theme, jobs: Int, into work: OutputWriter.WorkFolder? = nil) async -> Result {
+    /// `lookup`: the name and link tables (a dictionary pass over every material and record), built
+    /// beside the figures.
+    static func render(_ p: Programme, figures: Figures, lookup: Lookup, theme: Theme, jobs: Int, into work: OutputWriter.WorkFolder? = nil) async -> Result {
         var diagnostics: [Diagnostic] = []
         var timings: [StageTiming] = []
         var clock = Clock()
-        // The name and link tables (a dictionary pass over every material and record) are built
-        // while the Markdown renders.
         let routes = Routes(base: p.config.baseURL)
-        async let lookupTables = Lookup(p, routes: routes)
         let jobsList = PageJob.all(p, figures: figures)
 
         // Every URL the site will have, known before any Markdown is rendered, so links can be checked.
@@ -97,7 +96,7 @@ public enum Renderer {
         // Templates.
         let strings = Strings.table(p.config.language)
         var building = Views(programme: p, routes: routes, strings: strings, stringsView: View(strings.mapValues { $0 as any TemplateValue }), bodies: bodies,
-                             programmeFigures: figures, lookup: await lookupTables, visibility: visibility,
+                             programmeFigures: figures, lookup: lookup, visibility: visibility,
                              chrome: Views.chrome(p, routes: routes, strings: strings, figures: figures, visibility: visibility))
         let itemViews = building
         building.listItems = await parallelMap(p.materials, jobs: jobs) { itemViews.item($0) }
