@@ -346,10 +346,16 @@ import Testing
     @Test func manifestsRoundTripAndHashesSeeEveryByte() throws {
         var manifest = OutputManifest()
         manifest.folders[42] = ["materials/学习 资料/index.html": .init(size: 10, hash: 0xDEAD_BEEF, inode: 7, changed: 1_796_075_989_328_594_700),
-                                "404.html": .init(size: 0, hash: 0, inode: 8, changed: 0)]
+                                "404.html": .init(size: 0, hash: 0, inode: 8, changed: 0),
+                                "a/b.html": .init(size: Int.max, hash: .max, inode: .max, changed: .max)]
         manifest.folders[43] = [:]
         let folder = temporaryPath("manifest")
-        try write(String(decoding: manifest.serialized(), as: UTF8.self), to: folder + "/" + OutputManifest.fileName)
+        let text = String(decoding: manifest.serialized(), as: UTF8.self)
+        // The numbers as String writes them (the manifest writes their digits itself).
+        #expect(text.contains("\n10 deadbeef 7 1796075989328594700 materials/学习 资料/index.html\n"))
+        #expect(text.contains("\n0 0 8 0 404.html\n"))
+        #expect(text.contains("\n\(Int.max) \(String(UInt64.max, radix: 16)) \(UInt64.max) \(Int64.max) a/b.html\n"))
+        try write(text, to: folder + "/" + OutputManifest.fileName)
         #expect(OutputManifest.read(in: folder).folders[42] == manifest.folders[42])
         for garbage in ["", "studyportal-manifest 2\n", "studyportal-manifest 1\n1 2 3 4 a\n", "studyportal-manifest 1\nfolder 1\n1 zz 3 4 a\n",
                         "studyportal-manifest 1\nfolder 1\n1 2 3 4 ../a\n", "studyportal-manifest 1\nfolder 1\n1 2 3 4 a",

@@ -98,13 +98,20 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// digit were hardware divisions, 7% of the templates stage's rendering (member pages' dates).
     static func appendDigits(_ n: Int, width: Int = 1, to out: inout [UInt8]) {
         if n < 0 { out.append(UInt8(ascii: "-")) }
-        var v = n.magnitude
+        appendDigits(UInt64(n.magnitude), width: width, to: &out)
+    }
+
+    /// The same for an unsigned 64-bit number (the output manifest's inodes), in base 10 or 16
+    /// (lower-case letters, as `String(_:radix:)` writes them).
+    static func appendDigits(_ n: UInt64, width: Int = 1, radix: UInt64 = 10, to out: inout [UInt8]) {
+        var v = n
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { b in   // UInt64's 20 digits at most
             var i = b.count
             repeat {
                 i -= 1
-                b[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: v % 10)
-                v /= 10
+                let digit = UInt8(truncatingIfNeeded: radix == 16 ? v & 15 : v % 10)
+                b[i] = digit < 10 ? UInt8(ascii: "0") &+ digit : UInt8(ascii: "a") &+ (digit &- 10)
+                v = radix == 16 ? v >> 4 : v / 10
             } while v > 0
             let count = b.count - i
             if count < width { out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - count)) }

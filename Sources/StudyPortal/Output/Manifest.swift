@@ -115,8 +115,17 @@ struct OutputManifest: Sendable {
         out.reserveCapacity(folders.values.reduce(0) { $0 + $1.count } * 96)
         for (folder, stamps) in folders.sorted(by: { $0.key < $1.key }) {
             out += "folder \(folder)\n".utf8
+            // Numbers written straight into the bytes (a string interpolated per line was most of
+            // the write stage's serial end: 21 ms at 10,000 materials).
             for (path, s) in stamps {
-                out += "\(s.size) \(String(s.hash, radix: 16)) \(s.inode) \(s.changed) ".utf8
+                Day.appendDigits(s.size, to: &out)
+                out.append(UInt8(ascii: " "))
+                Day.appendDigits(s.hash, radix: 16, to: &out)
+                out.append(UInt8(ascii: " "))
+                Day.appendDigits(s.inode, to: &out)
+                out.append(UInt8(ascii: " "))
+                Day.appendDigits(Int(s.changed), to: &out)
+                out.append(UInt8(ascii: " "))
                 out += path.utf8
                 out.append(UInt8(ascii: "\n"))
             }
