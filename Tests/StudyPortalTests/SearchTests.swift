@@ -166,12 +166,33 @@ import Testing
         }
     }
 
+    /// A chunk's word numbers: one per distinct word, the same each time it comes back, and the word
+    /// that number stands for is the word.
+    @Test func wordsAreNumberedByTheirBytes() {
+        var table = SearchIndex.WordTable()
+        var words: [String] = []
+        var seen: [String: Int] = [:]
+        let letters = ["a", "b", "é", "ß", "z", "0", "9"]
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<5000 {
+            let word = (0..<Int.random(in: 1...4, using: &random)).map { _ in letters.randomElement(using: &random) ?? "a" }.joined()
+            var bytes = Array(word.utf8)
+            let n = bytes.withUnsafeMutableBufferPointer { table.number(of: UnsafeBufferPointer($0), words: &words) }
+            if let first = seen[word] { #expect(n == first, "\(word)") } else {
+                #expect(n == words.count - 1, "\(word) is numbered next")
+                seen[word] = n
+            }
+            #expect(words[n] == word)
+        }
+        #expect(words.count == seen.count)
+    }
+
     /// The index builder's packed keys are the tokenizer's terms, one for one, in order.
     @Test func packedKeysAreTheTerms() {
         struct Collect: Tokenizer.KeySink {
             var terms: [Tokenizer.Term] = []
             mutating func cjk(_ packed: UInt64) { terms.append(Tokenizer.Key.cjk(packed).term) }
-            mutating func word(_ word: String) { terms.append(.word(word)) }
+            mutating func word(_ utf8: UnsafeBufferPointer<UInt8>) { terms.append(.word(String(decoding: utf8, as: UTF8.self))) }
         }
         let pieces = ["学", "習", "𠀀", " ", "Ａ", "b", "9", "é", "ß", "，", "。", "\n", "-", "한", "か", "👍🏽", "\u{3000}", "x", "ᄀ", "⺀"]
         var random = SystemRandomNumberGenerator()

@@ -96,8 +96,9 @@ public struct SearchIndex: Sendable {
         var chars = CharCountTable()
         var titles = CountTable(capacity: 64)
         var inTitle = false
+        /// The chunk's words by number, and how a word's bytes find their number (`WordTable`).
         var words: [String] = []
-        var wordIndex: [String: Int] = [:]
+        var wordNumbers = WordTable()
 
         mutating func cjk(_ packed: UInt64) {
             if inTitle { titles.add(packed); return }
@@ -117,14 +118,48 @@ public struct SearchIndex: Sendable {
             chars.removeAll()
         }
 
-        mutating func word(_ word: String) {
-            let key: UInt64
-            if let i = wordIndex[word] { key = wordFlag | UInt64(i) } else {
-                wordIndex[word] = words.count
-                key = wordFlag | UInt64(words.count)
-                words.append(word)
-            }
+        mutating func word(_ utf8: UnsafeBufferPointer<UInt8>) {
+            let key = wordFlag | UInt64(wordNumbers.number(of: utf8, words: &words))
             if inTitle { titles.add(key) } else { counts.add(key) }
+        }
+    }
+
+    /// Word numbers by the word's bytes. Most words of a text repeat: a string made and hashed with
+    /// SipHash for every occurrence was a tenth of the counting. Here the bytes are hashed (FNV-1a,
+    /// 64 bits) into a `CountTable` and compared with the word that number stands for; two words with
+    /// one hash (possible, if unlikely) are told apart by a dictionary of the later ones.
+    struct WordTable: ~Copyable {
+        private var byHash = CountTable(capacity: 256)
+        /// Every numbered word's bytes, one after another, and where each ends.
+        private var bytes: [UInt8] = []
+        private var ends: [Int] = []
+        private var collided: [String: Int] = [:]
+
+        /// The number of the word `utf8` in `words`, appended there when new.
+        mutating func number(of utf8: UnsafeBufferPointer<UInt8>, words: inout [String]) -> Int {
+            var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+            for b in utf8 { hash = (hash ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+            hash |= 1   // the table's keys are never 0
+            guard let found = byHash.value(hash) else {
+                let n = append(utf8, to: &words)
+                byHash.set(hash, Int32(n))
+                return n
+            }
+            let n = Int(found)
+            let start = n == 0 ? 0 : ends[n - 1]
+            if ends[n] - start == utf8.count && bytes[start..<ends[n]].elementsEqual(utf8) { return n }
+            let text = String(decoding: utf8, as: UTF8.self)
+            if let m = collided[text] { return m }
+            let m = append(utf8, to: &words)
+            collided[text] = m
+            return m
+        }
+
+        private mutating func append(_ utf8: UnsafeBufferPointer<UInt8>, to words: inout [String]) -> Int {
+            bytes.append(contentsOf: utf8)
+            ends.append(bytes.count)
+            words.append(String(decoding: utf8, as: UTF8.self))
+            return words.count - 1
         }
     }
 

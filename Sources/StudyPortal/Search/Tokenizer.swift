@@ -90,36 +90,47 @@ public enum Tokenizer {
     /// specialised into the loop, without boxed captures or an enum per term (−2% of the search stage).
     protocol KeySink: ~Copyable {
         mutating func cjk(_ packed: UInt64)
-        mutating func word(_ word: String)
+        /// A word as its UTF-8 bytes (valid UTF-8, never empty): the index builder looks most words
+        /// up without making a string of them.
+        mutating func word(_ utf8: UnsafeBufferPointer<UInt8>)
     }
 
     /// Each term occurrence of `text` as a packed key, in order: the terms `forEachTerm` gives, one for
     /// one. Decodes the UTF-8 by hand and keeps a word's bytes in one reused buffer: this loop runs
     /// over every character the site publishes.
     static func forEachKey<Sink: KeySink & ~Copyable>(_ text: String, into sink: inout Sink) {
-        var text = text
+        // A native string's bytes are read in place; only another kind is copied first.
+        if text.utf8.withContiguousStorageIfAvailable({ forEachKey(utf8: $0, into: &sink) }) == nil {
+            var copy = text
+            copy.withUTF8 { forEachKey(utf8: $0, into: &sink) }
+        }
+    }
+
+    private static func forEachKey<Sink: KeySink & ~Copyable>(utf8 bytes: UnsafeBufferPointer<UInt8>, into sink: inout Sink) {
         var word: [UInt8] = []
         var previous: UInt64 = 0
-        text.withUTF8 { bytes in
-            let n = bytes.count
-            var i = 0
-            while i < n {
-                let v = fold(UTF8Scalars.next(bytes, &i))
-                if v >= 0x1100, let s = Unicode.Scalar(v), TextMetrics.isCJK(s) {
-                    if !word.isEmpty { sink.word(String(decoding: word, as: UTF8.self)); word.removeAll(keepingCapacity: true) }
-                    sink.cjk(UInt64(v) << 21)
-                    if previous != 0 { sink.cjk(previous << 21 | UInt64(v)) }
-                    previous = UInt64(v)
-                } else if isWordScalar(v), let s = Unicode.Scalar(v) {
-                    previous = 0
-                    if v < 0x80 { word.append(UInt8(v)) } else { word.append(contentsOf: String(s).utf8) }
-                } else {
-                    previous = 0
-                    if !word.isEmpty { sink.word(String(decoding: word, as: UTF8.self)); word.removeAll(keepingCapacity: true) }
-                }
+        func flush(_ sink: inout Sink) {
+            word.withUnsafeBufferPointer { sink.word($0) }
+            word.removeAll(keepingCapacity: true)
+        }
+        let n = bytes.count
+        var i = 0
+        while i < n {
+            let v = fold(UTF8Scalars.next(bytes, &i))
+            if v >= 0x1100, let s = Unicode.Scalar(v), TextMetrics.isCJK(s) {
+                if !word.isEmpty { flush(&sink) }
+                sink.cjk(UInt64(v) << 21)
+                if previous != 0 { sink.cjk(previous << 21 | UInt64(v)) }
+                previous = UInt64(v)
+            } else if isWordScalar(v), let s = Unicode.Scalar(v) {
+                previous = 0
+                if v < 0x80 { word.append(UInt8(v)) } else { word.append(contentsOf: String(s).utf8) }
+            } else {
+                previous = 0
+                if !word.isEmpty { flush(&sink) }
             }
         }
-        if !word.isEmpty { sink.word(String(decoding: word, as: UTF8.self)) }
+        if !word.isEmpty { flush(&sink) }
     }
 
     /// Calls `body` with each term occurrence of `text`, in order: the readable statement of the rules
