@@ -166,6 +166,20 @@ import Testing
         }
     }
 
+    /// Base 36 as JavaScript's parseInt reads it (String writes the same digits), at an offset.
+    @Test func base36IsWrittenAsStringWritesIt() {
+        var values = [0, 1, 35, 36, 1295, 1296, 46_655, 46_656, Int(Int32.max)]
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<2000 { values.append(Int.random(in: 0...Int(Int32.max), using: &random) >> Int.random(in: 0...30, using: &random)) }
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: 16)
+        defer { buffer.deallocate() }
+        for v in values {
+            buffer[0] = 0x2E
+            let end = SearchIndex.base36(v, into: buffer, at: 1)
+            #expect(String(decoding: UnsafeBufferPointer(start: buffer, count: end), as: UTF8.self) == "." + String(v, radix: 36), "\(v)")
+        }
+    }
+
     /// A chunk's word numbers: one per distinct word, the same each time it comes back, and the word
     /// that number stands for is the word.
     @Test func wordsAreNumberedByTheirBytes() {

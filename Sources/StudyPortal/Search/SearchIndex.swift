@@ -78,16 +78,21 @@ public struct SearchIndex: Sendable {
 
     static let wordFlag: UInt64 = 1 << 63
 
-    /// Lower-case base 36, as JavaScript's parseInt(_, 36) reads it.
-    static func base36(_ value: Int, into out: inout [UInt8]) {
+    /// Lower-case base 36, as JavaScript's parseInt(_, 36) reads it, of a non-negative `value` below
+    /// 2³¹ (at most six digits), written at `buffer[at...]`; returns where the digits end. Raw memory,
+    /// not an array: this runs once per posting, millions of times on a large site, and an append
+    /// checked the array's owner and room for every digit.
+    static func base36(_ value: Int, into buffer: UnsafeMutablePointer<UInt8>, at: Int) -> Int {
         let digits: StaticString = "0123456789abcdefghijklmnopqrstuvwxyz"
-        // Digits appended least significant first, then that run reversed in place (no buffer: this
-        // runs once per posting, millions of times on a large site).
-        if value < 36 { out.append(digits.utf8Start[value]); return }   // most deltas: one digit
-        let start = out.count
-        var v = value
-        repeat { out.append(digits.utf8Start[v % 36]); v /= 36 } while v > 0
-        out[start...].reverse()
+        if value < 36 { buffer[at] = digits.utf8Start[value]; return at + 1 }   // most deltas: one digit
+        var count = 1, v = value / 36
+        while v > 0 { count += 1; v /= 36 }
+        v = value
+        for i in stride(from: at + count - 1, through: at, by: -1) {
+            buffer[i] = digits.utf8Start[v % 36]
+            v /= 36
+        }
+        return at + count
     }
 
     /// One document's terms counted, title and text apart; words numbered per chunk (`wordFlag`).
@@ -318,26 +323,32 @@ public struct SearchIndex: Sendable {
             let (postings, start) = bucketed(found, by: termOf, count: keys.count)
             var out: [UInt8] = [0x7B]   // {
             out.reserveCapacity(2 * postingCount + 12 * keys.count + 2)
+            // A term's postings are written into raw memory first, then appended at once: seven bytes
+            // a posting at most (six base-36 digits of a delta below 2³¹, and a separator or a letter).
+            let list = UnsafeMutablePointer<UInt8>.allocate(capacity: 7 * postingCount + 2)
+            defer { list.deallocate() }
             let order = keys.indices.map { (keys[$0].term.text, $0) }.sorted { $0.0 < $1.0 }
             for (n, (text, k)) in order.enumerated() {
                 if n > 0 { out.append(0x2C) }
                 JSON.quote(text, into: &out)
                 out.append(contentsOf: [0x3A, 0x22])   // :"
-                var last: Int32 = 0, first = true
+                var at = 0, last: Int32 = 0
                 for p in postings[start[k]..<start[k + 1]] where p.count == 0 {
-                    if !first { out.append(0x2E) }   // .
-                    base36(Int(p.doc - last), into: &out)
+                    if at > 0 { list[at] = 0x2E; at += 1 }   // .
+                    at = base36(Int(p.doc - last), into: list, at: at)
                     last = p.doc
-                    first = false
                 }
-                out.append(0x7C)   // |
+                list[at] = 0x7C   // |
+                at += 1
                 last = 0
                 for p in postings[start[k]..<start[k + 1]] where p.count > 0 {
-                    base36(Int(p.doc - last), into: &out)
-                    out.append(UInt8(64 + min(p.count, 20)))
+                    at = base36(Int(p.doc - last), into: list, at: at)
+                    list[at] = UInt8(64 + min(p.count, 20))
+                    at += 1
                     last = p.doc
                 }
-                out.append(0x22)
+                list[at] = 0x22
+                out.append(contentsOf: UnsafeBufferPointer(start: list, count: at + 1))
             }
             out.append(0x7D)
             return Data(out)
