@@ -129,9 +129,9 @@ public func renderSite(_ options: BuildOptions) async -> RenderedSite {
     // Compute. The render's name and link tables are built meanwhile on the other core: they need
     // the programme, not its figures, and the figures are one core's work (built during the Markdown
     // stage, the tables took a core from it).
-    async let lookup = Lookup(programme, routes: Routes(base: programme.config.baseURL))
+    async let renderTables = Renderer.tables(programme)
     let figures = Figures.compute(programme)
-    let tables = await lookup
+    let tables = await renderTables
     report.timings.append(clock.stage("progress"))
 
     // Render, writing pages into the work folder as they are made (nothing is swapped in before `build` commits).
@@ -141,7 +141,7 @@ public func renderSite(_ options: BuildOptions) async -> RenderedSite {
     case .failure(let error): report.diagnostics.append(.error(error.message, path: options.outputPath))
     case nil: break
     }
-    let rendered = await Renderer.render(programme, figures: figures, lookup: tables, theme: theme, jobs: options.jobs, into: work)
+    let rendered = await Renderer.render(programme, figures: figures, tables: tables, theme: theme, jobs: options.jobs, into: work)
     report.diagnostics += rendered.diagnostics
     report.timings += rendered.timings
     report.fileCount = rendered.files.count

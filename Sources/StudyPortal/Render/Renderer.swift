@@ -38,32 +38,44 @@ public enum Renderer {
 
     /// With a work folder, pages are written into it as they are rendered (and come back as
     /// `.written`); without one (`check`, `serve`) they are kept in memory.
-    /// `lookup`: the name and link tables (a dictionary pass over every material and record), built
-    /// beside the figures.
-    static func render(_ p: Programme, figures: Figures, lookup: Lookup, theme: Theme, jobs: Int, into work: OutputWriter.WorkFolder? = nil) async -> Result {
-        var diagnostics: [Diagnostic] = []
-        var timings: [StageTiming] = []
-        var clock = Clock()
-        let routes = Routes(base: p.config.baseURL)
-        let jobsList = PageJob.all(p, figures: figures)
+    /// What the render needs of the programme but not of its figures, made beside them (`build`):
+    /// the name and link tables (a dictionary pass over every material and record), and the page
+    /// each content file becomes.
+    struct Tables: Sendable {
+        var lookup: Lookup
+        var pages: [String: LinkResolver.Target]
+    }
 
-        // Every URL the site will have, known before any Markdown is rendered, so links can be checked.
+    static func tables(_ p: Programme) -> Tables {
+        let visibility = Visibility(p.config)
         var targets: [String: LinkResolver.Target] = [:]
         targets.reserveCapacity(p.materials.count + p.pages.count + p.plans.count + p.activities.count + p.reflections.count)
         for m in p.materials { targets[m.file.contentPath] = .init(key: "material:" + m.slug, sitePath: Routes.material(m.slug), published: p.isPublished(m)) }
         for page in p.pages { targets[page.file.contentPath] = .init(key: "page:" + page.slug, sitePath: Routes.page(page.slug), published: p.isPublished(page)) }
-        let visibility = Visibility(p.config)
         for plan in p.plans { targets[plan.file.contentPath] = .init(key: "plan:" + plan.slug, sitePath: Routes.plan(plan.slug), published: true) }
         for a in p.activities { targets[a.file.contentPath] = .init(key: "activity:" + a.slug, sitePath: Routes.activity(a.slug), published: true) }
         for r in p.reflections {
             targets[r.file.contentPath] = .init(key: "reflection:\(r.folder)/\(r.slug)", sitePath: Routes.reflection(r.folder, r.slug), published: visibility.shows(r),
                                                 hiddenBecause: "a reflection without `public: true` is shown in the internal profile only")
         }
+        return Tables(lookup: Lookup(p, routes: Routes(base: p.config.baseURL)), pages: targets)
+    }
+
+    static func render(_ p: Programme, figures: Figures, tables: Tables, theme: Theme, jobs: Int, into work: OutputWriter.WorkFolder? = nil) async -> Result {
+        var diagnostics: [Diagnostic] = []
+        var timings: [StageTiming] = []
+        var clock = Clock()
+        let routes = Routes(base: p.config.baseURL)
+        let lookup = tables.lookup
+        let visibility = Visibility(p.config)
+        let jobsList = PageJob.all(p, figures: figures)
+
+        // Every URL the site will have, known before any Markdown is rendered, so links can be checked.
         var sitePaths = Set(jobsList.map { $0.sitePath(p) })
         sitePaths.formUnion(jobsList.flatMap { $0.attachmentPaths(p) })
         sitePaths.formUnion([Routes.feed, Routes.sitemap, Routes.progressJSON])
         sitePaths.formUnion(theme.assets.map(\.path))
-        let links = LinkResolver(routes: routes, pages: targets, sitePaths: sitePaths, staticFiles: Set(p.site.staticFiles.map(\.contentPath)))
+        let links = LinkResolver(routes: routes, pages: tables.pages, sitePaths: sitePaths, staticFiles: Set(p.site.staticFiles.map(\.contentPath)))
 
         // Markdown.
         let sources: [(key: String, file: SourceFile, sitePath: String)] =
@@ -99,11 +111,15 @@ public enum Renderer {
                              programmeFigures: figures, lookup: lookup, visibility: visibility,
                              chrome: Views.chrome(p, routes: routes, strings: strings, figures: figures, visibility: visibility))
         let itemViews = building
+        // The shared tables of member pages and ledgers are made meanwhile: alone, on one core,
+        // they left the other idle between the Markdown and the pages.
+        async let eventSubjects = itemViews.makeEventSubjects()
+        async let ledgerSubjects = itemViews.makeLedgerSubjects()
         building.listItems = await parallelMap(p.materials, jobs: jobs) { itemViews.item($0) }
         building.planItemLinks = p.plans.map { $0.items.map(itemViews.itemLink) }
         building.activitySummaries = p.activities.indices.map(itemViews.activitySummary)
-        building.eventSubjects = itemViews.makeEventSubjects()
-        building.ledgerSubjects = itemViews.makeLedgerSubjects()
+        building.eventSubjects = await eventSubjects
+        building.ledgerSubjects = await ledgerSubjects
         let views = building
         // A page and its attachments go straight into the work folder when there is one.
         @Sendable func keep(_ path: String, _ bytes: [UInt8], origin: String) -> OutputFile {
