@@ -136,12 +136,10 @@ public enum OutputWriter {
     public static func commit(_ files: [OutputFile], in folder: WorkFolder, jobs: Int) async throws(Failure) {
         let work = folder.path
         let out = folder.output
-        var folders = Set<String>(minimumCapacity: files.count / 2)
-        for file in files {
-            var dir = parentPath(file.path)
-            while !dir.isEmpty && folders.insert(dir).inserted { dir = parentPath(dir) }
-        }
+        // The folders the new site needs, beside the files it has (each a table of ~27,000 paths).
+        async let neededFolders = Self.folders(of: files)
         var wanted = Set(files.map(\.path))
+        let folders = await neededFolders
         // The repository keeps output/.gitkeep so the folder exists in a fresh clone: keep it.
         let keepGitkeep = FileManager.default.fileExists(atPath: out + "/.gitkeep")
         if keepGitkeep { wanted.insert(".gitkeep") }
@@ -175,17 +173,27 @@ public enum OutputWriter {
                 _ = rename(old, work)
             }
             // `work` now holds the previous output: the base for the next build, with what the last
-            // two builds wrote (best effort: without it the next build compares bytes).
-            var manifest = OutputManifest()
-            var thisBuild: [String: OutputManifest.Stamp] = [:]
-            thisBuild.reserveCapacity(files.count)   // room at once: 27,552 files at 10,000 materials
-            for (file, outcome) in zip(files, outcomes) { thisBuild[file.path] = outcome.stamp }
-            manifest.folders[folder.inode] = thisBuild
-            if let live = folder.live { manifest.folders[live.inode] = live.stamps }
-            _ = manifest.serialized().withUnsafeBytes { FileSystem.write($0, to: work + "/" + OutputManifest.fileName, makingFoldersUnder: work) }
+            // two builds wrote (best effort: without it the next build compares bytes). The two
+            // folders' parts are written side by side.
+            let live = folder.live.flatMap { $0.inode == folder.inode ? nil : $0 }   // one part per folder
+            async let liveSection = live.map { OutputManifest.section($0.inode, $0.stamps.lazy.map { ($0.key, $0.value) }) }
+            let written = zip(files, outcomes).lazy.compactMap { file, outcome in outcome.stamp.map { (file.path, $0) } }
+            var sections = [OutputManifest.section(folder.inode, written)]
+            if let section = await liveSection { sections.append(section) }
+            _ = OutputManifest.serialized(sections: sections).withUnsafeBytes { FileSystem.write($0, to: work + "/" + OutputManifest.fileName, makingFoldersUnder: work) }
         } else if rename(work, out) != 0 {
             throw Failure(message: "cannot create \(out): \(String(cString: strerror(errno)))")
         }
+    }
+
+    /// Every folder on the way to each file.
+    static func folders(of files: [OutputFile]) -> Set<String> {
+        var folders = Set<String>(minimumCapacity: files.count / 2)
+        for file in files {
+            var dir = parentPath(file.path)
+            while !dir.isEmpty && folders.insert(dir).inserted { dir = parentPath(dir) }
+        }
+        return folders
     }
 
     /// `a/b/c` → `a/b`; `c` → ``.
