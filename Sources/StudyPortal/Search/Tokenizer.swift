@@ -116,8 +116,19 @@ public enum Tokenizer {
         let n = bytes.count
         var i = 0
         while i < n {
+            let b = bytes[i]
+            if b < 0x80 {
+                // ASCII, as `fold` and `isWordScalar` take it: a letter (lower-cased) or a digit
+                // goes on with a word, anything else ends it.
+                i += 1
+                previous = 0
+                let c = b &- 0x41 < 26 ? b | 0x20 : b
+                if c &- 0x30 < 10 || c &- 0x61 < 26 { word.append(c) } else if !word.isEmpty { flush(&sink) }
+                continue
+            }
             let v = fold(UTF8Scalars.next(bytes, &i))
-            if v >= 0x1100, let s = Unicode.Scalar(v), TextMetrics.isCJK(s) {
+            // The unified ideographs (most of the text) first, then every CJK block.
+            if v &- 0x4E00 < 0x5200 || (v >= 0x1100 && Unicode.Scalar(v).map(TextMetrics.isCJK) == true) {
                 if !word.isEmpty { flush(&sink) }
                 sink.cjk(UInt64(v) << 21)
                 if previous != 0 { sink.cjk(previous << 21 | UInt64(v)) }
