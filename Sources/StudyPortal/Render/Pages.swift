@@ -104,7 +104,7 @@ extension Views {
             let path = Routes.material(m.slug)
             let body = bodies[key(m)]
             var c = common(current: path)
-            var view = item(m)
+            var view = listItem(i)
             view["updated"] = day(m.updated)
             view["author"] = m.author
             view["source"] = m.source

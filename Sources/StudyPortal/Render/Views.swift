@@ -108,10 +108,14 @@ struct Views {
         return out
     }
 
-    /// Materials as lists show them: each made once (`listItems`), as most appear in several lists.
-    func items(_ indices: some Sequence<Int>) -> [View] {
-        indices.map { listItems.indices.contains($0) ? listItems[$0] : item(programme.materials[$0]) }
+    /// Material `i` as lists show it: made once (`listItems`), as most appear in several lists, and
+    /// its own page starts from it.
+    func listItem(_ i: Int) -> View {
+        listItems.indices.contains(i) ? listItems[i] : item(programme.materials[i])
     }
+
+    /// Materials as lists show them.
+    func items(_ indices: some Sequence<Int>) -> [View] { indices.map(listItem) }
 
     func termLinks(_ terms: [Term], route: (String) -> String) -> [View] {
         terms.map { ["name": $0.name, "url": routes.link(route($0.slug)), "count": $0.materials.count] }
