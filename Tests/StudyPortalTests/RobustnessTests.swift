@@ -103,6 +103,46 @@ import Testing
         #expect(text.contains("content/materials/a.md: error: cannot read this file"), "\(text)")
     }
 
+    /// A file name that is not UTF-8 (a GBK name from a Windows archive) names no path the build
+    /// could read or copy: an error at load, as the walk found it.
+    @Test func fileNameNotInUTF8IsAnError() async throws {
+        let root = try makeSite(["content/materials/a.md": material("甲")])
+        let path = Array((root + "/content/").utf8) + [0xB2, 0xE2, 0xCA, 0xD4] + Array(".png".utf8) + [0]
+        let fd = path.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_CREAT | O_WRONLY, 0o644) } }
+        #expect(fd >= 0)
+        close(fd)
+        let (report, _) = await runBuild(root)
+        #expect(report.diagnostics.contains { $0.severity == .error && $0.message.contains("cannot read this file or folder") && $0.path.hasPrefix("content/\u{FFFD}") },
+                "\(report.diagnostics.map(\.description))")
+        #expect(!report.wrote)
+    }
+
+    /// A folder that can be listed but not entered: the files it lists are unreadable, reported as
+    /// the walk meets them (not when the render or the copy tries them).
+    @Test func folderThatCannotBeEnteredIsAnError() throws {
+        let root = try makeSite(["content/materials/a.md": material("甲"), "content/files/locked/plan.pdf": "pdf"])
+        chmod(root + "/content/files/locked", 0o444)
+        defer { chmod(root + "/content/files/locked", 0o755) }
+        var args = ["check", root]
+        var binary = studyportalBinary
+        if getuid() == 0 {   // root enters every folder: run as `nobody`
+            guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser") else { Issue.record("runuser is needed to test as another user"); return }
+            args = ["-u", "nobody", "--", binary] + args
+            binary = "/usr/sbin/runuser"
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = args
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = Pipe()
+        try process.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        #expect(text.contains("content/files/locked/plan.pdf: error: cannot read this file or folder"), "\(text)")
+    }
+
     @Test func hugeDeepAndOddlyEncodedFilesBuild() async throws {
         let paragraph = String(repeating: "学习型组织建设要久久为功，持之以恒。", count: 60) + "\n\n"
         var big = "---\ntitle: 大文件\n---\n"

@@ -21,8 +21,8 @@ enum Walk {
         init?(_ path: String) {
             var info = stat()
             guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { return nil }
-            device = UInt64(info.st_dev)
-            inode = UInt64(info.st_ino)
+            device = UInt64(truncatingIfNeeded: info.st_dev)
+            inode = UInt64(truncatingIfNeeded: info.st_ino)
         }
     }
 
@@ -39,16 +39,23 @@ enum Walk {
                 continue
             }
             var subfolders: [(String, String)] = []
-            for (name, type) in listing.sorted(by: { $0.name < $1.name }) where !name.hasPrefix(".") {
+            // A folder that can be listed but not entered (read but no search permission) lists
+            // names whose files cannot be reached: each is then looked at, as unreadable.
+            let enterable = access(dir, X_OK) == 0
+            for (name, type, valid) in listing.sorted(by: { $0.name < $1.name }) where !name.hasPrefix(".") {
                 let absolute = dir + "/" + name
                 let relative = rel.isEmpty ? name : rel + "/" + name
+                // A name that is not UTF-8 (a GBK name from a Windows archive) has no path we can
+                // write back: reported, as it was when the lookup of its repaired name failed.
+                guard valid else { unreadable.append(relative); continue }
                 var kind: mode_t
                 switch Int32(type) {
-                case Int32(DT_REG): kind = S_IFREG
-                case Int32(DT_DIR): kind = S_IFDIR
-                case Int32(DT_LNK): kind = S_IFLNK
+                case Int32(DT_REG) where enterable: kind = S_IFREG
+                case Int32(DT_DIR) where enterable: kind = S_IFDIR
+                case Int32(DT_LNK) where enterable: kind = S_IFLNK
                 default:
-                    // The file system did not say (DT_UNKNOWN), or it is a device, pipe or socket.
+                    // The file system did not say (DT_UNKNOWN), a device, pipe or socket, or a
+                    // folder that cannot be entered.
                     var info = stat()
                     guard lstat(absolute, &info) == 0 else { unreadable.append(relative); continue }
                     kind = info.st_mode & S_IFMT
@@ -79,16 +86,20 @@ enum Walk {
         return (entries, diagnostics, unreadable)
     }
 
-    /// The names in a folder with the type its listing gives (`d_type`), or nil when it cannot be read.
-    private static func list(_ path: String) -> [(name: String, type: UInt8)]? {
+    /// The names in a folder with the type its listing gives (`d_type`) and whether the name is
+    /// valid UTF-8, or nil when the folder cannot be read.
+    private static func list(_ path: String) -> [(name: String, type: UInt8, valid: Bool)]? {
         guard let dir = opendir(path) else { return nil }
         defer { closedir(dir) }
-        var out: [(name: String, type: UInt8)] = []
-        while let entry = readdir(dir) {
-            let name = FileSystem.entryName(entry)
+        var out: [(name: String, type: UInt8, valid: Bool)] = []
+        while true {
+            errno = 0
+            guard let entry = readdir(dir) else { break }
+            let valid = FileSystem.validEntryName(entry)
+            let name = valid ?? FileSystem.entryName(entry)
             if name == "." || name == ".." { continue }
-            out.append((name, entry.pointee.d_type))
+            out.append((name, entry.pointee.d_type, valid != nil))
         }
-        return out
+        return errno == 0 ? out : nil   // a read error is not the end of the listing
     }
 }

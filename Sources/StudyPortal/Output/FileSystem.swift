@@ -110,8 +110,17 @@ enum FileSystem {
     /// of the declared array, past the end of a short entry at the end of the kernel's buffer:
     /// AddressSanitizer caught it.)
     static func entryName(_ entry: UnsafeMutablePointer<dirent>) -> String {
-        guard let offset = MemoryLayout<dirent>.offset(of: \dirent.d_name) else { return "" }
-        return String(cString: (UnsafeRawPointer(entry) + offset).assumingMemoryBound(to: CChar.self))
+        nameBytes(entry).map { String(cString: $0) } ?? ""
+    }
+
+    /// The name of a directory entry when it is valid UTF-8, else nil.
+    static func validEntryName(_ entry: UnsafeMutablePointer<dirent>) -> String? {
+        nameBytes(entry).flatMap { String(validatingCString: $0) }
+    }
+
+    private static func nameBytes(_ entry: UnsafeMutablePointer<dirent>) -> UnsafePointer<CChar>? {
+        guard let offset = MemoryLayout<dirent>.offset(of: \dirent.d_name) else { return nil }
+        return UnsafeRawPointer(entry).advanced(by: offset).assumingMemoryBound(to: CChar.self)
     }
 
     /// `mkdir` that accepts an existing folder.
