@@ -49,7 +49,7 @@ let package = Package(
             // per-thread arenas grow a few pages per system call (docs/benchmarks.md: −5 to −8% of
             // the build's CPU). Release builds only: the sanitizers of `make sanitize` replace malloc
             // themselves and cannot see pointers kept in memory another allocator maps.
-            linkerSettings: [.linkedLibrary("mimalloc", .when(configuration: .release))]
+            linkerSettings: [.linkedLibrary("mimalloc", .when(platforms: [.linux], configuration: .release))]
         ),
         .testTarget(
             name: "StudyPortalTests",

@@ -104,6 +104,7 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The same for an unsigned 64-bit number (the output manifest's inodes), in base 10 or 16
     /// (lower-case letters, as `String(_:radix:)` writes them).
     static func appendDigits(_ n: UInt64, width: Int = 1, radix: UInt64 = 10, to out: inout [UInt8]) {
+        precondition(radix == 10 || radix == 16, "base 10 or 16")
         var v = n
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { b in   // UInt64's 20 digits at most
             var i = b.count

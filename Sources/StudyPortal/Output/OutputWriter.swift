@@ -176,9 +176,9 @@ public enum OutputWriter {
             // two builds wrote (best effort: without it the next build compares bytes). The two
             // folders' parts are written side by side.
             let live = folder.live.flatMap { $0.inode == folder.inode ? nil : $0 }   // one part per folder
-            async let liveSection = live.map { OutputManifest.section($0.inode, $0.stamps.lazy.map { ($0.key, $0.value) }) }
+            async let liveSection = live.map { OutputManifest.section($0.inode, $0.stamps.lazy.map { ($0.key, $0.value) }, count: $0.stamps.count) }
             let written = zip(files, outcomes).lazy.compactMap { file, outcome in outcome.stamp.map { (file.path, $0) } }
-            var sections = [OutputManifest.section(folder.inode, written)]
+            var sections = [OutputManifest.section(folder.inode, written, count: files.count)]
             if let section = await liveSection { sections.append(section) }
             _ = OutputManifest.serialized(sections: sections).withUnsafeBytes { FileSystem.write($0, to: work + "/" + OutputManifest.fileName, makingFoldersUnder: work) }
         } else if rename(work, out) != 0 {
