@@ -82,11 +82,19 @@ import Testing
     @Test func unreadableFileIsAnError() throws {
         let root = try makeSite(["content/materials/a.md": material("甲")])
         chmod(root + "/content/materials/a.md", 0)
-        // Root reads every file, so run the check as `nobody` when we are root.
+        guard let (status, text) = try checkUnprivileged(root) else { return }
+        #expect(status == 1)
+        #expect(text.contains("content/materials/a.md: error: cannot read this file"), "\(text)")
+    }
+
+    /// `studyportal check` of `root` as a user the file permissions apply to: `nobody` when we are
+    /// root, who reads every file and enters every folder. Its exit status and standard error, or nil
+    /// (an issue recorded) when that cannot be done.
+    func checkUnprivileged(_ root: String) throws -> (Int32, String)? {
         var args = ["check", root]
         var binary = studyportalBinary
         if getuid() == 0 {
-            guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser") else { Issue.record("runuser is needed to test as another user"); return }
+            guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser") else { Issue.record("runuser is needed to test as another user"); return nil }
             args = ["-u", "nobody", "--", binary] + args
             binary = "/usr/sbin/runuser"
         }
@@ -99,8 +107,7 @@ import Testing
         try process.run()
         let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        #expect(process.terminationStatus == 1)
-        #expect(text.contains("content/materials/a.md: error: cannot read this file"), "\(text)")
+        return (process.terminationStatus, text)
     }
 
     /// A file name that is not UTF-8 (a GBK name from a Windows archive) names no path the build
@@ -123,23 +130,8 @@ import Testing
         let root = try makeSite(["content/materials/a.md": material("甲"), "content/files/locked/plan.pdf": "pdf"])
         chmod(root + "/content/files/locked", 0o444)
         defer { chmod(root + "/content/files/locked", 0o755) }
-        var args = ["check", root]
-        var binary = studyportalBinary
-        if getuid() == 0 {   // root enters every folder: run as `nobody`
-            guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser") else { Issue.record("runuser is needed to test as another user"); return }
-            args = ["-u", "nobody", "--", binary] + args
-            binary = "/usr/sbin/runuser"
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = args
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = Pipe()
-        try process.run()
-        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 1)
+        guard let (status, text) = try checkUnprivileged(root) else { return }
+        #expect(status == 1)
         #expect(text.contains("content/files/locked/plan.pdf: error: cannot read this file or folder"), "\(text)")
     }
 
