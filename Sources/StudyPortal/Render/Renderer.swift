@@ -94,13 +94,16 @@ public enum Renderer {
         bodies.reserveCapacity(sources.count)
         for (source, body) in zip(sources, rendered) { bodies[source.key] = body }
         let severity: Diagnostic.Severity = p.config.links == .error ? .error : .warning
-        for (source, body) in zip(sources, rendered) {
-            for link in body.brokenLinks {
-                diagnostics.append(Diagnostic(severity, link.message, path: source.file.path, line: link.line, column: link.column))
+        // By index: a rendered body copied out of the array retains each of its fields (15,000 of
+        // them at 10,000 materials, on one core), and most have no link to report.
+        for k in sources.indices where !rendered[k].brokenLinks.isEmpty || !rendered[k].pendingAnchors.isEmpty {
+            let path = sources[k].file.path
+            for link in rendered[k].brokenLinks {
+                diagnostics.append(Diagnostic(severity, link.message, path: path, line: link.line, column: link.column))
             }
-            for anchor in body.pendingAnchors where !(bodies[anchor.pageKey]?.headings.contains { $0.id == anchor.anchor } ?? false) {
+            for anchor in rendered[k].pendingAnchors where !(bodies[anchor.pageKey]?.headings.contains { $0.id == anchor.anchor } ?? false) {
                 diagnostics.append(Diagnostic(severity, "broken anchor: the linked page has no heading with id `\(anchor.anchor)`",
-                                              path: source.file.path, line: anchor.line, column: anchor.column))
+                                              path: path, line: anchor.line, column: anchor.column))
             }
         }
         timings.append(clock.stage("markdown"))
