@@ -115,7 +115,7 @@ import Testing
         for n in numbers {
             for width in [1, 2, 4, 12, 25] {
                 var out: [UInt8] = Array("x".utf8)
-                Day.appendDigits(n, width: width, to: &out)
+                Digits.append(n, width: width, to: &out)
                 let digits = String(n.magnitude)
                 let expected = "x" + (n < 0 ? "-" : "") + String(repeating: "0", count: max(0, width - digits.count)) + digits
                 #expect(String(decoding: out, as: UTF8.self) == expected, "\(n) width \(width)")

@@ -77,11 +77,11 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
             }
             return
         }
-        Day.appendDigits(year, width: 4, to: &out)
+        Digits.append(year, width: 4, to: &out)
         out.append(UInt8(ascii: "-"))
-        Day.appendDigits(month, width: 2, to: &out)
+        Digits.append(month, width: 2, to: &out)
         out.append(UInt8(ascii: "-"))
-        Day.appendDigits(day, width: 2, to: &out)
+        Digits.append(day, width: 2, to: &out)
     }
 
     /// The ten bytes of `YYYY-MM-DD` into `b` (ten bytes or more), for a year of at most four digits.
@@ -90,34 +90,6 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
         let zero = UInt8(ascii: "0"), dash = UInt8(ascii: "-")
         (b[0], b[1], b[2], b[3]) = (zero + UInt8(digits.0), zero + UInt8(digits.1), zero + UInt8(digits.2), zero + UInt8(digits.3))
         (b[4], b[5], b[6], b[7], b[8], b[9]) = (dash, zero + UInt8(digits.4), zero + UInt8(digits.5), dash, zero + UInt8(digits.6), zero + UInt8(digits.7))
-    }
-
-    /// `n` in decimal, zero-padded to `width` (years, months and days are validated, so never
-    /// negative there; a negative number gets its sign). Right to left, dividing by the constant 10,
-    /// which compiles to a multiplication: finding the power of ten first and dividing by it for each
-    /// digit were hardware divisions, 7% of the templates stage's rendering (member pages' dates).
-    static func appendDigits(_ n: Int, width: Int = 1, to out: inout [UInt8]) {
-        if n < 0 { out.append(UInt8(ascii: "-")) }
-        appendDigits(UInt64(n.magnitude), width: width, to: &out)
-    }
-
-    /// The same for an unsigned 64-bit number (the output manifest's inodes), in base 10 or 16
-    /// (lower-case letters, as `String(_:radix:)` writes them).
-    static func appendDigits(_ n: UInt64, width: Int = 1, radix: UInt64 = 10, to out: inout [UInt8]) {
-        precondition(radix == 10 || radix == 16, "base 10 or 16")
-        var v = n
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { b in   // UInt64's 20 digits at most
-            var i = b.count
-            repeat {
-                i -= 1
-                let digit = UInt8(truncatingIfNeeded: radix == 16 ? v & 15 : v % 10)
-                b[i] = digit < 10 ? UInt8(ascii: "0") &+ digit : UInt8(ascii: "a") &+ (digit &- 10)
-                v = radix == 16 ? v >> 4 : v / 10
-            } while v > 0
-            let count = b.count - i
-            if count < width { out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - count)) }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i...]))
-        }
     }
 
     public static func < (a: Day, b: Day) -> Bool {

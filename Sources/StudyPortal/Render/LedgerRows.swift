@@ -59,7 +59,7 @@ final class LedgerSubjects: Sendable {
     private func writeRow<Sink: CellSink>(_ k: Int, _ entry: LedgerEntry, into sink: inout Sink) {
         let e = entry.event
         sink.start()
-        sink.plain { Day.appendDigits(k + 1, to: &$0) }
+        sink.plain { Digits.append(k + 1, to: &$0) }
         sink.plain { e.date.appendISO(to: &$0) }
         switch e.source {
         case .record(let i):

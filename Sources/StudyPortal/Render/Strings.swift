@@ -118,18 +118,18 @@ public enum Strings {
     static func appendDate(_ d: Day, _ language: SiteConfig.Language, to out: inout [UInt8]) {
         switch language {
         case .zhCN:
-            Day.appendDigits(d.year, to: &out)
+            Digits.append(d.year, to: &out)
             out.append(contentsOf: "年".utf8)
-            Day.appendDigits(d.month, to: &out)
+            Digits.append(d.month, to: &out)
             out.append(contentsOf: "月".utf8)
-            Day.appendDigits(d.day, to: &out)
+            Digits.append(d.day, to: &out)
             out.append(contentsOf: "日".utf8)
         case .en:
-            Day.appendDigits(d.day, to: &out)
+            Digits.append(d.day, to: &out)
             out.append(UInt8(ascii: " "))
             out.append(contentsOf: monthNames[d.month - 1].utf8)
             out.append(UInt8(ascii: " "))
-            Day.appendDigits(d.year, to: &out)
+            Digits.append(d.year, to: &out)
         }
     }
 
@@ -152,13 +152,13 @@ public enum Strings {
         let hundredths = Int(scaled)
         if hundredths < 0 { out.append(UInt8(ascii: "-")) }
         let whole = hundredths.magnitude / 100, fraction = Int(hundredths.magnitude % 100)
-        Day.appendDigits(Int(whole), to: &out)
+        Digits.append(Int(whole), to: &out)
         guard fraction != 0 else { return }
         out.append(UInt8(ascii: "."))
         if fraction % 10 == 0 {
-            Day.appendDigits(fraction / 10, to: &out)
+            Digits.append(fraction / 10, to: &out)
         } else {
-            Day.appendDigits(fraction, width: 2, to: &out)
+            Digits.append(fraction, width: 2, to: &out)
         }
     }
 }
