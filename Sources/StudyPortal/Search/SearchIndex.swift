@@ -101,9 +101,8 @@ public struct SearchIndex: Sendable {
         var chars = CharCountTable()
         var titles = CountTable(capacity: 64)
         var inTitle = false
-        /// The chunk's words by number, and how a word's bytes find their number (`WordTable`).
-        var words: [String] = []
-        var wordNumbers = WordTable()
+        /// The chunk's words, numbered (`WordTable.words`).
+        var words = WordTable()
 
         mutating func cjk(_ packed: UInt64) {
             if inTitle { titles.add(packed); return }
@@ -124,7 +123,7 @@ public struct SearchIndex: Sendable {
         }
 
         mutating func word(_ utf8: UnsafeBufferPointer<UInt8>) {
-            let key = wordFlag | UInt64(wordNumbers.number(of: utf8, words: &words))
+            let key = wordFlag | UInt64(words.number(of: utf8))
             if inTitle { titles.add(key) } else { counts.add(key) }
         }
     }
@@ -134,6 +133,8 @@ public struct SearchIndex: Sendable {
     /// 64 bits) into a `CountTable` and compared with the word that number stands for; two words with
     /// one hash (possible, if unlikely) are told apart by a dictionary of the later ones.
     struct WordTable: ~Copyable {
+        /// The words by number.
+        private(set) var words: [String] = []
         private var byHash = CountTable(capacity: 256)
         /// Every numbered word's bytes, one after another, and where each ends.
         private var bytes: [UInt8] = []
@@ -141,12 +142,12 @@ public struct SearchIndex: Sendable {
         private var collided: [String: Int] = [:]
 
         /// The number of the word `utf8` in `words`, appended there when new.
-        mutating func number(of utf8: UnsafeBufferPointer<UInt8>, words: inout [String]) -> Int {
+        mutating func number(of utf8: UnsafeBufferPointer<UInt8>) -> Int {
             var hash: UInt64 = 0xCBF2_9CE4_8422_2325
             for b in utf8 { hash = (hash ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
             hash |= 1   // the table's keys are never 0
             guard let found = byHash.value(hash) else {
-                let n = append(utf8, to: &words)
+                let n = append(utf8)
                 byHash.set(hash, Int32(n))
                 return n
             }
@@ -155,12 +156,12 @@ public struct SearchIndex: Sendable {
             if ends[n] - start == utf8.count && bytes[start..<ends[n]].elementsEqual(utf8) { return n }
             let text = String(decoding: utf8, as: UTF8.self)
             if let m = collided[text] { return m }
-            let m = append(utf8, to: &words)
+            let m = append(utf8)
             collided[text] = m
             return m
         }
 
-        private mutating func append(_ utf8: UnsafeBufferPointer<UInt8>, to words: inout [String]) -> Int {
+        private mutating func append(_ utf8: UnsafeBufferPointer<UInt8>) -> Int {
             bytes.append(contentsOf: utf8)
             ends.append(bytes.count)
             words.append(String(decoding: utf8, as: UTF8.self))
@@ -248,7 +249,7 @@ public struct SearchIndex: Sendable {
                     return Int(hash & shardMask)   // `hash % shardCount`: the count is a power of two
                 }
                 if let s = shardOf.value(key) { return Int(s) }
-                let s = Tokenizer.Key.word(counter.words[Int(key & ~wordFlag)]).shard(count: shardCount)
+                let s = Tokenizer.Key.word(counter.words.words[Int(key & ~wordFlag)]).shard(count: shardCount)
                 shardOf.set(key, Int32(s))
                 return s
             }
@@ -271,7 +272,7 @@ public struct SearchIndex: Sendable {
             }
             let (sorted, offsets) = bucketed(entries, by: entryShards, count: shardCount)
             scratch = (entries, entryShards, charStates)
-            return Chunk(entries: sorted, offsets: offsets, words: counter.words, firstDoc: range.lowerBound)
+            return Chunk(entries: sorted, offsets: offsets, words: counter.words.words, firstDoc: range.lowerBound)
         }
     }
 
