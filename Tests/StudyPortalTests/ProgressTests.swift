@@ -172,4 +172,29 @@ import Testing
         #expect(g1 == GroupFigures(group: "g1", members: 2, complete: 1, onTrack: 0, behind: 1, hoursTotal: 2, hoursMean: 1, completionMean: 0.5))
         #expect(progress.groups.map(\.group) == ["g1", "g2"])
     }
+
+    @Test func recordKeysPlaceEachRecordAtItsIdsFirstPlace() {
+        let records = [Self.record("2026-01-01", "b", "m2"), Self.record("2026-01-02", "x", nil, hours: 1), Self.record("2026-01-03", "a", "zz")]
+        let keys = RecordKeys(records, memberIDs: ["a", "b", "a"], materialSlugs: ["m1", "m2", "m2"])
+        #expect(keys.member == [1, -1, 0])
+        #expect(keys.material == [1, -1, -1])
+    }
+
+    @Test func indexFromPlacedRecordsEqualsIndexFromIds() {
+        // The build places records in the site's own order (not sorted); a record of an id no
+        // member has (possible only before the references are checked) keeps its events.
+        let members = [Self.member("b"), Self.member("a")]
+        let records = [Self.record("2026-01-02", "a", "m1"), Self.record("2026-01-01", "b", "m2"),
+                       Self.record("2026-01-03", "x", "m1"), Self.record("2026-01-01", "a", nil, hours: 3)]
+        let byIDs = Self.index(members, records: records, asOf: "2026-06-01", tracking: ["m1"])
+        let placed = ProgressIndex(members: members, activities: [], records: records, reflections: [], materials: [("m2", nil), ("m1", 2)],
+                                   keys: RecordKeys(records, memberIDs: ["b", "a"], materialSlugs: ["m2", "m1"]),
+                                   activityTypes: [:], defaultHours: 1, asOf: Self.d("2026-06-01"), tracking: ["m1"])
+        #expect(placed.events == byIDs.events)
+        #expect(placed.events["a"]?.map(\.hours) == [3, 2])
+        #expect(placed.events["b"]?.map(\.hours) == [1])
+        #expect(placed.events["x"]?.count == 1)
+        #expect(placed.studied == byIDs.studied)
+        #expect(placed.studied["a"]?["m1"] == [Self.d("2026-01-02")])
+    }
 }

@@ -31,6 +31,11 @@ public struct Programme: Sendable {
     public var members: [Member] = []
     public var groups: [Group] = []
 
+    /// Each record's member and material in `site.members` and `site.materials`.
+    public var recordKeys = RecordKeys([], members: [:], materials: [:])
+    /// Per material of `site.materials`: its position in `materials`.
+    public var materialPosition: [Int]
+
     public var config: SiteConfig { site.config }
 
     public func isPublished(_ m: Material) -> Bool { includeDrafts || !m.draft }
@@ -40,8 +45,9 @@ public struct Programme: Sendable {
     /// the materials list's pages asked (500 pages of a 10,000-material site, each filtering all).
     public private(set) var publishedMaterials: [Int]
 
-    init(site: Site, includeDrafts: Bool, asOf: Day, materials: [Material], pages: [Page], categories: [Term], tags: [Term]) {
+    init(site: Site, includeDrafts: Bool, asOf: Day, materials: [Material], materialPosition: [Int], pages: [Page], categories: [Term], tags: [Term]) {
         (self.site, self.includeDrafts, self.asOf, self.materials, self.pages) = (site, includeDrafts, asOf, materials, pages)
+        self.materialPosition = materialPosition
         (self.categories, self.tags) = (categories, tags)
         publishedMaterials = Self.published(materials, includeDrafts: includeDrafts)
     }
@@ -60,7 +66,7 @@ public enum Resolve {
 
     public static func programme(_ site: Site, includeDrafts: Bool, asOf: Day) async -> (Programme, [Diagnostic]) {
         // References are checked on the other core meanwhile: a third of the stage at 10,000 materials.
-        async let referenceProblems = References.check(site, activityTypes: ActivityTypes.table(site.config))
+        async let references = References.check(site, activityTypes: ActivityTypes.table(site.config))
         var diagnostics: [Diagnostic] = []
         diagnostics += duplicates(site.materials.map { ($0.slug, $0.file.path) }, kind: "material")
         diagnostics += duplicates(site.pages.map { ($0.slug, $0.file.path) }, kind: "page")
@@ -75,9 +81,13 @@ public enum Resolve {
         }
 
         // Indices are sorted, not the (large) material values themselves.
-        let materials = site.materials.indices.sorted { newestFirst(site.materials[$0], site.materials[$1]) }.map { site.materials[$0] }
+        let order = site.materials.indices.sorted { newestFirst(site.materials[$0], site.materials[$1]) }
+        let materials = order.map { site.materials[$0] }
+        var position = [Int](repeating: 0, count: order.count)
+        for (k, i) in order.enumerated() { position[i] = k }
         let pages = site.pages.sorted { $0.slug < $1.slug }
-        var programme = Programme(site: site, includeDrafts: includeDrafts, asOf: asOf, materials: materials, pages: pages, categories: [], tags: [])
+        var programme = Programme(site: site, includeDrafts: includeDrafts, asOf: asOf, materials: materials, materialPosition: position,
+                                  pages: pages, categories: [], tags: [])
         let published = programme.publishedMaterials
         programme.categories = terms(published.compactMap { i in materials[i].category.map { (i, [$0]) } }, order: site.config.categories)
         programme.tags = terms(published.map { ($0, materials[$0].tags) }, order: [])
@@ -88,7 +98,9 @@ public enum Resolve {
         }.map { site.reflections[$0] }
         programme.members = site.members.sorted { $0.id < $1.id }
         programme.groups = site.groups.sorted { $0.id < $1.id }
-        return (programme, diagnostics + (await referenceProblems))
+        let (referenceProblems, keys) = await references
+        programme.recordKeys = keys
+        return (programme, diagnostics + referenceProblems)
     }
 
     static func newestFirst(_ a: Material, _ b: Material) -> Bool {

@@ -1,7 +1,8 @@
 /// Checks every reference between the programme's files (SPEC §3): each dangling one is an error at
 /// the place it was written. Also the duplicates and impossibilities only visible across files.
 enum References {
-    static func check(_ site: Site, activityTypes: [String: SiteConfig.ActivityType]) -> [Diagnostic] {
+    /// The problems, and each record's member and material found on the way.
+    static func check(_ site: Site, activityTypes: [String: SiteConfig.ActivityType]) -> (problems: [Diagnostic], keys: RecordKeys) {
         var out: [Diagnostic] = []
         func missing(_ ref: Ref, _ what: String, hint: String = "") {
             out.append(.error("unknown \(what) `\(ref.id)`\(hint)", path: ref.path, line: ref.line, column: ref.column))
@@ -16,20 +17,21 @@ enum References {
             out += Resolve.duplicates(reflections.map { ($0.slug, $0.file.path) }, kind: "reflection")
         }
 
-        let members = Set(site.members.map(\.id))
+        let members = RecordKeys.positions(site.members.map(\.id))
         let groups = Set(site.groups.map(\.id))
-        let materials = Set(site.materials.map(\.slug))
+        let materials = RecordKeys.positions(site.materials.map(\.slug))
         let activities = Set(site.activities.map(\.slug))
         let plans = Set(site.plans.map(\.slug))
-        func member(_ r: Ref) { if !members.contains(r.id) { missing(r, "member", hint: site.members.isEmpty ? " (content/people/members.csv lists no members)" : "") } }
+        func member(_ r: Ref) { if members[r.id] == nil { missing(r, "member", hint: site.members.isEmpty ? " (content/people/members.csv lists no members)" : "") } }
         func group(_ r: Ref) { if !groups.contains(r.id) { missing(r, "group", hint: site.groups.isEmpty ? " (content/people/groups.csv lists no groups)" : "") } }
-        func material(_ r: Ref) { if !materials.contains(r.id) { missing(r, "material") } }
+        func material(_ r: Ref) { if materials[r.id] == nil { missing(r, "material") } }
 
         for m in site.members { group(m.group) }
         for g in site.groups { if let s = g.secretary { member(s) } }
-        for r in site.records {
-            member(r.member)
-            if let m = r.material { material(m) }
+        let keys = RecordKeys(site.records, members: members, materials: materials)
+        for i in site.records.indices {
+            if keys.member[i] < 0 { member(site.records[i].member) }
+            if keys.material[i] < 0, let m = site.records[i].material { material(m) }
         }
         for p in site.plans {
             if case .groups(let gs) = p.audience { gs.forEach(group) }
@@ -54,11 +56,11 @@ enum References {
         }
         for r in site.reflections {
             member(r.author)
-            if let about = r.about, !materials.contains(about.id) && !activities.contains(about.id) {
+            if let about = r.about, materials[about.id] == nil && !activities.contains(about.id) {
                 missing(about, "material or activity")
             }
         }
-        return out
+        return (out, keys)
     }
 
     static func csvDuplicates(_ items: [(id: String, line: Int)], path: String, what: String) -> [Diagnostic] {

@@ -22,9 +22,21 @@ public struct ProgressIndex: Sendable {
     /// `tracking` when it is given: plans ask about a few dozen of 10,000).
     let studied: [String: [String: [Day]]]
 
+    /// Looks the records' members and materials up itself; `materialHours` is every material's hours by slug.
     public init(members: [Member], activities: [Activity], records: [Record], reflections: [Reflection],
                 materialHours: [String: Double?], activityTypes: [String: SiteConfig.ActivityType],
                 defaultHours: Double, asOf: Day, tracking: Set<String>? = nil) {
+        let slugs = materialHours.keys.sorted()
+        self.init(members: members, activities: activities, records: records, reflections: reflections,
+                  materials: slugs.map { ($0, materialHours[$0] ?? nil) },
+                  keys: RecordKeys(records, memberIDs: members.map(\.id), materialSlugs: slugs),
+                  activityTypes: activityTypes, defaultHours: defaultHours, asOf: asOf, tracking: tracking)
+    }
+
+    /// `keys` places each record's member in `members` and its material in `materials`.
+    init(members: [Member], activities: [Activity], records: [Record], reflections: [Reflection],
+         materials: [(slug: String, hours: Double?)], keys: RecordKeys, activityTypes: [String: SiteConfig.ActivityType],
+         defaultHours: Double, asOf: Day, tracking: Set<String>?) {
         self.asOf = asOf
         self.members = members
         self.activities = activities
@@ -35,32 +47,36 @@ public struct ProgressIndex: Sendable {
         self.memberIndex = memberIndex
         self.activityIndex = Dictionary(activities.enumerated().map { ($1.slug, $0) }, uniquingKeysWith: { a, _ in a })
 
-        // Each record's events gathered by member slot (ids hashed once per record, not into a
-        // dictionary of arrays per record), fields read in place: `for r in records` copied each
-        // record, a dozen retains and releases apiece, 200,000 times on a large site; so did passing
-        // a record to `Progress.hours(of:)`. A material's hours and whether plans track it come
-        // from one look-up.
-        var slotOf: [String: Int] = [:], slotIDs: [String] = []
-        var bySlot: [[StudyEvent]] = []
+        // Each record's events gathered by its member's place in `members` (looked up once, in
+        // `keys`), fields read in place: `for r in records` copied each record, a dozen retains and
+        // releases apiece, 200,000 times on a large site; so did passing a record to
+        // `Progress.hours(of:)`. A material's hours and whether plans track it come from its place too.
+        var bySlot = [[StudyEvent]](repeating: [], count: members.count)
+        // Ids no member has (a record is checked before this runs; tests build indices directly).
+        var extraSlot: [String: Int] = [:], extraIDs: [String] = []
         var studied: [String: [String: [Day]]] = [:]
-        var materialInfo: [String: (hours: Double?, tracked: Bool)] = [:]
-        materialInfo.reserveCapacity(materialHours.count)
-        for (slug, hours) in materialHours { materialInfo[slug] = (hours, tracking?.contains(slug) ?? true) }
+        let materialInfo = materials.map { (hours: $0.hours, tracked: tracking?.contains($0.slug) ?? true) }
         for i in records.indices {
-            let member = records[i].member.id, date = records[i].date
-            let slot: Int
-            if let s = slotOf[member] { slot = s } else {
-                slot = slotIDs.count
-                slotOf[member] = slot
-                slotIDs.append(member)
-                bySlot.append([])
+            let date = records[i].date
+            var slot = Int(keys.member[i])
+            if slot < 0 {
+                let id = records[i].member.id
+                if let s = extraSlot[id] { slot = s } else {
+                    slot = bySlot.count
+                    extraSlot[id] = slot
+                    extraIDs.append(id)
+                    bySlot.append([])
+                }
             }
-            let info = records[i].material.map { materialInfo[$0.id] ?? (nil, tracking?.contains($0.id) ?? true) }
+            let m = Int(keys.material[i])
+            let info = m >= 0 ? materialInfo[m] : records[i].material.map { (hours: nil, tracked: tracking?.contains($0.id) ?? true) }
             let hours = Progress.hours(recorded: records[i].hours, material: info?.hours ?? nil, defaultHours: defaultHours)
             bySlot[slot].append(StudyEvent(date: date, hours: hours, source: .record(i)))
-            if let info, info.tracked, let m = records[i].material?.id { studied[member, default: [:]][m, default: []].append(date) }
+            if let info, info.tracked, let m = records[i].material?.id { studied[records[i].member.id, default: [:]][m, default: []].append(date) }
         }
-        var events = Dictionary(uniqueKeysWithValues: zip(slotIDs, bySlot))
+        let slotIDs = members.map(\.id) + extraIDs
+        var events: [String: [StudyEvent]] = [:]
+        for slot in bySlot.indices where !bySlot[slot].isEmpty { events[slotIDs[slot]] = bySlot[slot] }
         bySlot = []   // the dictionary's arrays its own again: sorting them below copies nothing
         // An activity's expected attendance is drawn from its group's members only: scanning the
         // whole roster for each activity grew with members × activities.

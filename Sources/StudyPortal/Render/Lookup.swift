@@ -28,12 +28,20 @@ struct Lookup: Sendable {
         activities = Dictionary(p.activities.enumerated().map { ($1.slug, $0) }, uniquingKeysWith: { a, _ in a })
         plans = Dictionary(p.plans.enumerated().map { ($1.slug, $0) }, uniquingKeysWith: { a, _ in a })
         types = ActivityTypes.table(p.config)
-        var readers: [String: Set<String>] = [:]
-        for r in p.site.records { if let m = r.material { readers[m.id, default: []].insert(r.member.id) } }
-        studiedBy = readers.mapValues(\.count)
+        // From the records' keys (`RecordKeys`): no id hashed per record. Distinct readers counted
+        // through one integer per (material, member) pair.
+        let keys = p.recordKeys, memberCount = p.site.members.count
+        var pairs = Set<Int>(minimumCapacity: keys.material.count)
+        var readers = [Int](repeating: 0, count: p.site.materials.count)
+        for i in keys.material.indices where keys.material[i] >= 0 && keys.member[i] >= 0 {
+            let m = Int(keys.material[i])
+            if pairs.insert(m * memberCount + Int(keys.member[i])).inserted { readers[m] += 1 }
+        }
+        var studiedBy: [String: Int] = [:]
+        for (m, n) in readers.enumerated() where n > 0 { studiedBy[p.site.materials[m].slug] = n }
+        self.studiedBy = studiedBy
         reflectionsByAuthor = Dictionary(grouping: p.reflections.indices, by: { p.reflections[$0].author.id })
-        let materials = materials
-        recordMaterial = p.site.records.map { r in r.material.flatMap { materials[$0.id] } ?? -1 }
+        recordMaterial = keys.material.map { $0 >= 0 ? p.materialPosition[Int($0)] : -1 }
         materialURL = p.materials.map { p.isPublished($0) ? routes.link(Routes.material($0.slug)) : nil }
         activityURL = p.activities.map { routes.link(Routes.activity($0.slug)) }
         let types = types
