@@ -403,6 +403,19 @@ import Testing
         #expect(attributes[.type] as? FileAttributeType == .typeDirectory)
     }
 
+    @Test func listingTheWorkFolderNamesEveryEntryWithoutFollowingLinks() throws {
+        let root = temporaryPath("tree")
+        try FileManager.default.createDirectory(atPath: root + "/a/b/c", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try write("x", to: root + "/a/b/c/index.html")
+        try write("y", to: root + "/top.txt")
+        try FileManager.default.createSymbolicLink(atPath: root + "/a/link", withDestinationPath: root + "/a/b")
+        let tree = FileSystem.listTree(root)
+        #expect(tree.files == ["a/b/c/index.html", "top.txt"])
+        #expect(tree.dirs == ["a", "a/b", "a/b/c"])
+        #expect(tree.links == ["a/link"])
+    }
+
     @Test func oneBuildAtATimePerOutput() async throws {
         let root = try makeSite(["content/materials/a.md": material("甲")])
         let out = root + "/output"
