@@ -118,6 +118,27 @@ import Testing
         #expect(text.contains("'=HYPERLINK"))
     }
 
+    /// The ledgers' addresses are known only once the figures are, after the Markdown has begun
+    /// (it is rendered beside them): links to them still resolve, and a link to a year without
+    /// ledgers is still broken.
+    @Test func linksToLedgerPagesResolve() async throws {
+        let body = "[本年台账](/ledgers/2026/) [个人台账](/ledgers/2026/members/u1/ledger.csv) [明年](/ledgers/2027/)"
+        let root = try makeSite([
+            "content/materials/m.md": material("资料", body),
+            "content/people/groups.csv": "id,name\ng1,一支部\n",
+            "content/people/members.csv": "id,name,group,role\nu1,甲,g1,\n",
+            "content/records/r.csv": "date,member,material,hours,note\n2026-01-05,u1,m,,\n",
+        ], config: "title: t\nprofile: internal\nas_of: 2026-02-01\nlinks: warn\n")
+        let (report, out) = await runBuild(root)
+        #expect(report.diagnostics.map(\.message) == ["broken link `/ledgers/2027/`: the site has no /ledgers/2027/"])
+        let page = read(out + "/materials/m/index.html")
+        #expect(page.contains("<a href=\"/ledgers/2026/\">本年台账</a>"))
+        #expect(page.contains("<a href=\"/ledgers/2026/members/u1/ledger.csv\">个人台账</a>"))
+        var serial = report
+        (serial, _) = await runBuild(root) { $0.jobs = 1 }
+        #expect(serial.diagnostics.map(\.message) == report.diagnostics.map(\.message))
+    }
+
     @Test func publicProfileWritesNoMemberLedgersAndNoNamesInGroupLedgers() async throws {
         let (_, out) = await runBuild(repoRoot) { $0.profile = .public }
         #expect(!FileManager.default.fileExists(atPath: out + "/ledgers/2026/members"))

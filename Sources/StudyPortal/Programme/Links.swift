@@ -14,7 +14,7 @@ public struct LinkResolver: Sendable {
     /// `materials/foo.md` → the page it becomes.
     let pagesBySource: [String: Target]
     /// Site paths of every page of the portal: `materials/foo/`, `feed.xml` …
-    let sitePaths: Set<String>
+    private(set) var sitePaths: Set<String>
     /// Page key of a site path, for anchor checks on root-relative links.
     let keysBySitePath: [String: String]
     /// Content paths of files copied verbatim.
@@ -28,6 +28,13 @@ public struct LinkResolver: Sendable {
         var keys: [String: String] = [:]
         for target in pages.values where target.published { keys[target.sitePath] = target.key }
         self.keysBySitePath = keys
+    }
+
+    /// The same, knowing of more site paths.
+    func adding(sitePaths more: some Sequence<String>) -> LinkResolver {
+        var copy = self
+        copy.sitePaths.formUnion(more)
+        return copy
     }
 
     /// What `url`, written in the file at `contentPath` whose page is at `pageSitePath`, becomes.

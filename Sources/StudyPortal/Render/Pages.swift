@@ -13,7 +13,8 @@ enum PageJob: Sendable {
     case ledgers, ledgerYear(Int), memberLedger(year: Int, member: Int), groupLedger(year: Int, group: Int)
     case search
 
-    static func all(_ p: Programme, figures: Figures) -> [PageJob] {
+    /// Every page but the ledgers (`ledgers(_:figures:)`): what is known before the progress figures are.
+    static func content(_ p: Programme) -> [PageJob] {
         var jobs: [PageJob] = [.home, .terms(categories: true), .terms(categories: false), .notFound, .search]
         let pageCount = max(1, (p.publishedMaterials.count + p.config.paginate - 1) / p.config.paginate)
         jobs += (1...pageCount).map { .materials(page: $0, of: pageCount) }
@@ -28,6 +29,13 @@ enum PageJob: Sendable {
         if visibility.showsMembers { jobs += p.members.indices.map(PageJob.member) }
         let reflections = p.reflections.indices.filter { visibility.shows(p.reflections[$0]) }
         if !reflections.isEmpty { jobs += [.reflections] + reflections.map(PageJob.reflection) }
+        return jobs
+    }
+
+    /// The ledgers: one set per year with a study event (the figures say which).
+    static func ledgers(_ p: Programme, figures: Figures) -> [PageJob] {
+        var jobs: [PageJob] = []
+        let visibility = Visibility(p.config)
         let years = figures.ledgerYears
         if !years.isEmpty { jobs.append(.ledgers) }
         for year in years {

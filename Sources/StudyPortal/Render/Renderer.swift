@@ -36,11 +36,9 @@ public enum Renderer {
         var theme: Theme
     }
 
-    /// With a work folder, pages are written into it as they are rendered (and come back as
-    /// `.written`); without one (`check`, `serve`) they are kept in memory.
-    /// What the render needs of the programme but not of its figures, made beside them (`build`):
-    /// the name and link tables (a dictionary pass over every material and record), and the page
-    /// each content file becomes.
+    /// What the render needs of the programme but not of its figures, made while they are computed:
+    /// the name and link tables (a pass over every material and record), and the page each content
+    /// file becomes.
     struct Tables: Sendable {
         var lookup: Lookup
         var pages: [String: LinkResolver.Target]
@@ -61,21 +59,27 @@ public enum Renderer {
         return Tables(lookup: Lookup(p, routes: Routes(base: p.config.baseURL)), pages: targets)
     }
 
-    static func render(_ p: Programme, figures: Figures, tables: Tables, theme: Theme, jobs: Int, into work: OutputWriter.WorkFolder? = nil) async -> Result {
+    /// `figures` are being computed meanwhile (one core's work): the Markdown is rendered beside them.
+    /// With a work folder, pages are written into it as they are rendered (and come back as
+    /// `.written`); without one (`check`, `serve`) they are kept in memory.
+    static func render(_ p: Programme, figures computing: Task<Figures, Never>, tables: Tables, theme: Theme, jobs: Int,
+                       into work: OutputWriter.WorkFolder? = nil) async -> Result {
         var diagnostics: [Diagnostic] = []
         var timings: [StageTiming] = []
         var clock = Clock()
         let routes = Routes(base: p.config.baseURL)
         let lookup = tables.lookup
         let visibility = Visibility(p.config)
-        let jobsList = PageJob.all(p, figures: figures)
 
-        // Every URL the site will have, known before any Markdown is rendered, so links can be checked.
-        var sitePaths = Set(jobsList.map { $0.sitePath(p) })
-        sitePaths.formUnion(jobsList.flatMap { $0.attachmentPaths(p) })
+        // Every URL the site will have, known before any Markdown is rendered, so links can be
+        // checked — but the ledgers', which wait for the figures: a body with a link to an address
+        // the site seems not to have is rendered again once they are known (most bodies have none).
+        let contentJobs = PageJob.content(p)
+        var sitePaths = Set(contentJobs.map { $0.sitePath(p) })
+        sitePaths.formUnion(contentJobs.flatMap { $0.attachmentPaths(p) })
         sitePaths.formUnion([Routes.feed, Routes.sitemap, Routes.progressJSON])
         sitePaths.formUnion(theme.assets.map(\.path))
-        let links = LinkResolver(routes: routes, pages: tables.pages, sitePaths: sitePaths, staticFiles: Set(p.site.staticFiles.map(\.contentPath)))
+        let contentLinks = LinkResolver(routes: routes, pages: tables.pages, sitePaths: sitePaths, staticFiles: Set(p.site.staticFiles.map(\.contentPath)))
 
         // Markdown.
         let sources: [(key: String, file: SourceFile, sitePath: String)] =
@@ -85,10 +89,18 @@ public enum Renderer {
             + p.activities.map { ("activity:" + $0.slug, $0.file, Routes.activity($0.slug)) }
             + p.reflections.filter(visibility.shows).map { ("reflection:\($0.folder)/\($0.slug)", $0.file, Routes.reflection($0.folder, $0.slug)) }
         let unsafe = p.config.unsafeHTML
-        let rendered = await parallelMap(sources, jobs: jobs) { source in
+        @Sendable func markdown(_ source: (key: String, file: SourceFile, sitePath: String), _ links: LinkResolver) -> RenderedMarkdown {
             Markdown.render(source.file.body, unsafeHTML: unsafe, firstLine: source.file.bodyLine) {
                 links.resolve($0, from: source.file.contentPath, page: source.sitePath)
             }
+        }
+        var rendered = await parallelMap(sources, jobs: jobs) { markdown($0, contentLinks) }
+        let figures = await computing.value
+        let ledgerJobs = PageJob.ledgers(p, figures: figures)
+        let jobsList = contentJobs + ledgerJobs
+        let links = contentLinks.adding(sitePaths: ledgerJobs.flatMap { [$0.sitePath(p)] + $0.attachmentPaths(p) })
+        if !ledgerJobs.isEmpty {
+            for k in rendered.indices where !rendered[k].brokenLinks.isEmpty { rendered[k] = markdown(sources[k], links) }
         }
         var bodies: [String: RenderedMarkdown] = [:]
         bodies.reserveCapacity(sources.count)
