@@ -137,7 +137,8 @@ import Testing
             }
             return (cjk, words)
         }
-        let pieces = ["学", "習", "𠀀", " ", "Ａ", "b", "9", "é", "ß", "，", "。", "\n", "-", "'", "’", "한", "か", "👍🏽", "〇", "２", "x", "—"]
+        let pieces = ["学", "習", "𠀀", " ", "Ａ", "b", "9", "é", "ß", "，", "。", "\n", "-", "'", "’", "한", "か", "👍🏽", "〇", "２", "x", "—",
+                      "\u{4DBF}", "\u{4DC0}", "\u{4DFF}", "\u{4E00}", "\u{9FFF}", "\u{A000}"]
         var random = SystemRandomNumberGenerator()
         for _ in 0..<500 {
             let text = (0..<Int.random(in: 0...12, using: &random)).map { _ in pieces.randomElement(using: &random) ?? "" }.joined()

@@ -45,7 +45,8 @@ public struct TextMetrics: Sendable, Hashable {
                 } else if v != 0x27 && v != 0x2D {
                     inWord = false
                 }
-            } else if let s = Unicode.Scalar(v), Self.isCJK(s) {
+            } else if v &- 0x4E00 < 0x5200 || Unicode.Scalar(v).map(Self.isCJK) == true {
+                // The unified ideographs (most of a Chinese text) without making a scalar first.
                 cjk += 1
                 inWord = false
             } else if v == 0x2019 {
