@@ -16,3 +16,13 @@ int studyportal_exchange(const char *a, const char *b) {
     return -1;
 #endif
 }
+
+long studyportal_read_directory(int fd, void *buffer, unsigned long size) {
+#if defined(__linux__) && defined(SYS_getdents64)
+    return (long)syscall(SYS_getdents64, fd, buffer, size);
+#else
+    (void)fd; (void)buffer; (void)size;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
