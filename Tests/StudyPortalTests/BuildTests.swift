@@ -393,27 +393,60 @@ import Testing
         try FileManager.default.createSymbolicLink(atPath: work + "/materials/a", withDestinationPath: outside)
         try FileManager.default.removeItem(atPath: work + "/materials/b/index.html")
         try FileManager.default.createSymbolicLink(atPath: work + "/materials/b/index.html", withDestinationPath: outside + "/index.html")
+        // A file whose name is not UTF-8 (no build writes one) must not be carried into the output.
+        let foreign = (Array((work + "/materials/").utf8) + [0xB2, 0xE2, 0xCA, 0xD4, 0]).map { CChar(bitPattern: $0) }
+        close(open(foreign, O_WRONLY | O_CREAT, 0o644))
         let (report, _) = await runBuild(root, output: out)
         #expect(report.wrote)
         #expect(try String(contentsOfFile: outside + "/index.html", encoding: .utf8) == "untouched")
         #expect(try FileManager.default.contentsOfDirectory(atPath: outside) == ["index.html"])
         let (_, fresh) = await runBuild(root)
         #expect(snapshot(out) == snapshot(fresh))
+        #expect(rawEntryCount(out + "/materials") == 3)   // a, b and the list page (FileManager skips names not in UTF-8)
         let attributes = try FileManager.default.attributesOfItem(atPath: out + "/materials/a")
         #expect(attributes[.type] as? FileAttributeType == .typeDirectory)
     }
 
-    @Test func listingTheWorkFolderNamesEveryEntryWithoutFollowingLinks() throws {
+    @Test func listingTheWorkFolderRemovesLinksAndNamesNotInUTF8() throws {
         let root = temporaryPath("tree")
         try FileManager.default.createDirectory(atPath: root + "/a/b/c", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: root) }
         try write("x", to: root + "/a/b/c/index.html")
         try write("y", to: root + "/top.txt")
         try FileManager.default.createSymbolicLink(atPath: root + "/a/link", withDestinationPath: root + "/a/b")
-        let tree = FileSystem.listTree(root)
-        #expect(tree.files == ["a/b/c/index.html", "top.txt"])
-        #expect(tree.dirs == ["a", "a/b", "a/b/c"])
-        #expect(tree.links == ["a/link"])
+        // More entries than one read of the folder returns (32 KiB of records).
+        try FileManager.default.createDirectory(atPath: root + "/many", withIntermediateDirectories: true)
+        for k in 0..<2_000 { try write("", to: root + "/many/entry-with-a-long-name-\(k)") }
+        // A file, and a folder holding one, whose names are GBK bytes (not UTF-8).
+        let gbk: [UInt8] = [0xB2, 0xE2, 0xCA, 0xD4]   // 测试 in GBK
+        let foreignFile = Array(root.utf8) + Array("/a/".utf8) + gbk + [0]
+        let foreignDir = Array(root.utf8) + Array("/".utf8) + gbk + [0]
+        let fileName = foreignFile.map { CChar(bitPattern: $0) }, dirName = foreignDir.map { CChar(bitPattern: $0) }
+        close(open(fileName, O_WRONLY | O_CREAT, 0o644))
+        #expect(mkdir(dirName, 0o755) == 0)
+        close(open(dirName.dropLast() + Array("/x".utf8CString), O_WRONLY | O_CREAT, 0o644))
+
+        let tree = try #require(FileSystem.listTree(root))
+        #expect(tree.files == Set(["a/b/c/index.html", "top.txt"] + (0..<2_000).map { "many/entry-with-a-long-name-\($0)" }))
+        #expect(tree.dirs == ["a", "a/b", "a/b/c", "many"])
+        #expect(!FileManager.default.fileExists(atPath: root + "/a/link"))
+        #expect(FileManager.default.fileExists(atPath: root + "/a/b/c/index.html"))   // the link's target stays
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/a").sorted() == ["b"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root).sorted() == ["a", "many", "top.txt"])
+        #expect(FileSystem.listTree(root + "/missing") == nil)
+    }
+
+    @Test func removingATreeNeverFollowsALink() throws {
+        let root = temporaryPath("remove"), outside = temporaryPath("outside")
+        try FileManager.default.createDirectory(atPath: root + "/a/b", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root); try? FileManager.default.removeItem(atPath: outside) }
+        try write("kept", to: outside + "/kept.txt")
+        try write("x", to: root + "/a/b/index.html")
+        try FileManager.default.createSymbolicLink(atPath: root + "/a/b/out", withDestinationPath: outside)
+        FileSystem.removeTree(root + "/a")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root) == [])
+        #expect(read(outside + "/kept.txt") == "kept")
     }
 
     @Test func oneBuildAtATimePerOutput() async throws {

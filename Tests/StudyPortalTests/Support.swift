@@ -110,3 +110,16 @@ func runCLI(_ arguments: [String], environment: [String: String] = [:]) throws -
     process.waitUntilExit()
     return (process.terminationStatus, read(base + ".out"), read(base + ".err"))
 }
+
+/// How many entries a folder holds, "." and ".." aside, as the file system lists them (names that
+/// are not UTF-8 included).
+func rawEntryCount(_ dir: String) -> Int {
+    guard let handle = opendir(dir) else { return -1 }
+    defer { closedir(handle) }
+    var count = 0
+    while let entry = readdir(handle) {
+        let isDot = withUnsafeBytes(of: entry.pointee.d_name) { $0[0] == 0x2E && ($0[1] == 0 || ($0[1] == 0x2E && $0[2] == 0)) }
+        if !isDot { count += 1 }
+    }
+    return count
+}

@@ -1,4 +1,3 @@
-import CSupport
 import Foundation
 
 /// The few file operations the writer does thousands of times, as plain POSIX calls: Foundation's
@@ -86,92 +85,6 @@ enum FileSystem {
         return UInt64(info.st_ino)
     }
 
-    /// Every file, folder and symbolic link under `root`, relative to it, without following links.
-    /// Each folder is opened relative to its parent's descriptor (`openat`, never following a link)
-    /// and read with `getdents64`: the work folder of a 10,000-material site has 20,000 folders, and
-    /// `opendir` by full path walked that path again in the kernel, `fdopendir` added three system
-    /// calls per folder (docs/benchmarks.md, ninth session).
-    static func listTree(_ root: String) -> (files: Set<String>, dirs: Set<String>, links: [String]) {
-        var tree = Tree()
-        let fd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else { return (tree.files, tree.dirs, tree.links) }
-        withUnsafeTemporaryAllocation(byteCount: 1 << 15, alignment: 8) { buffer in list(fd, "", buffer, into: &tree) }
-        return (tree.files, tree.dirs, tree.links)
-    }
-
-    private struct Tree {
-        var files = Set<String>(), dirs = Set<String>(), links: [String] = []
-    }
-
-    /// Lists the folder open as `fd` (closing it), then each of its folders in turn: depth first, so
-    /// only one descriptor per level is open at a time.
-    private static func list(_ fd: Int32, _ rel: String, _ buffer: UnsafeMutableRawBufferPointer, into tree: inout Tree) {
-        var folders: [String] = []
-        for (name, type) in entries(fd, buffer) {
-            if name == "." || name == ".." { continue }
-            var kind = Int32(type)
-            if kind == Int32(DT_UNKNOWN) {   // a file system that does not say: ask it
-                var info = stat()
-                guard fstatat(fd, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
-                switch info.st_mode & S_IFMT {
-                case S_IFDIR: kind = Int32(DT_DIR)
-                case S_IFLNK: kind = Int32(DT_LNK)
-                default: kind = Int32(DT_REG)
-                }
-            }
-            let path = rel.isEmpty ? name : rel + "/" + name
-            switch kind {
-            case Int32(DT_DIR): tree.dirs.insert(path); folders.append(name)
-            case Int32(DT_LNK): tree.links.append(path)
-            default: tree.files.insert(path)
-            }
-        }
-        for name in folders {
-            let path = rel.isEmpty ? name : rel + "/" + name
-            let child = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-            if child >= 0 {
-                list(child, path, buffer, into: &tree)
-            } else if errno == ELOOP {   // made a link since it was listed: removed like the others
-                tree.dirs.remove(path)
-                tree.links.append(path)
-            }
-        }
-        close(fd)
-    }
-
-    /// The names and types (`DT_…`) of the entries of the open folder `fd`, which stays open.
-    private static func entries(_ fd: Int32, _ buffer: UnsafeMutableRawBufferPointer) -> [(name: String, type: UInt8)] {
-        var out: [(name: String, type: UInt8)] = []
-        while let base = buffer.baseAddress {
-            let n = studyportal_read_directory(fd, base, UInt(buffer.count))
-            if n < 0 && errno == EINTR { continue }
-            if n < 0 && errno == ENOSYS { return entriesThroughReaddir(fd) }
-            guard n > 0 else { return out }
-            // linux_dirent64: inode (8 bytes), offset (8), record length (2), type (1), name (NUL-terminated).
-            var at = 0
-            while at + 19 < n {
-                let length = Int(buffer.loadUnaligned(fromByteOffset: at + 16, as: UInt16.self))
-                guard length > 0 else { return out }
-                out.append((String(cString: (base + at + 19).assumingMemoryBound(to: CChar.self)), buffer[at + 18]))
-                at += length
-            }
-        }
-        return out
-    }
-
-    /// `entries` where there is no `getdents64`: `readdir` over a duplicate of `fd`.
-    private static func entriesThroughReaddir(_ fd: Int32) -> [(name: String, type: UInt8)] {
-        let copy = dup(fd)
-        guard copy >= 0, let dir = fdopendir(copy) else {
-            if copy >= 0 { close(copy) }
-            return []
-        }
-        defer { closedir(dir) }
-        var out: [(name: String, type: UInt8)] = []
-        while let entry = readdir(dir) { out.append((entryName(entry), entry.pointee.d_type)) }
-        return out
-    }
-
     /// The name of a directory entry, read where it lies. (Copying `pointee.d_name` reads all 256 bytes
     /// of the declared array, past the end of a short entry at the end of the kernel's buffer:
     /// AddressSanitizer caught it.)
@@ -184,7 +97,7 @@ enum FileSystem {
         nameBytes(entry).flatMap { String(validatingCString: $0) }
     }
 
-    private static func nameBytes(_ entry: UnsafeMutablePointer<dirent>) -> UnsafePointer<CChar>? {
+    static func nameBytes(_ entry: UnsafeMutablePointer<dirent>) -> UnsafePointer<CChar>? {
         guard let offset = MemoryLayout<dirent>.offset(of: \dirent.d_name) else { return nil }
         return UnsafeRawPointer(entry).advanced(by: offset).assumingMemoryBound(to: CChar.self)
     }
@@ -195,20 +108,4 @@ enum FileSystem {
         return "cannot create \(path): \(String(cString: strerror(errno)))"
     }
 
-    /// Removes a tree without following symbolic links (unlinkat, depth first).
-    static func removeTree(_ path: String) {
-        var info = stat()
-        guard lstat(path, &info) == 0 else { return }
-        if info.st_mode & S_IFMT != S_IFDIR { unlink(path); return }
-        if let dir = opendir(path) {
-            while let entry = readdir(dir) {
-                let name = entryName(entry)
-                if name == "." || name == ".." { continue }
-                let child = path + "/" + name
-                if entry.pointee.d_type == UInt8(DT_DIR) { removeTree(child) } else if unlink(child) != 0 { removeTree(child) }
-            }
-            closedir(dir)
-        }
-        rmdir(path)
-    }
 }

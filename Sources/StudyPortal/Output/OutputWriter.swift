@@ -101,8 +101,10 @@ public enum OutputWriter {
             throw Failure(message: "another studyportal build is writing \(output) (it holds \(work)); run this one when it has finished")
         }
         removeStaleWorkFolders(in: parent, name: name, keeping: work)
-        let tree = FileSystem.listTree(work)
-        for link in tree.links { unlink(work + "/" + link) }
+        // Symbolic links found there are removed by the walk.
+        guard let tree = FileSystem.listTree(work) else {
+            throw Failure(message: "cannot read \(work), the folder this build writes into before the swap: \(String(cString: strerror(errno)))")
+        }
         // Read before anything is written; as a stale file the manifest is removed by `commit`.
         let manifest = tree.files.contains(OutputManifest.fileName) ? OutputManifest.read(in: work) : OutputManifest()
         let inode = FileSystem.inode(work) ?? 0

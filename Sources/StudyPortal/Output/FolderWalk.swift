@@ -1,0 +1,147 @@
+import CSupport
+import Foundation
+
+/// Walking and removing folders of the output's work folder: each folder is opened relative to its
+/// parent's descriptor (`openat`, never following a link) and read with `getdents64`. The work folder
+/// of a 10,000-material site has 20,000 folders: `opendir` by full path walked that path again in the
+/// kernel each time, and `readdir` over `fdopendir` cost three more system calls per folder
+/// (docs/benchmarks.md, ninth session).
+extension FileSystem {
+    /// One entry of a folder: its name as the file system has it (NUL-terminated) and its `DT_` type.
+    struct FolderEntry {
+        var name: [CChar]
+        var type: UInt8
+    }
+
+    /// Every file and folder under `root`, relative to it; nil when a folder cannot be read. Symbolic
+    /// links, and entries whose names are not UTF-8, are removed as they are found: nothing the
+    /// build writes may go through a link, and a name that is not UTF-8 (the build writes none)
+    /// could not be named again to remove it later.
+    static func listTree(_ root: String) -> (files: Set<String>, dirs: Set<String>)? {
+        let fd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        var tree = (files: Set<String>(), dirs: Set<String>())
+        let complete = withUnsafeTemporaryAllocation(byteCount: 1 << 15, alignment: 8) { list(fd, "", $0, into: &tree) }
+        return complete ? tree : nil
+    }
+
+    /// Lists the folder open as `fd` (closing it), then each of its folders in turn: depth first, so
+    /// only one descriptor per level is open at a time. False when some folder could not be read.
+    private static func list(_ fd: Int32, _ rel: String, _ buffer: UnsafeMutableRawBufferPointer,
+                             into tree: inout (files: Set<String>, dirs: Set<String>)) -> Bool {
+        defer { close(fd) }
+        guard let entries = entries(fd, buffer) else { return false }
+        var folders: [(path: String, raw: [CChar])] = []
+        for entry in entries {
+            let type = entry.type == UInt8(DT_UNKNOWN) ? kind(of: entry.name, in: fd) : entry.type
+            guard type != UInt8(DT_LNK), let name = entry.name.withUnsafeBufferPointer({ $0.baseAddress.flatMap(String.init(validatingCString:)) }) else {
+                remove(entry.name, in: fd, buffer)
+                continue
+            }
+            let path = rel.isEmpty ? name : rel + "/" + name
+            if type == UInt8(DT_DIR) {
+                tree.dirs.insert(path)
+                folders.append((path, entry.name))
+            } else {
+                tree.files.insert(path)
+            }
+        }
+        for folder in folders {
+            let child = openat(fd, folder.raw, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            if child >= 0 {
+                guard list(child, folder.path, buffer, into: &tree) else { return false }
+            } else if errno == ELOOP || errno == ENOTDIR {   // replaced by a link or a file since it was listed
+                tree.dirs.remove(folder.path)
+                remove(folder.raw, in: fd, buffer)
+            } else {
+                return false
+            }
+        }
+        return true
+    }
+
+    /// Removes `path` (a file, a link, or a folder with all it holds), never following a link below
+    /// the folder that holds it.
+    static func removeTree(_ path: String) {
+        let name = (path as NSString).lastPathComponent
+        let fd = open((path as NSString).deletingLastPathComponent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0, !name.isEmpty, name != ".", name != ".." else {
+            if fd >= 0 { close(fd) }
+            return
+        }
+        defer { close(fd) }
+        withUnsafeTemporaryAllocation(byteCount: 1 << 15, alignment: 8) { buffer in
+            name.withCString { remove(Array(UnsafeBufferPointer(start: $0, count: strlen($0) + 1)), in: fd, buffer) }
+        }
+    }
+
+    /// Removes the entry `name` of the open folder `fd`, and all it holds when it is a folder.
+    private static func remove(_ name: [CChar], in fd: Int32, _ buffer: UnsafeMutableRawBufferPointer) {
+        if unlinkat(fd, name, 0) == 0 || (errno != EISDIR && errno != EPERM) { return }
+        let child = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard child >= 0 else { return }
+        // The entries are taken before any is removed: the buffer is reused one level down.
+        for entry in entries(child, buffer) ?? [] { remove(entry.name, in: child, buffer) }
+        close(child)
+        unlinkat(fd, name, AT_REMOVEDIR)
+    }
+
+    /// What the file system says `name` in the open folder `fd` is, as a `DT_` type (for file
+    /// systems whose folder entries do not say).
+    private static func kind(of name: [CChar], in fd: Int32) -> UInt8 {
+        var info = stat()
+        guard fstatat(fd, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return UInt8(DT_UNKNOWN) }
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR: return UInt8(DT_DIR)
+        case S_IFLNK: return UInt8(DT_LNK)
+        default: return UInt8(DT_REG)
+        }
+    }
+
+    /// The entries of the open folder `fd` (which stays open), "." and ".." left out; nil on a read error.
+    static func entries(_ fd: Int32, _ buffer: UnsafeMutableRawBufferPointer) -> [FolderEntry]? {
+        var out: [FolderEntry] = []
+        while let base = buffer.baseAddress {
+            let n = studyportal_read_directory(fd, base, UInt(buffer.count))
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 && errno == ENOSYS { return entriesThroughReaddir(fd) }
+            guard n >= 0 else { return nil }
+            guard n > 0 else { return out }
+            // linux_dirent64: inode (8 bytes), offset (8), record length (2), type (1), name (NUL-terminated).
+            var at = 0
+            while at + 19 < n {
+                let length = Int(buffer.loadUnaligned(fromByteOffset: at + 16, as: UInt16.self))
+                guard length > 19, at + length <= n else { return nil }
+                let start = (base + at + 19).assumingMemoryBound(to: CChar.self)
+                let count = strnlen(start, length - 19)
+                guard count < length - 19 else { return nil }   // no terminating NUL: not a record
+                let name = UnsafeBufferPointer(start: start, count: count + 1)
+                if !isDotOrDotDot(name) { out.append(FolderEntry(name: Array(name), type: buffer[at + 18])) }
+                at += length
+            }
+        }
+        return out
+    }
+
+    /// `entries` where there is no `getdents64`: `readdir` over a duplicate of `fd`.
+    private static func entriesThroughReaddir(_ fd: Int32) -> [FolderEntry]? {
+        let copy = fcntl(fd, F_DUPFD_CLOEXEC, 0)
+        guard copy >= 0 else { return nil }
+        guard let dir = fdopendir(copy) else {
+            close(copy)
+            return nil
+        }
+        defer { closedir(dir) }
+        var out: [FolderEntry] = []
+        while let entry = readdir(dir) {
+            guard let start = nameBytes(entry) else { continue }
+            let name = UnsafeBufferPointer(start: start, count: strlen(start) + 1)
+            if !isDotOrDotDot(name) { out.append(FolderEntry(name: Array(name), type: entry.pointee.d_type)) }
+        }
+        return out
+    }
+
+    private static func isDotOrDotDot(_ name: UnsafeBufferPointer<CChar>) -> Bool {
+        name.count == 2 && name[0] == 0x2E || name.count == 3 && name[0] == 0x2E && name[1] == 0x2E
+    }
+}
