@@ -128,8 +128,16 @@ public func renderSite(_ options: BuildOptions) async -> RenderedSite {
 
     // Compute. The figures are one core's work: they are computed beside the render's name and link
     // tables, then beside the Markdown, which needs of them only the ledgers' addresses (the render
-    // waits for them there). The stage's time is the tables'; the figures' rest is the Markdown's.
-    let figures = Task { Figures.compute(programme) }
+    // awaits them there, on every path: nothing returns between here and the render). The stage's
+    // time is the tables'; the rest of the figures' is the Markdown's. Under `--jobs 1` (`serve`'s
+    // background rebuild) they are computed first, on this core, leaving the other one free.
+    let figures: Task<Figures, Never>
+    if options.jobs > 1 {
+        figures = Task { Figures.compute(programme) }
+    } else {
+        let computed = Figures.compute(programme)
+        figures = Task { computed }
+    }
     let tables = Renderer.tables(programme)
     report.timings.append(clock.stage("progress"))
 

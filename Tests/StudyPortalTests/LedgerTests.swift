@@ -128,12 +128,14 @@ import Testing
             "content/people/groups.csv": "id,name\ng1,一支部\n",
             "content/people/members.csv": "id,name,group,role\nu1,甲,g1,\n",
             "content/records/r.csv": "date,member,material,hours,note\n2026-01-05,u1,m,,\n",
-        ], config: "title: t\nprofile: internal\nas_of: 2026-02-01\nlinks: warn\n")
+        ], config: "title: t\nprofile: internal\nas_of: 2026-02-01\nlinks: warn\nbase_url: /portal/\n")
         let (report, out) = await runBuild(root)
         #expect(report.diagnostics.map(\.message) == ["broken link `/ledgers/2027/`: the site has no /ledgers/2027/"])
+        // Resolved links get the base URL's path; the broken one is left as written.
         let page = read(out + "/materials/m/index.html")
-        #expect(page.contains("<a href=\"/ledgers/2026/\">本年台账</a>"))
-        #expect(page.contains("<a href=\"/ledgers/2026/members/u1/ledger.csv\">个人台账</a>"))
+        #expect(page.contains("<a href=\"/portal/ledgers/2026/\">本年台账</a>"))
+        #expect(page.contains("<a href=\"/portal/ledgers/2026/members/u1/ledger.csv\">个人台账</a>"))
+        #expect(page.contains("<a href=\"/ledgers/2027/\">明年</a>"))
         var serial = report
         (serial, _) = await runBuild(root) { $0.jobs = 1 }
         #expect(serial.diagnostics.map(\.message) == report.diagnostics.map(\.message))

@@ -180,21 +180,22 @@ import Testing
         #expect(keys.material == [1, -1, -1])
     }
 
-    @Test func indexFromPlacedRecordsEqualsIndexFromIds() {
+    @Test func indexOfRecordsPlacedInTheSitesOwnOrder() {
         // The build places records in the site's own order (not sorted); a record of an id no
         // member has (possible only before the references are checked) keeps its events.
         let members = [Self.member("b"), Self.member("a")]
         let records = [Self.record("2026-01-02", "a", "m1"), Self.record("2026-01-01", "b", "m2"),
                        Self.record("2026-01-03", "x", "m1"), Self.record("2026-01-01", "a", nil, hours: 3)]
-        let byIDs = Self.index(members, records: records, asOf: "2026-06-01", tracking: ["m1"])
-        let placed = ProgressIndex(members: members, activities: [], records: records, reflections: [], materials: [("m2", nil), ("m1", 2)],
-                                   keys: RecordKeys(records, memberIDs: ["b", "a"], materialSlugs: ["m2", "m1"]),
-                                   activityTypes: [:], defaultHours: 1, asOf: Self.d("2026-06-01"), tracking: ["m1"])
-        #expect(placed.events == byIDs.events)
-        #expect(placed.events["a"]?.map(\.hours) == [3, 2])
-        #expect(placed.events["b"]?.map(\.hours) == [1])
-        #expect(placed.events["x"]?.count == 1)
-        #expect(placed.studied == byIDs.studied)
-        #expect(placed.studied["a"]?["m1"] == [Self.d("2026-01-02")])
+        let index = ProgressIndex(members: members, activities: [], records: records, reflections: [], materials: [("m2", nil), ("m1", 2)],
+                                  keys: RecordKeys(records, memberIDs: ["b", "a"], materialSlugs: ["m2", "m1"]),
+                                  activityTypes: [:], defaultHours: 1, asOf: Self.d("2026-06-01"), tracking: ["m1"])
+        // Each member's events by date: hours as recorded, else the material's, else the default (1).
+        func event(_ date: String, _ hours: Double, record: Int) -> StudyEvent { StudyEvent(date: Self.d(date), hours: hours, source: .record(record)) }
+        #expect(index.events == ["a": [event("2026-01-01", 3, record: 3), event("2026-01-02", 2, record: 0)],
+                                 "b": [event("2026-01-01", 1, record: 1)],
+                                 "x": [event("2026-01-03", 2, record: 2)]])
+        // Only the materials plans track (m1) are remembered per member.
+        #expect(index.studied == ["a": ["m1": [Self.d("2026-01-02")]], "x": ["m1": [Self.d("2026-01-03")]]])
+        #expect(index.memberIndex == ["b": 0, "a": 1])
     }
 }

@@ -31,6 +31,8 @@ public struct BrokenLink: Sendable, Hashable {
     public var message: String
     public var line: Int
     public var column: Int
+    /// The link as written, when its address is what is broken (not an anchor on the page itself).
+    public var url: String? = nil
 }
 
 /// HTML kept as cmark wrote it: pages only copy it into their own bytes, so it is never made a
@@ -128,7 +130,7 @@ public enum Markdown {
                         cmark_node_set_url(node, newURL)
                         pending.append(PendingAnchor(pageKey: key, anchor: anchor, line: line, column: column))
                     case .broken(let message):
-                        broken.append(BrokenLink(message: message, line: line, column: column))
+                        broken.append(BrokenLink(message: message, line: line, column: column, url: url))
                     }
                 default:
                     break

@@ -32,9 +32,9 @@ public struct Programme: Sendable {
     public var groups: [Group] = []
 
     /// Each record's member and material in `site.members` and `site.materials`.
-    public var recordKeys = RecordKeys([], members: [:], materials: [:])
+    public internal(set) var recordKeys = RecordKeys([], members: [:], materials: [:])
     /// Per material of `site.materials`: its position in `materials`.
-    public var materialPosition: [Int]
+    public internal(set) var materialPosition: [Int]
 
     public var config: SiteConfig { site.config }
 

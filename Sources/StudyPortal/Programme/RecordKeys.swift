@@ -14,21 +14,21 @@ public struct RecordKeys: Sendable {
     }
 
     /// With the positions already made (`positions(_:)`).
-    init(_ records: [Record], members: [String: Int32], materials: [String: Int32]) {
+    init(_ records: [Record], members: [String: Int], materials: [String: Int]) {
         var member: [Int32] = [], material: [Int32] = []
         member.reserveCapacity(records.count)
         material.reserveCapacity(records.count)
         for i in records.indices {
-            member.append(members[records[i].member.id] ?? -1)
-            material.append(records[i].material.flatMap { materials[$0.id] } ?? -1)
+            member.append(Int32(truncatingIfNeeded: members[records[i].member.id] ?? -1))
+            material.append(Int32(truncatingIfNeeded: records[i].material.flatMap { materials[$0.id] } ?? -1))
         }
         (self.member, self.material) = (member, material)
     }
 
     /// Id → its first position.
-    static func positions(_ ids: some Sequence<String>) -> [String: Int32] {
-        var out: [String: Int32] = [:]
-        for (i, id) in ids.enumerated() where out[id] == nil { out[id] = Int32(i) }
+    static func positions(_ ids: some Sequence<String>) -> [String: Int] {
+        var out: [String: Int] = [:]
+        for (i, id) in ids.enumerated() where out[id] == nil { out[id] = i }
         return out
     }
 }

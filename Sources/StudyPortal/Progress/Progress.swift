@@ -29,7 +29,7 @@ public struct ProgressIndex: Sendable {
         let slugs = materialHours.keys.sorted()
         self.init(members: members, activities: activities, records: records, reflections: reflections,
                   materials: slugs.map { ($0, materialHours[$0] ?? nil) },
-                  keys: RecordKeys(records, memberIDs: members.map(\.id), materialSlugs: slugs),
+                  keys: RecordKeys(records, memberIDs: members.lazy.map(\.id), materialSlugs: slugs),
                   activityTypes: activityTypes, defaultHours: defaultHours, asOf: asOf, tracking: tracking)
     }
 
@@ -37,14 +37,13 @@ public struct ProgressIndex: Sendable {
     init(members: [Member], activities: [Activity], records: [Record], reflections: [Reflection],
          materials: [(slug: String, hours: Double?)], keys: RecordKeys, activityTypes: [String: SiteConfig.ActivityType],
          defaultHours: Double, asOf: Day, tracking: Set<String>?) {
+        precondition(keys.member.count == records.count && keys.material.count == records.count, "the keys are these records'")
         self.asOf = asOf
         self.members = members
         self.activities = activities
         self.records = records
         self.reflections = reflections
-        var memberIndex: [String: Int] = [:]
-        for (i, m) in members.enumerated() where memberIndex[m.id] == nil { memberIndex[m.id] = i }
-        self.memberIndex = memberIndex
+        self.memberIndex = RecordKeys.positions(members.lazy.map(\.id))
         self.activityIndex = Dictionary(activities.enumerated().map { ($1.slug, $0) }, uniquingKeysWith: { a, _ in a })
 
         // Each record's events gathered by its member's place in `members` (looked up once, in

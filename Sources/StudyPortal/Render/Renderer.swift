@@ -99,8 +99,13 @@ public enum Renderer {
         let ledgerJobs = PageJob.ledgers(p, figures: figures)
         let jobsList = contentJobs + ledgerJobs
         let links = contentLinks.adding(sitePaths: ledgerJobs.flatMap { [$0.sitePath(p)] + $0.attachmentPaths(p) })
-        if !ledgerJobs.isEmpty {
-            for k in rendered.indices where !rendered[k].brokenLinks.isEmpty { rendered[k] = markdown(sources[k], links) }
+        for k in rendered.indices where !ledgerJobs.isEmpty && !rendered[k].brokenLinks.isEmpty {
+            let resolvesNow = rendered[k].brokenLinks.contains { link in
+                guard let url = link.url else { return false }
+                if case .broken = links.resolve(url, from: sources[k].file.contentPath, page: sources[k].sitePath) { return false }
+                return true
+            }
+            if resolvesNow { rendered[k] = markdown(sources[k], links) }
         }
         var bodies: [String: RenderedMarkdown] = [:]
         bodies.reserveCapacity(sources.count)
@@ -142,8 +147,8 @@ public enum Renderer {
         }
         // The feeds, sitemap and progress.json are made meanwhile, on whichever core is free: they
         // depend on nothing the pages produce, and alone they kept one core idle for 70 ms. (Under
-        // `--jobs 1` too, like the name tables above: `serve`'s background rebuild then borrows the
-        // other core for those milliseconds.) Their time is counted in the templates stage.
+        // `--jobs 1` too, like the members' shared tables above: `serve`'s background rebuild then
+        // borrows the other core for those milliseconds.) Their time is counted in the templates stage.
         async let extras = Self.feedFiles(p, figures: figures, views: views, jobs: jobsList, routes: routes, visibility: visibility, theme: theme)
         let pages = await parallelMap(jobsList, jobs: jobs) { job -> [OutputFile] in
             let view = views.page(job)
