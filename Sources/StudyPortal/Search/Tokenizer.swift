@@ -127,8 +127,7 @@ public enum Tokenizer {
                 continue
             }
             let v = fold(UTF8Scalars.next(bytes, &i))
-            // The unified ideographs (most of the text) first, then every CJK block.
-            if v &- 0x4E00 < 0x5200 || (v >= 0x1100 && Unicode.Scalar(v).map(TextMetrics.isCJK) == true) {
+            if TextMetrics.isCJK(value: v) {
                 if !word.isEmpty { flush(&sink) }
                 sink.cjk(UInt64(v) << 21)
                 if previous != 0 { sink.cjk(previous << 21 | UInt64(v)) }
