@@ -39,6 +39,8 @@ public struct Programme: Sendable {
     public var config: SiteConfig { site.config }
 
     public func isPublished(_ m: Material) -> Bool { includeDrafts || !m.draft }
+    /// `isPublished(materials[i])`, without copying the material out.
+    public func isPublished(material i: Int) -> Bool { includeDrafts || !materials[i].draft }
     public func isPublished(_ p: Page) -> Bool { includeDrafts || !p.draft }
 
     /// Indices into `materials` of those that get a page. Kept, not computed when asked: each of

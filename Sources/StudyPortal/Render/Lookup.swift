@@ -24,7 +24,7 @@ struct Lookup: Sendable {
     init(_ p: Programme, routes: Routes) {
         members = Dictionary(p.members.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         groups = Dictionary(p.groups.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        materials = Dictionary(p.materials.enumerated().map { ($1.slug, $0) }, uniquingKeysWith: { a, _ in a })
+        materials = Dictionary(p.materials.indices.map { (p.materials[$0].slug, $0) }, uniquingKeysWith: { a, _ in a })
         activities = Dictionary(p.activities.enumerated().map { ($1.slug, $0) }, uniquingKeysWith: { a, _ in a })
         plans = Dictionary(p.plans.enumerated().map { ($1.slug, $0) }, uniquingKeysWith: { a, _ in a })
         types = ActivityTypes.table(p.config)
@@ -42,7 +42,7 @@ struct Lookup: Sendable {
         self.studiedBy = studiedBy
         reflectionsByAuthor = Dictionary(grouping: p.reflections.indices, by: { p.reflections[$0].author.id })
         recordMaterial = keys.material.map { $0 >= 0 ? p.materialPosition[Int($0)] : -1 }
-        materialURL = p.materials.map { p.isPublished($0) ? routes.link(Routes.material($0.slug)) : nil }
+        materialURL = p.materials.indices.map { p.isPublished(material: $0) ? routes.link(Routes.material(p.materials[$0].slug)) : nil }
         activityURL = p.activities.map { routes.link(Routes.activity($0.slug)) }
         let types = types
         activityForm = p.activities.map { Self.typeName($0.type.id, types) }

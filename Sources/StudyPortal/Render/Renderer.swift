@@ -48,7 +48,11 @@ public enum Renderer {
         let visibility = Visibility(p.config)
         var targets: [String: LinkResolver.Target] = [:]
         targets.reserveCapacity(p.materials.count + p.pages.count + p.plans.count + p.activities.count + p.reflections.count)
-        for m in p.materials { targets[m.file.contentPath] = .init(key: "material:" + m.slug, sitePath: Routes.material(m.slug), published: p.isPublished(m)) }
+        // Fields read in place: `for m in p.materials` copied each material (a dozen references).
+        for i in p.materials.indices {
+            let slug = p.materials[i].slug
+            targets[p.materials[i].file.contentPath] = .init(key: "material:" + slug, sitePath: Routes.material(slug), published: p.isPublished(material: i))
+        }
         for page in p.pages { targets[page.file.contentPath] = .init(key: "page:" + page.slug, sitePath: Routes.page(page.slug), published: p.isPublished(page)) }
         for plan in p.plans { targets[plan.file.contentPath] = .init(key: "plan:" + plan.slug, sitePath: Routes.plan(plan.slug), published: true) }
         for a in p.activities { targets[a.file.contentPath] = .init(key: "activity:" + a.slug, sitePath: Routes.activity(a.slug), published: true) }
@@ -127,7 +131,7 @@ public enum Renderer {
 
         // Templates.
         let strings = Strings.table(p.config.language)
-        var building = Views(programme: p, routes: routes, strings: strings, stringsView: View(strings.mapValues { $0 as any TemplateValue }), bodies: bodies,
+        var building = Views(programme: p, routes: routes, strings: strings, stringsView: SharedView(View(strings.mapValues { $0 as any TemplateValue })), bodies: bodies,
                              programmeFigures: figures, lookup: lookup, visibility: visibility,
                              chrome: Views.chrome(p, routes: routes, strings: strings, figures: figures, visibility: visibility))
         let itemViews = building

@@ -6,7 +6,7 @@ struct Views {
     let routes: Routes
     let strings: [String: String]
     /// The same words as a view, made once (templates read them as `t.KEY`).
-    let stringsView: View
+    let stringsView: SharedView
     var bodies: [String: RenderedMarkdown]
     let programmeFigures: Figures
     let lookup: Lookup
@@ -39,8 +39,8 @@ struct Views {
 
     /// The parts of every page that do not depend on the page.
     struct Chrome: Sendable {
-        var site: View
-        var links: View
+        var site: SharedView
+        var links: SharedView
         var asOf: String
         var nav: [NavItem]
     }
@@ -75,7 +75,7 @@ struct Views {
             "overdue": routes.link(Routes.overdue), "progress_json": routes.link(Routes.progressJSON),
             "reflections": routes.link(Routes.reflections),
         ]
-        return Chrome(site: site, links: links, asOf: Strings.format(strings["as_of"] ?? "%@", [Strings.date(programme.asOf, config.language)]), nav: nav)
+        return Chrome(site: SharedView(site), links: SharedView(links), asOf: Strings.format(strings["as_of"] ?? "%@", [Strings.date(programme.asOf, config.language)]), nav: nav)
     }
 
     /// A view from literal pairs, leaving out the nil ones.

@@ -148,6 +148,25 @@ public struct View: TemplateValue, ExpressibleByDictionaryLiteral, Sendable {
     public func write(to out: inout [UInt8], escaped: Bool) {}
 }
 
+/// A view every page shares (the site, the words `t`, the links), held by reference: the renderer
+/// copies a value out of its holder before it reads it (`{{t.published}}` copied the word table's
+/// view, three references to retain and release, some forty times a page), and a reference is one.
+public final class SharedView: TemplateValue, Sendable {
+    public let view: View
+
+    public init(_ view: View) { self.view = view }
+
+    public func member(_ key: String) -> (any TemplateValue)? { view.member(key) }
+    public var isTruthy: Bool { view.isTruthy }
+    public func write(to out: inout [UInt8], escaped: Bool) { view.write(to: &out, escaped: escaped) }
+    public func writeMember(_ key: String, to out: inout [UInt8], escaped: Bool) -> Bool {
+        view.writeMember(key, to: &out, escaped: escaped)
+    }
+    public func writePath(_ names: UnsafeBufferPointer<String>, to out: inout [UInt8], escaped: Bool) -> Bool {
+        view.writePath(names, to: &out, escaped: escaped)
+    }
+}
+
 extension [UInt8] {
     /// A literal's bytes (code writing a built-in template's markup: no array to retain and release).
     @inline(__always) mutating func append(_ text: StaticString) {
