@@ -10,7 +10,7 @@ public struct Figures: Sendable {
     public static func compute(_ p: Programme) -> Figures {
         let site = p.site
         let index = ProgressIndex(members: site.members, activities: p.activities, records: site.records,
-                                  reflections: site.reflections, materials: site.materials.map { ($0.slug, $0.hours) }, keys: p.recordKeys,
+                                  reflections: site.reflections, materials: site.materials.indices.map { (site.materials[$0].slug, site.materials[$0].hours) }, keys: p.recordKeys,
                                   activityTypes: ActivityTypes.table(site.config), defaultHours: site.config.defaultHours,
                                   asOf: p.asOf, tracking: Set(p.plans.flatMap { $0.items.filter { $0.kind == .material }.map(\.ref.id) }))
         var memberYears: [String: [Int]] = [:]
