@@ -447,6 +447,9 @@ import Testing
         FileSystem.removeTree(root + "/a")
         #expect(try FileManager.default.contentsOfDirectory(atPath: root) == [])
         #expect(read(outside + "/kept.txt") == "kept")
+        for odd in [root + "/..", root + "/."] { FileSystem.removeTree(odd) }   // refused: not a name in a folder
+        #expect(FileManager.default.fileExists(atPath: root))
+        #expect(read(outside + "/kept.txt") == "kept")
     }
 
     @Test func oneBuildAtATimePerOutput() async throws {

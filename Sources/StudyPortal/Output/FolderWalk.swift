@@ -64,11 +64,11 @@ extension FileSystem {
     /// the folder that holds it.
     static func removeTree(_ path: String) {
         let name = (path as NSString).lastPathComponent
-        let fd = open((path as NSString).deletingLastPathComponent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0, !name.isEmpty, name != ".", name != ".." else {
-            if fd >= 0 { close(fd) }
-            return
-        }
+        // Only a name inside a folder: never `/`, `.` or `..`.
+        guard !name.isEmpty, !name.contains("/"), name != ".", name != ".." else { return }
+        let parent = (path as NSString).deletingLastPathComponent
+        let fd = open(parent.isEmpty ? "." : parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return }
         defer { close(fd) }
         withUnsafeTemporaryAllocation(byteCount: 1 << 15, alignment: 8) { buffer in
             name.withCString { remove(Array(UnsafeBufferPointer(start: $0, count: strlen($0) + 1)), in: fd, buffer) }
