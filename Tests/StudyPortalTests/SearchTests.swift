@@ -208,7 +208,9 @@ import Testing
             mutating func cjk(_ packed: UInt64) { terms.append(Tokenizer.Key.cjk(packed).term) }
             mutating func word(_ utf8: UnsafeBufferPointer<UInt8>) { terms.append(.word(String(decoding: utf8, as: UTF8.self))) }
         }
-        let pieces = ["学", "習", "𠀀", " ", "Ａ", "b", "9", "é", "ß", "，", "。", "\n", "-", "한", "か", "👍🏽", "\u{3000}", "x", "ᄀ", "⺀", "A", "Q", "Z", "@", "[", "`", "{", "/", ":", "0"]
+        let pieces = ["学", "習", "𠀀", " ", "Ａ", "b", "9", "é", "ß", "，", "。", "\n", "-", "한", "か", "👍🏽", "\u{3000}", "x", "ᄀ", "⺀", "A", "Q", "Z", "@", "[", "`", "{", "/", ":", "0",
+                      // Around the unified ideographs' three-byte fast path (lead bytes E4–E9).
+                      "\u{4000}", "\u{4DBF}", "\u{4DC0}", "\u{4DFF}", "\u{4E00}", "\u{9FFF}", "\u{A000}", "\u{3000}", "Ｑ"]
         var random = SystemRandomNumberGenerator()
         for _ in 0..<500 {
             let text = (0..<Int.random(in: 0...12, using: &random)).map { _ in pieces.randomElement(using: &random) ?? "" }.joined()

@@ -126,6 +126,19 @@ public enum Tokenizer {
                 if c &- 0x30 < 10 || c &- 0x61 < 26 { word.append(c) } else if !word.isEmpty { flush(&sink) }
                 continue
             }
+            // The unified ideographs (most of a Chinese text, U+4E00–9FFF: three bytes led by E4–E9)
+            // decoded in place; `fold` leaves them as they are and they are all CJK.
+            if b &- 0xE4 < 6 && i + 2 < n {
+                let v = (UInt32(b) & 0x0F) << 12 | (UInt32(bytes[i + 1]) & 0x3F) << 6 | UInt32(bytes[i + 2]) & 0x3F
+                if v >= 0x4E00 {
+                    i += 3
+                    if !word.isEmpty { flush(&sink) }
+                    sink.cjk(UInt64(v) << 21)
+                    if previous != 0 { sink.cjk(previous << 21 | UInt64(v)) }
+                    previous = UInt64(v)
+                    continue
+                }
+            }
             let v = fold(UTF8Scalars.next(bytes, &i))
             if TextMetrics.isCJK(value: v) {
                 if !word.isEmpty { flush(&sink) }
