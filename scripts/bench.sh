@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make bench: our full build against Hugo's on the same synthetic materials (../shared/bench/make-corpus.py),
-# alternating, a warm-up then RUNS timed runs each, medians and peak memory. Prints a Markdown table.
+# alternating, a warm-up then RUNS timed runs each (the sizes interleaved), medians and peak memory.
+# Prints a Markdown table.
 set -euo pipefail
 export LC_ALL=C   # EPOCHREALTIME and awk with a decimal point, whatever the locale
 RUNS=${RUNS:-5}
@@ -31,27 +32,38 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+
 
 echo "| materials | members | records | studyportal (s) | Hugo (s) | ratio | studyportal CPU (s) | Hugo CPU (s) | CPU ratio | studyportal peak MiB | Hugo peak MiB |"
 echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-declare -A oursBy theirsBy
-for size in $SIZES; do
+# The sizes are interleaved (each run goes through every size), so a drift in this machine's speed
+# over the minute of a bench — it moves by ±10% from one hour to the next — falls on all of them
+# alike: measured one size after the other, it moved the growth ratio by up to half a point (ninth
+# session: 5.55 × in one run, Hugo's own 5.69 ×, against 4.5–5.3 × in the others).
+declare -A oursBy theirsBy ours theirs ourmem theirmem ourcpu theircpu
+read -r -a sizes <<<"$SIZES"
+for size in "${sizes[@]}"; do
   IFS=: read -r m mem rec <<<"$size"
   site="$CORPUS/m$m"
   [ -d "$site" ] || python3 "$MAKE_CORPUS" "$site" --materials "$m" --members "$mem" --records "$rec" --hugo >/dev/null
-  out="$CORPUS/out-m$m"; hout="$CORPUS/hugo-out-m$m"
-  measure "$bin" build "$site" --output "$out" --profile internal --quiet >/dev/null      # warm-up
-  measure hugo --quiet -s "$site-hugo" -d "$(pwd)/$hout" >/dev/null
-  ours=(); theirs=(); ourmem=(); theirmem=(); ourcpu=(); theircpu=()
-  for _ in $(seq "$RUNS"); do
-    read -r s k c < <(measure "$bin" build "$site" --output "$out" --profile internal --quiet); ours+=("$s"); ourmem+=("$k"); ourcpu+=("$c")
-    read -r s k c < <(measure hugo --quiet -s "$site-hugo" -d "$(pwd)/$hout"); theirs+=("$s"); theirmem+=("$k"); theircpu+=("$c")
+  measure "$bin" build "$site" --output "$CORPUS/out-m$m" --profile internal --quiet >/dev/null      # warm-up
+  measure hugo --quiet -s "$site-hugo" -d "$(pwd)/$CORPUS/hugo-out-m$m" >/dev/null
+done
+for _ in $(seq "$RUNS"); do
+  for size in "${sizes[@]}"; do
+    m=${size%%:*}; site="$CORPUS/m$m"
+    read -r s k c < <(measure "$bin" build "$site" --output "$CORPUS/out-m$m" --profile internal --quiet)
+    ours[$m]+="$s "; ourmem[$m]+="$k "; ourcpu[$m]+="$c "
+    read -r s k c < <(measure hugo --quiet -s "$site-hugo" -d "$(pwd)/$CORPUS/hugo-out-m$m")
+    theirs[$m]+="$s "; theirmem[$m]+="$k "; theircpu[$m]+="$c "
   done
-  o=$(printf '%s\n' "${ours[@]}" | median); h=$(printf '%s\n' "${theirs[@]}" | median)
-  oc=$(printf '%s\n' "${ourcpu[@]}" | median); hc=$(printf '%s\n' "${theircpu[@]}" | median)
-  om=$(printf '%s\n' "${ourmem[@]}" | sort -n | tail -1); hm=$(printf '%s\n' "${theirmem[@]}" | sort -n | tail -1)
+done
+column() { tr ' ' '\n' <<<"$1" | grep -v '^$'; }
+for size in "${sizes[@]}"; do
+  IFS=: read -r m mem rec <<<"$size"
+  o=$(column "${ours[$m]}" | median); h=$(column "${theirs[$m]}" | median)
+  oc=$(column "${ourcpu[$m]}" | median); hc=$(column "${theircpu[$m]}" | median)
+  om=$(column "${ourmem[$m]}" | sort -n | tail -1); hm=$(column "${theirmem[$m]}" | sort -n | tail -1)
   oursBy[$m]=$o; theirsBy[$m]=$h
   echo "| $m | $mem | $rec | $o | $h | $(awk "BEGIN {printf \"%.2f\", $o/$h}") | $oc | $hc | $(awk "BEGIN {printf \"%.2f\", $oc/$hc}") | $((om / 1024)) | $((hm / 1024)) |"
 done
 # Growth (issue 7: the largest size at most 5.5 × the smallest), ours and Hugo's, from the medians above.
-read -r -a sizes <<<"$SIZES"
 if [ "${#sizes[@]}" -ge 2 ]; then
   small=${sizes[0]%%:*}; large=${sizes[${#sizes[@]}-1]%%:*}
   echo
