@@ -33,8 +33,6 @@ public struct Programme: Sendable {
 
     /// Each record's member and material in `site.members` and `site.materials`.
     public internal(set) var recordKeys = RecordKeys([], members: [:], materials: [:])
-    /// Per material of `site.materials`: its position in `materials`.
-    public internal(set) var materialPosition: [Int]
 
     public var config: SiteConfig { site.config }
 
@@ -47,9 +45,8 @@ public struct Programme: Sendable {
     /// the materials list's pages asked (500 pages of a 10,000-material site, each filtering all).
     public private(set) var publishedMaterials: [Int]
 
-    init(site: Site, includeDrafts: Bool, asOf: Day, materials: [Material], materialPosition: [Int], pages: [Page], categories: [Term], tags: [Term]) {
+    init(site: Site, includeDrafts: Bool, asOf: Day, materials: [Material], pages: [Page], categories: [Term], tags: [Term]) {
         (self.site, self.includeDrafts, self.asOf, self.materials, self.pages) = (site, includeDrafts, asOf, materials, pages)
-        self.materialPosition = materialPosition
         (self.categories, self.tags) = (categories, tags)
         publishedMaterials = Self.published(materials, includeDrafts: includeDrafts)
     }
@@ -83,13 +80,9 @@ public enum Resolve {
         }
 
         // Indices are sorted, not the (large) material values themselves.
-        let order = site.materials.indices.sorted { newestFirst(site.materials[$0], site.materials[$1]) }
-        let materials = order.map { site.materials[$0] }
-        var position = [Int](repeating: 0, count: order.count)
-        for (k, i) in order.enumerated() { position[i] = k }
+        let materials = site.materials.indices.sorted { newestFirst(site.materials[$0], site.materials[$1]) }.map { site.materials[$0] }
         let pages = site.pages.sorted { $0.slug < $1.slug }
-        var programme = Programme(site: site, includeDrafts: includeDrafts, asOf: asOf, materials: materials, materialPosition: position,
-                                  pages: pages, categories: [], tags: [])
+        var programme = Programme(site: site, includeDrafts: includeDrafts, asOf: asOf, materials: materials, pages: pages, categories: [], tags: [])
         let published = programme.publishedMaterials
         programme.categories = terms(published.compactMap { i in materials[i].category.map { (i, [$0]) } }, order: site.config.categories)
         programme.tags = terms(published.map { ($0, materials[$0].tags) }, order: [])

@@ -41,7 +41,10 @@ struct Lookup: Sendable {
         for (m, n) in readers.enumerated() where n > 0 { studiedBy[p.site.materials[m].slug] = n }
         self.studiedBy = studiedBy
         reflectionsByAuthor = Dictionary(grouping: p.reflections.indices, by: { p.reflections[$0].author.id })
-        recordMaterial = keys.material.map { $0 >= 0 ? p.materialPosition[Int($0)] : -1 }
+        // A site material's place in the programme's order, by slug: one look-up per material, not per record.
+        let materials = materials
+        let position = p.site.materials.indices.map { materials[p.site.materials[$0].slug] ?? -1 }
+        recordMaterial = keys.material.map { $0 >= 0 ? position[Int($0)] : -1 }
         materialURL = p.materials.indices.map { p.isPublished(material: $0) ? routes.link(Routes.material(p.materials[$0].slug)) : nil }
         activityURL = p.activities.map { routes.link(Routes.activity($0.slug)) }
         let types = types
