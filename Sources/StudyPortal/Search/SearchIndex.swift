@@ -153,7 +153,12 @@ public struct SearchIndex: Sendable {
             }
             let n = Int(found)
             let start = n == 0 ? 0 : ends[n - 1]
-            if ends[n] - start == utf8.count && bytes[start..<ends[n]].elementsEqual(utf8) { return n }
+            // memcmp: the generic `elementsEqual` over a slice stepped byte by byte.
+            let same = ends[n] - start == utf8.count && bytes.withUnsafeBufferPointer { stored in
+                guard let a = stored.baseAddress, let b = utf8.baseAddress else { return utf8.isEmpty }
+                return memcmp(a + start, b, utf8.count) == 0
+            }
+            if same { return n }
             let text = String(decoding: utf8, as: UTF8.self)
             if let m = collided[text] { return m }
             let m = append(utf8)
