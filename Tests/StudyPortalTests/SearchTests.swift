@@ -17,6 +17,9 @@ import Testing
             for n in 0...(text.unicodeScalars.count + 1) {
                 let (piece, count) = text.characterPrefix(n)
                 #expect(piece == text.prefix(n) && count == text.prefix(n).count, "\(text.unicodeScalars.map { $0.value }) n=\(n)")
+                // The same cut over the text's bytes (bodies' plain text is kept as UTF-8).
+                let (bytesPiece, bytesCount) = String.characterPrefix(utf8: Array(text.utf8), n)
+                #expect(Array(bytesPiece.utf8) == Array(text.prefix(n).utf8) && bytesCount == count, "bytes: \(text.unicodeScalars.map { $0.value }) n=\(n)")
             }
         }
     }

@@ -57,8 +57,10 @@ public struct RenderedMarkdown: Sendable {
     public var metrics: TextMetrics
     /// Plain text of the first paragraph: the automatic summary.
     public var firstParagraph: String
-    /// The whole text without markup, blocks on their own lines: what search indexes.
-    public var plainText: String
+    /// The whole text without markup, blocks on their own lines: what search indexes. UTF-8, kept
+    /// as cmark's text nodes gave it (valid, as the body is): only search reads it, from its bytes,
+    /// and making a `String` of it validated every byte of every body once more.
+    public var plainText: [UInt8]
     public var pendingAnchors: [PendingAnchor]
     public var brokenLinks: [BrokenLink]
 }
@@ -73,7 +75,7 @@ public enum Markdown {
         let options = unsafeHTML ? CMARK_OPT_UNSAFE : CMARK_OPT_DEFAULT
         let document: OpaquePointer? = text.withCString { cmark_parse_document($0, strlen($0), options) }
         guard let document else {
-            return RenderedMarkdown(html: HTMLFragment(), headings: [], metrics: TextMetrics(), firstParagraph: "", plainText: "", pendingAnchors: [], brokenLinks: [])
+            return RenderedMarkdown(html: HTMLFragment(), headings: [], metrics: TextMetrics(), firstParagraph: "", plainText: [], pendingAnchors: [], brokenLinks: [])
         }
         defer { cmark_node_free(document) }
 
@@ -81,6 +83,9 @@ public enum Markdown {
         // The plain text as bytes: text nodes are appended (and counted) straight from cmark's
         // buffers, and the string is made once at the end.
         var plain: [UInt8] = []
+        // Room for it at once: the text without its markup is hardly ever longer than the source
+        // (kept as it is, the array would otherwise carry the slack of its last doubling).
+        plain.reserveCapacity(text.utf8.count + 64)
         var headingNodes: [OpaquePointer] = []
         var softBreaks: [OpaquePointer] = []
         var firstParagraph: String?
@@ -175,7 +180,7 @@ public enum Markdown {
 
         let html = takeBytes(cmark_render_html(document, options))
         return RenderedMarkdown(html: HTMLFragment(html), headings: headings, metrics: metrics,
-                                firstParagraph: firstParagraph ?? "", plainText: String(decoding: plain, as: UTF8.self), pendingAnchors: pending, brokenLinks: broken)
+                                firstParagraph: firstParagraph ?? "", plainText: plain, pendingAnchors: pending, brokenLinks: broken)
     }
 
     private static func literal(_ node: OpaquePointer) -> String {

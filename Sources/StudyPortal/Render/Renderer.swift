@@ -197,29 +197,29 @@ public enum Renderer {
     /// materials: alone, on one core, they began the search stage with the other idle).
     static func searchDocuments(_ p: Programme, views: Views, bodies: [String: RenderedMarkdown], visibility: Visibility, jobs: Int) async -> [SearchIndex.Document] {
         let routes = views.routes
-        @Sendable func text(_ key: String) -> String { bodies[key]?.plainText ?? "" }
+        @Sendable func text(_ key: String) -> [UInt8] { bodies[key]?.plainText ?? [] }
         // Links from the render's tables (`Lookup`), made once for the pages already.
         let kind = (material: views.t("kind_material"), activity: views.t("kind_activity"), reflection: views.t("kind_reflection"))
         var docs = await parallelMap(p.publishedMaterials, jobs: jobs) { i -> SearchIndex.Document in
             let m = p.materials[i]
             return .init(title: m.title, url: views.lookup.materialURL[i] ?? routes.link(Routes.material(m.slug)), kind: kind.material,
                          date: m.date?.description ?? "",
-                         parts: [m.summary ?? "", text("material:" + m.slug), ([m.category].compactMap { $0 } + m.tags).joined(separator: " ")])
+                         utf8: [Array((m.summary ?? "").utf8), text("material:" + m.slug), Array(([m.category].compactMap { $0 } + m.tags).joined(separator: " ").utf8)])
         }
         for plan in p.plans {
-            docs.append(.init(title: plan.title, url: routes.link(Routes.plan(plan.slug)), kind: views.t("kind_plan"), date: plan.start.description, text: text("plan:" + plan.slug)))
+            docs.append(.init(title: plan.title, url: routes.link(Routes.plan(plan.slug)), kind: views.t("kind_plan"), date: plan.start.description, utf8: [text("plan:" + plan.slug)]))
         }
         for (k, a) in p.activities.enumerated() {
             let about = [a.speaker, a.location].compactMap { $0 }.joined(separator: " ")
             docs.append(.init(title: a.title, url: views.lookup.activityURL[k], kind: kind.activity, date: a.date.description,
-                              parts: [about, text("activity:" + a.slug)]))
+                              utf8: [Array(about.utf8), text("activity:" + a.slug)]))
         }
         for page in p.pages where p.isPublished(page) {
-            docs.append(.init(title: page.title, url: routes.link(Routes.page(page.slug)), kind: views.t("kind_page"), date: "", text: text("page:" + page.slug)))
+            docs.append(.init(title: page.title, url: routes.link(Routes.page(page.slug)), kind: views.t("kind_page"), date: "", utf8: [text("page:" + page.slug)]))
         }
         docs += await parallelMap(p.reflections.filter(visibility.shows), jobs: jobs) { r -> SearchIndex.Document in
             .init(title: r.title, url: routes.link(Routes.reflection(r.folder, r.slug)), kind: kind.reflection, date: r.date.description,
-                  text: text("reflection:\(r.folder)/\(r.slug)"))
+                  utf8: [text("reflection:\(r.folder)/\(r.slug)")])
         }
         return docs
     }

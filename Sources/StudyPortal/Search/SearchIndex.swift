@@ -18,16 +18,22 @@ public struct SearchIndex: Sendable {
         public var url: String
         public var kind: String
         public var date: String
-        /// The searchable text, in parts read as one text with a line break between each two: a
-        /// material's body is indexed where it is, not copied into a joined string first.
-        public var parts: [String]
+        /// The searchable text as UTF-8, in parts read as one text with a line break between each
+        /// two: a material's body is indexed where it is (the bytes its Markdown left), not copied
+        /// into a joined string, nor made a string at all.
+        public var parts: [[UInt8]]
 
         public init(title: String, url: String, kind: String, date: String, parts: [String]) {
-            (self.title, self.url, self.kind, self.date, self.parts) = (title, url, kind, date, parts)
+            self.init(title: title, url: url, kind: kind, date: date, utf8: parts.map { Array($0.utf8) })
         }
 
         public init(title: String, url: String, kind: String, date: String, text: String) {
             self.init(title: title, url: url, kind: kind, date: date, parts: [text])
+        }
+
+        /// Parts that are valid UTF-8 already.
+        init(title: String, url: String, kind: String, date: String, utf8 parts: [[UInt8]]) {
+            (self.title, self.url, self.kind, self.date, self.parts) = (title, url, kind, date, parts)
         }
 
         /// The first `length` characters of the text, for the result's snippet.
@@ -35,7 +41,7 @@ public struct SearchIndex: Sendable {
             var out = "", remaining = length
             for (k, part) in parts.enumerated() where remaining > 0 {
                 if k > 0 { out += "\n"; remaining -= 1 }
-                let (piece, count) = part.characterPrefix(remaining)
+                let (piece, count) = String.characterPrefix(utf8: part, remaining)
                 out += piece
                 remaining -= count
             }
@@ -264,7 +270,7 @@ public struct SearchIndex: Sendable {
                 Tokenizer.forEachKey(documents[doc].title, into: &counter)
                 counter.inTitle = false
                 // A line break between parts ends any term, as it would in the joined text.
-                for part in documents[doc].parts { Tokenizer.forEachKey(part, into: &counter) }
+                for part in documents[doc].parts { part.withUnsafeBufferPointer { Tokenizer.forEachKey(utf8: $0, into: &counter) } }
                 let local = doc - range.lowerBound
                 counter.titles.forEach { key, _ in
                     entries.append(Posting(key: key, doc: local, count: 0))
@@ -284,7 +290,7 @@ public struct SearchIndex: Sendable {
     /// The files of the index, path → bytes.
     public static func files(for documents: [Document], jobs: Int) async -> [(path: String, data: Data)] {
         // Shard count from the text size (about one posting per 3 bytes of CJK text, 3 bytes a posting).
-        let sizes = documents.map { $0.title.utf8.count + $0.parts.reduce(max(0, $0.parts.count - 1)) { $0 + $1.utf8.count } }
+        let sizes = documents.map { $0.title.utf8.count + $0.parts.reduce(max(0, $0.parts.count - 1)) { $0 + $1.count } }
         let textBytes = sizes.reduce(0, +)
         var count = 1
         while count < 4096 && count * targetShardBytes < textBytes / 2 { count *= 2 }

@@ -106,7 +106,8 @@ public enum Tokenizer {
         }
     }
 
-    private static func forEachKey<Sink: KeySink & ~Copyable>(utf8 bytes: UnsafeBufferPointer<UInt8>, into sink: inout Sink) {
+    /// `forEachKey` over valid UTF-8.
+    static func forEachKey<Sink: KeySink & ~Copyable>(utf8 bytes: UnsafeBufferPointer<UInt8>, into sink: inout Sink) {
         var word: [UInt8] = []
         var previous: UInt64 = 0
         func flush(_ sink: inout Sink) {

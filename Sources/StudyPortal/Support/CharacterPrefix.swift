@@ -6,31 +6,44 @@ extension String {
     func characterPrefix(_ n: Int) -> (prefix: Substring, count: Int) {
         // Over the string's UTF-8 (native strings have it in one piece): stepping a `unicodeScalars`
         // index cost more than the rest of the cut.
-        let fast = utf8.withContiguousStorageIfAvailable { bytes -> (end: Int, count: Int) in
-            var end = 0, count = 0
-            // Invariant: a character boundary lies at `end` (the start, or after a scalar that stands
-            // alone and is followed by one that does too).
-            guard !bytes.isEmpty else { return (0, 0) }
-            var next = 0
-            var standing = Self.standsAlone(UTF8Scalars.next(bytes, &next))
-            while count < n, standing {
-                var after = next
-                if next < bytes.count {
-                    standing = Self.standsAlone(UTF8Scalars.next(bytes, &after))
-                    guard standing else { break }
-                }
-                end = next
-                next = after
-                count += 1
-                if end == bytes.count { break }
-            }
-            return (end, count)
-        }
-        let (end, count) = fast ?? (0, 0)
+        let (end, count) = utf8.withContiguousStorageIfAvailable { Self.standingPrefix($0, n) } ?? (0, 0)
         let index = utf8.index(utf8.startIndex, offsetBy: end)
         guard count < n, index != endIndex else { return (self[..<index], count) }
         let rest = self[index...].prefix(n - count)
         return (self[..<rest.endIndex], count + rest.count)
+    }
+
+    /// `characterPrefix` of the valid UTF-8 `bytes` (the plain text of a body, kept as bytes): only
+    /// what the prefix needs is made a string, from the first scalar that may join another on.
+    static func characterPrefix(utf8 bytes: [UInt8], _ n: Int) -> (prefix: String, count: Int) {
+        let (end, count) = bytes.withUnsafeBufferPointer { standingPrefix($0, n) }
+        let head = String(decoding: bytes[..<end], as: UTF8.self)
+        guard count < n, end < bytes.count else { return (head, count) }
+        let rest = String(decoding: bytes[end...], as: UTF8.self).prefix(n - count)
+        return (head + rest, count + rest.count)
+    }
+
+    /// How far the first `n` characters of `bytes` reach while every scalar stands alone, and how
+    /// many that is (fewer than `n` when a scalar that may join stops it, or the text ends).
+    private static func standingPrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ n: Int) -> (end: Int, count: Int) {
+        var end = 0, count = 0
+        // Invariant: a character boundary lies at `end` (the start, or after a scalar that stands
+        // alone and is followed by one that does too).
+        guard !bytes.isEmpty else { return (0, 0) }
+        var next = 0
+        var standing = Self.standsAlone(UTF8Scalars.next(bytes, &next))
+        while count < n, standing {
+            var after = next
+            if next < bytes.count {
+                standing = Self.standsAlone(UTF8Scalars.next(bytes, &after))
+                guard standing else { break }
+            }
+            end = next
+            next = after
+            count += 1
+            if end == bytes.count { break }
+        }
+        return (end, count)
     }
 
     /// Scalars no grapheme rule joins to the scalar before or after them — printable ASCII, CJK
