@@ -64,6 +64,33 @@ import Testing
         #expect(try render("{{! a comment }}\nx", [:]) == "x")
     }
 
+    /// The shared values written into the templates (`folding`) render exactly as they are looked up:
+    /// escaped or raw, in sections, partials, inherited blocks and their defaults, missing members
+    /// as nothing; other names, sections over the shared names and `empty(…)` are left to the pages.
+    @Test func foldedSharedValuesRenderAsLookedUp() throws {
+        let shared: View = ["t": SharedView(["a": "<甲>", "b": "乙"]), "site": ["css": "/a&b.css"] as View]
+        var page = shared
+        page["items"] = [["n": "一"], ["n": "二"]] as [View]
+        page["title"] = "页"
+        var library = TemplateLibrary()
+        let templates = [
+            "main": "{{<layout}}{{$body}}{{#items}}{{n}}{{t.a}}{{/items}}{{/body}}{{/layout}}",
+            "layout": "<link href=\"{{site.css}}\">{{{site.css}}}{{$body}}{{t.b}}{{/body}}{{>foot}}",
+            "foot": "{{t.missing}}|{{missing.a}}|{{#t.b}}{{.}}{{/t.b}}|{{^empty(t.a)}}有{{/empty(t.a)}}|{{title}}{{&t.a}}",
+        ]
+        for (name, text) in templates { library.register(try Template(text), named: name) }
+        let folded = library.folding(["t", "site"], over: shared)
+        let expected = "<link href=\"/a&amp;b.css\">/a&b.css一&lt;甲&gt;二&lt;甲&gt;||乙|有|页<甲>"
+        #expect(String(decoding: library.render("main", page), as: UTF8.self) == expected)
+        #expect(String(decoding: folded.render("main", page), as: UTF8.self) == expected)
+        // Variables written in, sections still looked up: a page without the shared views shows the
+        // variables and not the sections.
+        var bare = page
+        bare["t"] = nil
+        bare["site"] = nil
+        #expect(String(decoding: folded.render("main", bare), as: UTF8.self) == "<link href=\"/a&amp;b.css\">/a&b.css一&lt;甲&gt;二&lt;甲&gt;||||页<甲>")
+    }
+
     @Test func recursionIsBounded() throws {
         #expect(try render("{{>main}}x", [:]).count == TemplateLibrary.maxDepth + 1)
     }

@@ -145,6 +145,7 @@ public enum Renderer {
         building.eventSubjects = await eventSubjects
         building.ledgerSubjects = await ledgerSubjects
         let views = building
+        let pageTheme = theme.foldingShared(over: views.common(current: ""))
         // A page and its attachments go straight into the work folder when there is one.
         @Sendable func keep(_ path: String, _ bytes: [UInt8], origin: String) -> OutputFile {
             work?.store(path, bytes, origin: origin) ?? OutputFile(path: path, content: .bytes(Data(bytes)), origin: origin)
@@ -156,7 +157,7 @@ public enum Renderer {
         async let extras = Self.feedFiles(p, figures: figures, views: views, jobs: jobsList, routes: routes, visibility: visibility, theme: theme)
         let pages = await parallelMap(jobsList, jobs: jobs) { job -> [OutputFile] in
             let view = views.page(job)
-            let page = keep(Routes.file(for: view.sitePath), theme.render(view.template, view.context), origin: "templates/\(view.template).html")
+            let page = keep(Routes.file(for: view.sitePath), pageTheme.render(view.template, view.context), origin: "templates/\(view.template).html")
             return [page] + view.attachments.map { keep($0.path, $0.bytes, origin: view.sitePath) }
         }
         timings.append(clock.stage("templates"))
@@ -171,7 +172,7 @@ public enum Renderer {
         files += await extras
         diagnostics += collisions(files)
         timings.append(clock.stage("feeds"))
-        return Result(files: files, diagnostics: diagnostics, timings: timings, session: Session(views: views, links: links, theme: theme))
+        return Result(files: files, diagnostics: diagnostics, timings: timings, session: Session(views: views, links: links, theme: pageTheme))
     }
 
     /// The Atom feed, progress.json, the sitemap, the theme's assets and the site's static files.

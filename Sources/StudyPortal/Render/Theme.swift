@@ -72,6 +72,13 @@ public struct Theme: Sendable {
         return (Theme(library: library, assets: assets), diagnostics)
     }
 
+    /// This theme with the values every page shares written into its templates
+    /// (`TemplateLibrary.folding`): the site (`site`), the words (`t`) and the links (`links`), as a
+    /// page's root view `context` holds them.
+    func foldingShared(over context: View) -> Theme {
+        Theme(library: library.folding(Views.sharedRoots, over: context), assets: assets)
+    }
+
     /// Renders `context` with the template `name`.
     public func render(_ name: String, _ context: View) -> [UInt8] {
         library.render(name, context)

@@ -31,6 +31,10 @@ struct Views {
         Strings.format(strings[key] ?? key, args)
     }
 
+    /// The names of `common`'s values that are the same on every page, which no other view holds:
+    /// the theme has them written in (`Theme.foldingShared`).
+    static let sharedRoots: Set<String> = ["site", "t", "links"]
+
     /// What every page shows: the site, the words, the navigation (built once per render, `chrome`).
     func common(current: String) -> View {
         ["site": chrome.site, "t": stringsView, "nav": NavList(items: chrome.nav, current: current),

@@ -98,6 +98,25 @@ public struct Template: Sendable {
         program = Program(compiler)
     }
 
+    init(program: Program) { self.program = program }
+
+    /// This template with each variable whose path starts with one of `roots` replaced by the text
+    /// `value` gives for it (its escaped or raw value): the same operations, in the same places.
+    func folding(_ roots: Set<String>, _ value: (UnsafeBufferPointer<String>, _ escaped: Bool) -> [UInt8]) -> Template {
+        let p = program
+        var compiler = Compiler()
+        (compiler.ops, compiler.text, compiler.names, compiler.overrides) = (p.ops, p.text, p.names, p.overrides)
+        compiler.paths = p.paths.indices.map { Path(names: Array(p.pathNames(Int32($0))), empty: p.paths[$0].empty) }
+        for (at, op) in p.ops.enumerated() {
+            guard case .variable(let path, let escaped) = op, !p.paths[Int(path)].empty,
+                  let first = p.pathNames(path).first, roots.contains(first) else { continue }
+            let start = Int32(compiler.text.count)
+            compiler.text += value(p.pathNames(path), escaped)
+            compiler.ops[at] = .text(start, Int32(compiler.text.count))
+        }
+        return Template(program: Program(compiler))
+    }
+
     struct Compiler {
         var ops: [Op] = []
         var text: [UInt8] = []
@@ -157,6 +176,9 @@ public struct TemplateLibrary: Sendable {
     /// false, and the template renders as usual, for any other). See `Theme.load`.
     public typealias Native = @Sendable (_ context: any TemplateValue, _ out: inout [UInt8]) -> Bool
     var natives: [String: Native] = [:]
+    /// The names `folding` wrote in as text; debug builds check that no value a section puts on the
+    /// stack holds one of them (it would have shadowed the page's own).
+    var folded: Set<String> = []
 
     public init() {}
 
@@ -175,6 +197,31 @@ public struct TemplateLibrary: Sendable {
         renderer.stack.reserveCapacity(16)
         renderer.render(template.program, 0..<template.program.ops.count, into: &out)
         return out
+    }
+
+    /// The library with every variable that reads one of `roots` (`{{t.published}}`,
+    /// `{{{site.css}}}`) written in as the text it renders to over `context`: values every page
+    /// shares, which each page looked up again through its stack of views (thirty-odd look-ups a
+    /// page, ten for each row of a member's plan checklist). Exact as long as the page contexts hold
+    /// these values as `context` does at their root and no value nearer the top of the stack has a
+    /// member of those names (`Views` makes none; debug builds check every push).
+    public func folding(_ roots: Set<String>, over context: View) -> TemplateLibrary {
+        var copy = self
+        let renderer = Renderer(library: self, stack: [context])
+        copy.templates = templates.mapValues { template in
+            template.folding(roots) { names, escaped in
+                var out: [UInt8] = []
+                renderer.write(names, to: &out, escaped: escaped)
+                return out
+            }
+        }
+        copy.folded = folded.union(roots)
+        return copy
+    }
+
+    /// Whether `value`, put on the stack, would shadow a folded name (`folding`).
+    static func shadowsFolded(_ value: any TemplateValue, _ folded: Set<String>) -> Bool {
+        folded.contains { value.member($0) != nil }
     }
 
     /// Partials and parents nest at most this deep, so a template that includes itself stops.
@@ -213,11 +260,13 @@ public struct TemplateLibrary: Sendable {
                     }
                     guard let value, value.isTruthy else { continue }
                     let isList = value.forEachElement { element in
+                        assert(!TemplateLibrary.shadowsFolded(element, library.folded), "a section's value holds a name folded into the templates")
                         stack.append(element)
                         render(t, body, into: &out)
                         stack.removeLast()
                     }
                     if !isList {
+                        assert(!TemplateLibrary.shadowsFolded(value, library.folded), "a section's value holds a name folded into the templates")
                         stack.append(value)
                         render(t, body, into: &out)
                         stack.removeLast()
