@@ -21,6 +21,9 @@ public struct BuildOptions: Sendable {
     /// millions of strings and arrays took ~90 ms on one core at 10,000 materials. Tests and `serve`,
     /// which go on running, keep the default.
     public var releasesMemory = true
+    /// How long the output's folders must have gone unchanged before the next build may take their
+    /// entries from the manifest (`OutputWriter.settlingSeconds`; tests shorten it).
+    var settlingSeconds = OutputWriter.settlingSeconds
 
     public init(siteRoot: String) { self.siteRoot = siteRoot }
 
@@ -105,7 +108,7 @@ public func renderSite(_ options: BuildOptions) async -> RenderedSite {
     }
     // The work folder (the output before last) is walked while the content loads: at 10,000
     // materials its 50,000 entries take a few hundred milliseconds, mostly in the kernel.
-    let preparing = options.writeOutput && !report.diagnostics.hasErrors ? prepareWorkFolder(options.outputPath) : nil
+    let preparing = options.writeOutput && !report.diagnostics.hasErrors ? prepareWorkFolder(options.outputPath, settling: options.settlingSeconds) : nil
     let (theme, themeProblems) = Theme.load(siteRoot: root)
     report.diagnostics += themeProblems
     let files = await Loader.read(root: root, config: config, jobs: options.jobs)
@@ -158,8 +161,8 @@ public func renderSite(_ options: BuildOptions) async -> RenderedSite {
 }
 
 /// `OutputWriter.prepare` in a task of its own.
-func prepareWorkFolder(_ output: String) -> Task<Result<OutputWriter.WorkFolder, OutputWriter.Failure>, Never> {
-    Task { Result { () throws(OutputWriter.Failure) in try OutputWriter.prepare(output: output) } }
+func prepareWorkFolder(_ output: String, settling: Double = OutputWriter.settlingSeconds) -> Task<Result<OutputWriter.WorkFolder, OutputWriter.Failure>, Never> {
+    Task { Result { () throws(OutputWriter.Failure) in try OutputWriter.prepare(output: output, settling: settling) } }
 }
 
 /// `SOURCE_DATE_EPOCH` (reproducible builds): seconds since 1970, read as a day in the site's zone.

@@ -349,19 +349,24 @@ import Testing
                                 "404.html": .init(size: 0, hash: 0, inode: 8, changed: 0),
                                 "a/b.html": .init(size: Int.max, hash: .max, inode: .max, changed: .max)]
         manifest.folders[43] = [:]
+        manifest.subfolders[42] = ["materials": .init(inode: 5, changed: 1_796_075_989_328_594_700), "materials/学习 资料": .init(inode: .max, changed: .max)]
         let folder = temporaryPath("manifest")
         let text = String(decoding: manifest.serialized(), as: UTF8.self)
+        #expect(text.contains("\ndir 5 1796075989328594700 materials\n"))
         // The numbers as String writes them (the manifest writes their digits itself).
         #expect(text.contains("\n10 deadbeef 7 1796075989328594700 materials/学习 资料/index.html\n"))
         #expect(text.contains("\n0 0 8 0 404.html\n"))
         #expect(text.contains("\n\(Int.max) \(String(UInt64.max, radix: 16)) \(UInt64.max) \(Int64.max) a/b.html\n"))
         try write(text, to: folder + "/" + OutputManifest.fileName)
         #expect(OutputManifest.read(in: folder).folders[42] == manifest.folders[42])
+        #expect(OutputManifest.read(in: folder).subfolders == manifest.subfolders)
         for garbage in ["", "studyportal-manifest 2\n", "studyportal-manifest 1\n1 2 3 4 a\n", "studyportal-manifest 1\nfolder 1\n1 zz 3 4 a\n",
                         "studyportal-manifest 1\nfolder 1\n1 2 3 4 ../a\n", "studyportal-manifest 1\nfolder 1\n1 2 3 4 a",
                         "studyportal-manifest 1\nfolder 1x\n1 2 3 4 a\n", "studyportal-manifest 1\nfolder 1\n1 2 3 4 \n",
                         "studyportal-manifest 1\nfolder 1\n1 2  3 4 a\n", "studyportal-manifest 1\nfolder 1\n1 2 3 -4 a\n",
-                        "studyportal-manifest 1\nfolder 1\n1 12345678901234567 3 4 a\n", "studyportal-manifest 1\nfolder 1\n1 2 3 4 a\nfolder\n"] {
+                        "studyportal-manifest 1\nfolder 1\n1 12345678901234567 3 4 a\n", "studyportal-manifest 1\nfolder 1\n1 2 3 4 a\nfolder\n",
+                        "studyportal-manifest 3\ndir 1 2 a\n", "studyportal-manifest 3\nfolder 1\ndir 1 2 ../a\n", "studyportal-manifest 3\nfolder 1\ndir 1 -2 a\n",
+                        "studyportal-manifest 3\nfolder 1\ndir 1 2\n", "studyportal-manifest 3\nfolder 1\ndir x 2 a\n"] {
             try write(garbage, to: folder + "/" + OutputManifest.fileName)
             #expect(OutputManifest.read(in: folder).folders.isEmpty, "\(garbage)")
         }
@@ -434,6 +439,97 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/a").sorted() == ["b"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: root).sorted() == ["a", "many", "top.txt"])
         #expect(FileSystem.listTree(root + "/missing") == nil)
+    }
+
+    /// The record of a tree (its files, and each sub-folder's inode and change time) stands in for
+    /// reading it only while every sub-folder is as recorded: anything made, removed, renamed or
+    /// linked below the root, even with the modification time set back, sends the build back to
+    /// reading the folders.
+    @Test func aTreeIsTakenFromItsRecordOnlyWhileNothingBelowTheRootChanged() throws {
+        let root = temporaryPath("trusted")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        for path in ["a/b/index.html", "a/c/index.html", "d/index.html", "top.html"] { try write(path, to: root + "/" + path) }
+        func record() throws -> (files: [String: OutputManifest.Stamp], folders: [String: OutputManifest.FolderStamp]) {
+            let tree = try #require(FileSystem.listTree(root, settledBefore: .max))
+            let stamps = try #require(tree.stamps)
+            #expect(Set(stamps.keys) == tree.dirs)
+            return (Dictionary(uniqueKeysWithValues: tree.files.map { ($0, OutputManifest.Stamp(size: 0, hash: 0, inode: 0, changed: 0)) }), stamps)
+        }
+        var (files, folders) = try record()
+        let trusted = try #require(FileSystem.trustedTree(root, files: files, folders: folders))
+        #expect(trusted.files == ["a/b/index.html", "a/c/index.html", "d/index.html", "top.html"])
+        #expect(trusted.dirs == ["a", "a/b", "a/c", "d"])
+        // Not settled yet (changed after `settledBefore`): no stamps, nothing to trust next time.
+        #expect(try #require(FileSystem.listTree(root, settledBefore: 0)).stamps == nil)
+        // The root's own files are read, not recorded.
+        try write("new", to: root + "/second.html")
+        #expect(FileSystem.trustedTree(root, files: files, folders: folders)?.files.contains("second.html") == true)
+
+        let changes: [(String, () throws -> Void)] = [
+            ("a file planted", { try write("planted", to: root + "/a/b/planted.html") }),
+            ("a file removed", { try FileManager.default.removeItem(atPath: root + "/a/c/index.html") }),
+            ("a file renamed", { try FileManager.default.moveItem(atPath: root + "/d/index.html", toPath: root + "/d/other.html") }),
+            ("a folder made", { try FileManager.default.createDirectory(atPath: root + "/a/b/new", withIntermediateDirectories: false) }),
+            ("a folder at the root", { try FileManager.default.createDirectory(atPath: root + "/e", withIntermediateDirectories: false) }),
+            ("a folder linked", {
+                try FileManager.default.removeItem(atPath: root + "/d")
+                try FileManager.default.createSymbolicLink(atPath: root + "/d", withDestinationPath: root + "/a")
+            }),
+            ("a file planted, the time set back", {
+                var info = stat()
+                _ = lstat(root + "/a", &info)
+                try write("planted", to: root + "/a/planted.html")
+                var times = [info.st_atim, info.st_mtim]
+                _ = utimensat(AT_FDCWD, root + "/a", &times, AT_SYMLINK_NOFOLLOW)
+            }),
+        ]
+        for (change, apply) in changes {
+            // Clocks tick in steps (a few milliseconds here): a change within the step of the record
+            // would not move the change time, which is why records wait for folders to settle.
+            usleep(20_000)
+            try apply()
+            #expect(FileSystem.trustedTree(root, files: files, folders: folders) == nil, "\(change)")
+            usleep(20_000)
+            (files, folders) = try record()
+            #expect(FileSystem.trustedTree(root, files: files, folders: folders) != nil, "\(change)")
+        }
+        // A record missing a folder, or a file whose folder it lacks, is not whole.
+        #expect(FileSystem.trustedTree(root, files: files, folders: folders.filter { $0.key != "a/b" }) == nil)
+        #expect(FileSystem.trustedTree(root, files: files.merging(["x/y.html": .init(size: 0, hash: 0, inode: 0, changed: 0)]) { a, _ in a }, folders: folders) == nil)
+    }
+
+    /// Builds taking the work folder's folders from the manifest (folders settle at once here)
+    /// still publish exactly the site: a file planted, a link put in place of a folder, a page
+    /// removed by hand between builds are all undone.
+    @Test func buildsThatTrustTheRecordStillPublishExactlyTheSite() async throws {
+        let root = try makeSite(["content/materials/a.md": material("甲"), "content/materials/b.md": material("乙")])
+        let out = root + "/output", work = root + "/.output.tmp-previous"
+        let (_, fresh) = await runBuild(root)
+        func settledBuild() async { _ = await runBuild(root, output: out) { $0.settlingSeconds = 0 } }
+        for _ in 0..<4 { await settledBuild() }
+        let manifest = try #require(FileManager.default.contents(atPath: work + "/" + OutputManifest.fileName))
+        #expect(String(decoding: manifest, as: UTF8.self).contains("\ndir "), "the folders' stamps are recorded")
+        let outside = temporaryPath("outside")
+        try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: outside) }
+        try write("untouched", to: outside + "/index.html")
+        let plants: [() throws -> Void] = [
+            { try write("planted", to: work + "/materials/a/planted.html") },
+            {
+                try FileManager.default.removeItem(atPath: work + "/materials/a")
+                try FileManager.default.createSymbolicLink(atPath: work + "/materials/a", withDestinationPath: outside)
+            },
+            { try FileManager.default.removeItem(atPath: work + "/materials/b/index.html") },
+        ]
+        for (k, plant) in plants.enumerated() {
+            usleep(20_000)
+            try plant()
+            await settledBuild()
+            #expect(snapshot(out) == snapshot(fresh), "change \(k)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: outside) == ["index.html"])
+            await settledBuild()
+            await settledBuild()
+        }
     }
 
     @Test func removingATreeNeverFollowsALink() throws {

@@ -102,6 +102,27 @@ enum FileSystem {
         return UnsafeRawPointer(entry).advanced(by: offset).assumingMemoryBound(to: CChar.self)
     }
 
+    /// The bytes of the regular file at `path` (never through a link), or nil.
+    static func contents(ofFile path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        var out = [UInt8](repeating: 0, count: Int(info.st_size))
+        var offset = 0
+        while offset < out.count {
+            let n = out.withUnsafeMutableBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                return read(fd, base + offset, buffer.count - offset)
+            }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return nil }   // shorter than its size said: changed while read
+            offset += n
+        }
+        return out
+    }
+
     /// `mkdir` that accepts an existing folder.
     static func makeDirectory(_ path: String) -> String? {
         if mkdir(path, 0o755) == 0 || errno == EEXIST { return nil }

@@ -14,7 +14,7 @@ import Foundation
 /// retired. Missing or unreadable, it is ignored, and pages are compared byte for byte as before.
 struct OutputManifest: Sendable {
     static let fileName = ".studyportal-manifest"
-    private static let header = "studyportal-manifest 2"   // 2: the four-lane hash
+    private static let header = "studyportal-manifest 3"   // 2: the four-lane hash; 3: folder stamps
 
     struct Stamp: Sendable, Hashable {
         var size: Int
@@ -24,13 +24,27 @@ struct OutputManifest: Sendable {
         var changed: Int64
     }
 
+    /// A folder below the work folder's root as `fstat` gave it: while both are the same, so are its
+    /// entries — making, removing or renaming one sets the folder's change time to the clock's time
+    /// (its modification time too, but that one `touch` can set back; the change time only the
+    /// system clock can).
+    struct FolderStamp: Sendable, Hashable {
+        var inode: UInt64
+        /// `st_ctim` in nanoseconds.
+        var changed: Int64
+    }
+
     /// Folder inode → path inside it → stamp.
     var folders: [UInt64: [String: Stamp]] = [:]
+    /// Folder inode → each sub-folder's path → its stamp, when the build that wrote the folder found
+    /// every one of them settled and changed none (`FileSystem.trustedTree`); absent otherwise.
+    var subfolders: [UInt64: [String: FolderStamp]] = [:]
 
-    /// The manifest in `folder`, or an empty one when it is missing or malformed.
+    /// The manifest in `folder`, or an empty one when it is missing, malformed or not a plain file
+    /// (a link is never followed).
     static func read(in folder: String) -> OutputManifest {
-        guard let data = FileManager.default.contents(atPath: folder + "/" + fileName) else { return OutputManifest() }
-        return data.withUnsafeBytes { parse($0) } ?? OutputManifest()
+        guard let bytes = FileSystem.contents(ofFile: folder + "/" + fileName) else { return OutputManifest() }
+        return bytes.withUnsafeBytes { parse($0) } ?? OutputManifest()
     }
 
     /// `serialized()`'s text back, or nil when any line is not what it writes. Byte by byte (27,552
@@ -48,6 +62,13 @@ struct OutputManifest: Sendable {
                 guard let inode = fields.number(), fields.atEnd else { return nil }
                 if let done = current { manifest.add(done.stamps, in: done.inode) }
                 current = (inode, Dictionary(minimumCapacity: lines))
+                continue
+            }
+            if fields.skip("dir ") {
+                guard let folder = current?.inode, let inode = fields.number(), fields.skip(" "), let changed = fields.number(), fields.skip(" "),
+                      let path = String(validating: fields.rest, as: UTF8.self), OutputWriter.isContained(path),
+                      let changed = Int64(exactly: changed) else { return nil }
+                manifest.subfolders[folder, default: [:]][path] = FolderStamp(inode: inode, changed: changed)
                 continue
             }
             guard current != nil, let size = fields.number(), fields.skip(" "), let hash = fields.number(radix: 16), fields.skip(" "),
@@ -111,7 +132,9 @@ struct OutputManifest: Sendable {
     /// The text `read` reads (one line per file; 27,552 of them at 10,000 materials, so bytes are
     /// appended directly and paths left in table order).
     func serialized() -> [UInt8] {
-        Self.serialized(sections: folders.map { folder, stamps in Self.section(folder, stamps.lazy.map { ($0.key, $0.value) }, count: stamps.count) })
+        Self.serialized(sections: folders.map { folder, stamps in
+            Self.section(folder, stamps.lazy.map { ($0.key, $0.value) }, count: stamps.count, subfolders: subfolders[folder] ?? [:])
+        })
     }
 
     /// The manifest of folders written apart (`section`), in the order of their inodes.
@@ -125,10 +148,20 @@ struct OutputManifest: Sendable {
     /// One folder's part of the manifest: its `folder` line and a line per file. The folders are
     /// written apart, side by side (`commit`).
     /// `count`: about how many files (room for the lines is made at once).
-    static func section<Stamps: Sequence>(_ inode: UInt64, _ stamps: Stamps, count: Int) -> (inode: UInt64, lines: [UInt8]) where Stamps.Element == (String, Stamp) {
+    static func section<Stamps: Sequence>(_ inode: UInt64, _ stamps: Stamps, count: Int,
+                                          subfolders: [String: FolderStamp]) -> (inode: UInt64, lines: [UInt8]) where Stamps.Element == (String, Stamp) {
         var out: [UInt8] = []
-        out.reserveCapacity(count * 96)
+        out.reserveCapacity(count * 96 + subfolders.count * 64)
         out += "folder \(inode)\n".utf8
+        for (path, s) in subfolders {
+            out += "dir ".utf8
+            Digits.append(s.inode, to: &out)
+            out.append(UInt8(ascii: " "))
+            Digits.append(s.changed, to: &out)
+            out.append(UInt8(ascii: " "))
+            out += path.utf8
+            out.append(UInt8(ascii: "\n"))
+        }
         // Numbers written straight into the bytes (a string interpolated per line was most of
         // the write stage's serial end: 21 ms at 10,000 materials).
         for (path, s) in stamps {

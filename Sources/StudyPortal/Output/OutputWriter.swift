@@ -54,8 +54,10 @@ public enum OutputWriter {
         /// (`OutputManifest`; empty when there was no manifest).
         let inode: UInt64
         let known: [String: OutputManifest.Stamp]
+        /// The sub-folders' stamps as this build found them, when all had settled (`FileSystem.Tree`).
+        let subfolders: [String: OutputManifest.FolderStamp]?
         /// The live output's inode and its build's records, carried into the next manifest.
-        let live: (inode: UInt64, stamps: [String: OutputManifest.Stamp])?
+        let live: (inode: UInt64, stamps: [String: OutputManifest.Stamp], subfolders: [String: OutputManifest.FolderStamp])?
 
         /// Writes `bytes` as `relative` unless the file already holds them: known from the manifest
         /// when it has the file (same hash, file untouched since), else by comparing the bytes.
@@ -85,9 +87,15 @@ public enum OutputWriter {
         }
     }
 
+    /// How long a folder of the work folder must have gone unchanged before its stamp is recorded,
+    /// so that a later change cannot fall within the same tick of the file system's clock (FAT's
+    /// is two seconds; ext4's a few milliseconds).
+    public static let settlingSeconds = 3.0
+
     /// Makes (or reuses) the work folder beside `output`; symbolic links found in it are removed, so
-    /// nothing written there can land outside.
-    public static func prepare(output: String) throws(Failure) -> WorkFolder {
+    /// nothing written there can land outside. Its folders are read unless the manifest's record of
+    /// them still holds (`FileSystem.trustedTree`); `settling` is `settlingSeconds` but in tests.
+    public static func prepare(output: String, settling: Double = settlingSeconds) throws(Failure) -> WorkFolder {
         let out = canonical(output)
         let parent = (out as NSString).deletingLastPathComponent
         let name = (out as NSString).lastPathComponent
@@ -101,16 +109,20 @@ public enum OutputWriter {
             throw Failure(message: "another studyportal build is writing \(output) (it holds \(work)); run this one when it has finished")
         }
         removeStaleWorkFolders(in: parent, name: name, keeping: work)
+        // Read before anything is written; as a stale file the manifest is removed by `commit`.
+        let manifest = OutputManifest.read(in: work)
+        let inode = FileSystem.inode(work) ?? 0
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let settledBefore = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec) - Int64(settling * 1e9)
         // Symbolic links found there are removed by the walk.
-        guard let tree = FileSystem.listTree(work) else {
+        guard let tree = FileSystem.trustedTree(work, files: manifest.folders[inode], folders: manifest.subfolders[inode])
+                ?? FileSystem.listTree(work, settledBefore: settledBefore) else {
             throw Failure(message: "cannot read \(work), the folder this build writes into before the swap: \(String(cString: strerror(errno)))")
         }
-        // Read before anything is written; as a stale file the manifest is removed by `commit`.
-        let manifest = tree.files.contains(OutputManifest.fileName) ? OutputManifest.read(in: work) : OutputManifest()
-        let inode = FileSystem.inode(work) ?? 0
-        let live = FileSystem.inode(out).map { ($0, manifest.folders[$0] ?? [:]) }
+        let live = FileSystem.inode(out).map { ($0, manifest.folders[$0] ?? [:], manifest.subfolders[$0] ?? [:]) }
         return WorkFolder(output: out, path: work, existing: tree.files, existingDirs: tree.dirs, lock: lock,
-                          inode: inode, known: manifest.folders[inode] ?? [:], live: live)
+                          inode: inode, known: manifest.folders[inode] ?? [:], subfolders: tree.stamps, live: live)
     }
 
     /// An exclusive `flock` on a folder, released when this object goes.
@@ -145,9 +157,25 @@ public enum OutputWriter {
         // The repository keeps output/.gitkeep so the folder exists in a fresh clone: keep it.
         let keepGitkeep = FileManager.default.fileExists(atPath: out + "/.gitkeep")
         if keepGitkeep { wanted.insert(".gitkeep") }
-        for path in folder.existing where !wanted.contains(path) { FileSystem.removeTree(work + "/" + path) }
+        // Whether anything was removed below the root (whose own entries every build reads).
+        var removedBelow = false
+        for path in folder.existing where !wanted.contains(path) {
+            FileSystem.removeTree(work + "/" + path)
+            removedBelow = removedBelow || path.utf8.contains(UInt8(ascii: "/"))
+        }
         // Deepest first; only the few the new site lacks are sorted (20,000 folders at 10,000 materials).
-        for dir in folder.existingDirs.filter({ !folders.contains($0) }).sorted(by: >) { FileSystem.removeTree(work + "/" + dir) }
+        for dir in folder.existingDirs.filter({ !folders.contains($0) }).sorted(by: >) {
+            FileSystem.removeTree(work + "/" + dir)
+            removedBelow = removedBelow || dir.utf8.contains(UInt8(ascii: "/"))
+        }
+        // The sub-folders' stamps go into the manifest only when they describe exactly what the new
+        // site has: every folder it needs found settled, nothing removed from one (a removal that
+        // failed would leave an entry the record does not know). A folder this build adds to moves
+        // its change time, and the next build reads it again.
+        var subfolders: [String: OutputManifest.FolderStamp] = [:]
+        if let found = folder.subfolders, !removedBelow, folders.allSatisfy({ found[$0] != nil }) {
+            subfolders = found.count == folders.count ? found : found.filter { folders.contains($0.key) }
+        }
 
         let outcomes = await parallelMap(files, jobs: jobs) { file -> (failure: String?, stamp: OutputManifest.Stamp?) in
             switch file.content {
@@ -178,9 +206,9 @@ public enum OutputWriter {
             // two builds wrote (best effort: without it the next build compares bytes). The two
             // folders' parts are written side by side.
             let live = folder.live.flatMap { $0.inode == folder.inode ? nil : $0 }   // one part per folder
-            async let liveSection = live.map { OutputManifest.section($0.inode, $0.stamps.lazy.map { ($0.key, $0.value) }, count: $0.stamps.count) }
+            async let liveSection = live.map { OutputManifest.section($0.inode, $0.stamps.lazy.map { ($0.key, $0.value) }, count: $0.stamps.count, subfolders: $0.subfolders) }
             let written = zip(files, outcomes).lazy.compactMap { file, outcome in outcome.stamp.map { (file.path, $0) } }
-            var sections = [OutputManifest.section(folder.inode, written, count: files.count)]
+            var sections = [OutputManifest.section(folder.inode, written, count: files.count, subfolders: subfolders)]
             if let section = await liveSection { sections.append(section) }
             _ = OutputManifest.serialized(sections: sections).withUnsafeBytes { FileSystem.write($0, to: work + "/" + OutputManifest.fileName, makingFoldersUnder: work) }
         } else if rename(work, out) != 0 {
