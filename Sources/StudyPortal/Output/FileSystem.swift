@@ -72,8 +72,15 @@ enum FileSystem {
     /// The stamp of the regular file at `path` (not following a link) for the manifest, with `hash`
     /// as its bytes' hash; nil for anything else.
     static func stamp(_ path: String, hash: UInt64) -> OutputManifest.Stamp? {
+        stamp(in: AT_FDCWD, path, hash: hash)
+    }
+
+    /// `stamp` of `path` inside the folder open as `folder`: the kernel looks up only the names below
+    /// it (a quarter of the CPU the 27,000 page stamps of a 10,000-material site took went to looking
+    /// up the names above the work folder again and again).
+    static func stamp(in folder: Int32, _ path: String, hash: UInt64) -> OutputManifest.Stamp? {
         var info = stat()
-        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        guard fstatat(folder, path, &info, AT_SYMLINK_NOFOLLOW) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
         return OutputManifest.Stamp(size: Int(info.st_size), hash: hash, inode: UInt64(info.st_ino),
                                     changed: Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec))
     }

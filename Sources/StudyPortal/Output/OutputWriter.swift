@@ -70,7 +70,7 @@ public enum OutputWriter {
             let hash = OutputManifest.hash(bytes)
             if existing.contains(relative) {
                 if let old = known[relative] {
-                    if old.hash == hash && old.size == bytes.count && FileSystem.stamp(target, hash: hash) == old { return (nil, old) }
+                    if old.hash == hash && old.size == bytes.count && FileSystem.stamp(in: lock.fd, relative, hash: hash) == old { return (nil, old) }
                 } else if FileSystem.holds(target, bytes) {
                     return (nil, FileSystem.stamp(target, hash: hash))
                 }
