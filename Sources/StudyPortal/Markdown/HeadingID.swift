@@ -56,23 +56,48 @@ public enum HeadingID {
 
     /// Hands out ids for one document's headings: a repeated id gets `-1`, `-2` … like GitHub.
     public struct Allocator {
-        private var seen: [String: Int] = [:]
-        private var taken: Set<String> = []
+        /// Each base id handed out, with the last suffix it got, in a list searched in order while a
+        /// document has few headings (hashing a Chinese id checks its normalization first: a twentieth
+        /// of the Markdown stage's own time), in a table past `linearLimit`.
+        private var seen: [(base: String, suffix: Int)] = []
+        private var taken: [String] = []
+        private var seenTable: [String: Int]?
+        private var takenTable: Set<String>?
+        private static let linearLimit = 32
 
         public init() {}
+
+        private func suffix(of base: String) -> Int? {
+            if let seenTable { return seenTable[base] }
+            return seen.first { $0.base == base }?.suffix
+        }
+
+        private mutating func setSuffix(_ n: Int, of base: String) {
+            if seenTable != nil { seenTable?[base] = n; return }
+            if let i = seen.firstIndex(where: { $0.base == base }) { seen[i].suffix = n } else { seen.append((base, n)) }
+            if seen.count > Self.linearLimit { seenTable = Dictionary(seen.map { ($0.base, $0.suffix) }, uniquingKeysWith: { $1 }) }
+        }
+
+        private func isTaken(_ id: String) -> Bool { takenTable?.contains(id) ?? taken.contains(id) }
+
+        private mutating func take(_ id: String) {
+            if takenTable != nil { takenTable?.insert(id); return }
+            taken.append(id)
+            if taken.count > Self.linearLimit { takenTable = Set(taken) }
+        }
 
         public mutating func id(for text: String) -> String {
             var base = HeadingID.slug(text)
             if base.isEmpty { base = "section" }
             var candidate = base
-            if let n = seen[base] {
+            if let n = suffix(of: base) {
                 var k = n
-                repeat { k += 1; candidate = "\(base)-\(k)" } while taken.contains(candidate)
-                seen[base] = k
+                repeat { k += 1; candidate = "\(base)-\(k)" } while isTaken(candidate)
+                setSuffix(k, of: base)
             } else {
-                seen[base] = 0
+                setSuffix(0, of: base)
             }
-            taken.insert(candidate)
+            take(candidate)
             return candidate
         }
     }

@@ -53,7 +53,8 @@ public struct ProgressIndex: Sendable {
         var bySlot = [[StudyEvent]](repeating: [], count: members.count)
         // Ids no member has (a record is checked before this runs; tests build indices directly).
         var extraSlot: [String: Int] = [:], extraIDs: [String] = []
-        var studied: [String: [String: [Day]]] = [:]
+        // What each member studied, by slot like the events (keyed by id once per member, not per record).
+        var studiedBySlot = [[String: [Day]]](repeating: [:], count: members.count)
         let materialInfo = materials.map { (hours: $0.hours, tracked: tracking?.contains($0.slug) ?? true) }
         for i in records.indices {
             let date = records[i].date
@@ -65,17 +66,20 @@ public struct ProgressIndex: Sendable {
                     extraSlot[id] = slot
                     extraIDs.append(id)
                     bySlot.append([])
+                    studiedBySlot.append([:])
                 }
             }
             let m = Int(keys.material[i])
             let info = m >= 0 ? materialInfo[m] : records[i].material.map { (hours: nil, tracked: tracking?.contains($0.id) ?? true) }
             let hours = Progress.hours(recorded: records[i].hours, material: info?.hours ?? nil, defaultHours: defaultHours)
             bySlot[slot].append(StudyEvent(date: date, hours: hours, source: .record(i)))
-            if let info, info.tracked, let m = records[i].material?.id { studied[records[i].member.id, default: [:]][m, default: []].append(date) }
+            if let info, info.tracked, let m = records[i].material?.id { studiedBySlot[slot][m, default: []].append(date) }
         }
         let slotIDs = members.map(\.id) + extraIDs
         var events: [String: [StudyEvent]] = [:]
         for slot in bySlot.indices where !bySlot[slot].isEmpty { events[slotIDs[slot]] = bySlot[slot] }
+        var studied: [String: [String: [Day]]] = [:]
+        for slot in studiedBySlot.indices where !studiedBySlot[slot].isEmpty { studied[slotIDs[slot]] = studiedBySlot[slot] }
         bySlot = []   // the dictionary's arrays its own again: sorting them below copies nothing
         // An activity's expected attendance is drawn from its group's members only: scanning the
         // whole roster for each activity grew with members × activities.
