@@ -108,6 +108,26 @@ import Testing
         #expect(Day(iso: "2026-02-29") == nil)
     }
 
+    /// Days are kept packed in one integer: each keeps its year, month and day, and days order and
+    /// compare as their (year, month, day) do, at the edges of every field too.
+    @Test func daysKeepTheirFieldsAndOrder() throws {
+        var random = SystemRandomNumberGenerator()
+        let edges = [(1, 1, 1), (9999, 12, 31), (2024, 2, 29), (2026, 1, 31), (2026, 12, 1), (511, 15 & 12, 16)]
+        var days = try edges.map { try #require(Day(year: $0.0, month: $0.1, day: $0.2)) }
+        for _ in 0..<500 {
+            let (y, m) = (Int.random(in: 1...9999, using: &random), Int.random(in: 1...12, using: &random))
+            days.append(try #require(Day(year: y, month: m, day: Int.random(in: 1...Day.daysIn(month: m, year: y), using: &random))))
+        }
+        for (a, (y, m, d)) in zip(days, edges) { #expect((a.year, a.month, a.day) == (y, m, d)) }
+        for a in days.prefix(60) {
+            #expect(Day(iso: a.description) == a)
+            for b in days {
+                #expect((a < b) == ((a.year, a.month, a.day) < (b.year, b.month, b.day)))
+                #expect((a == b) == ((a.year, a.month, a.day) == (b.year, b.month, b.day)))
+            }
+        }
+    }
+
     @Test func numbersAreWrittenAsStringWouldWithTheirPadding() {
         var numbers = [0, 1, 9, 10, 99, 100, 101, 999, 1000, 2026, 9999, 10000, 123_456_789, Int.max, -1, -2026, Int.min]
         var generator = SystemRandomNumberGenerator()
