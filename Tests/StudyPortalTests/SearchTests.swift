@@ -135,6 +135,40 @@ import Testing
         }
     }
 
+    /// Runs of ideographs are counted with the tables' state held apart (`CountTable.Run`): the
+    /// counts must be the term reading's, also when a run brings more new pairs than the table has
+    /// room for and it grows in the middle of the run, and when titles and text alternate.
+    @Test func runsOfIdeographsCountAsTheTermReadingDoes() {
+        var random = SystemRandomNumberGenerator()
+        var counter = SearchIndex.TermCounter()
+        for length in [0, 1, 2, 300, 30_000] {
+            // One long run (pairs of random ideographs: thousands of new keys), then mixed text.
+            let run = String(String.UnicodeScalarView((0..<length).compactMap { _ in Unicode.Scalar(UInt32.random(in: 0x4E00...0x9FFF, using: &random)) }))
+            let texts = [run, "学习" + run.prefix(50) + "，abc 学习型党组织", "第一章\n" + run.suffix(40)]
+            counter.startDocument()
+            var expected: [Tokenizer.Term: Int32] = [:]
+            for text in texts {
+                Tokenizer.forEachKey(text, into: &counter)
+                Tokenizer.forEachTerm(text) { term in
+                    if case .cjk = term { expected[term, default: 0] += 1 }
+                }
+            }
+            counter.inTitle = true
+            Tokenizer.forEachKey(String(run.prefix(20)), into: &counter)
+            counter.inTitle = false
+            var counted: [Tokenizer.Term: Int32] = [:]
+            counter.forEachTextCount { key, n in
+                if key & SearchIndex.wordFlag == 0 { counted[Tokenizer.Key.cjk(key).term] = n }
+            }
+            #expect(counted == expected, "length \(length)")
+            var titles: [Tokenizer.Term: Int32] = [:]
+            Tokenizer.forEachTerm(String(run.prefix(20))) { titles[$0, default: 0] += 1 }
+            var countedTitles: [Tokenizer.Term: Int32] = [:]
+            counter.titles.forEach { key, n in countedTitles[Tokenizer.Key.cjk(key).term] = n }
+            #expect(countedTitles == titles, "titles, length \(length)")
+        }
+    }
+
     /// The index builder's shard of a packed term (table, mask) is the script's: FNV-1a of the
     /// term's text modulo the count, for every count and characters in and out of the table.
     @Test func packedShardsAreTheScriptsShards() {

@@ -51,17 +51,43 @@ struct CountTable: ~Copyable {
     /// document's text about a third of the pairs counted are new, in no order a branch predictor
     /// can learn, and each wrong guess cost more than the count.
     @inline(__always) mutating func add(_ key: UInt64) {
-        let mask = size - 1
-        var i = slot(key)
-        var k = keys[i]
-        while k != key && k != 0 {   // another key in the slot: rare in a table kept half empty
-            i = (i + 1) & mask
-            k = keys[i]
+        var one = run
+        _ = one.add(key)
+        end(one)
+    }
+
+    /// The table's state copied out for a run of `add`s (`Run.add`), and put back by `end`: held in
+    /// a local, the count of keys is not reloaded from the table after every store through its
+    /// pointers (it chained each `add` to the one before through memory).
+    struct Run {
+        fileprivate let keys: UnsafeMutablePointer<UInt64>
+        fileprivate let counts: UnsafeMutablePointer<Int32>
+        fileprivate let used: UnsafeMutablePointer<Int32>
+        fileprivate var usedCount: Int
+        fileprivate let mask: Int
+        fileprivate let shift: UInt64
+
+        /// `CountTable.add`; true when the table must grow (`end`, then a new run) before the next.
+        @inline(__always) mutating func add(_ key: UInt64) -> Bool {
+            var i = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)   // `slot`
+            var k = keys[i]
+            while k != key && k != 0 {   // another key in the slot: rare in a table kept half empty
+                i = (i + 1) & mask
+                k = keys[i]
+            }
+            keys[i] = key
+            counts[i] &+= 1
+            used[usedCount] = Int32(truncatingIfNeeded: i)
+            usedCount &+= k == 0 ? 1 : 0
+            return usedCount * 2 > mask + 1
         }
-        keys[i] = key
-        counts[i] &+= 1
-        used[usedCount] = Int32(truncatingIfNeeded: i)
-        usedCount &+= k == 0 ? 1 : 0
+    }
+
+    var run: Run { Run(keys: keys, counts: counts, used: used, usedCount: usedCount, mask: size - 1, shift: shift) }
+
+    /// Takes back the state of `run`.
+    mutating func end(_ run: Run) {
+        usedCount = run.usedCount
         if usedCount * 2 > size { grow() }
     }
 
@@ -159,14 +185,32 @@ struct CharCountTable: ~Copyable {
     /// Counts `v` and says true when it is in the table's range; false (counting nothing) otherwise.
     /// Like `CountTable.add`, a first occurrence is written down without a branch.
     @inline(__always) mutating func add(_ v: UInt32) -> Bool {
-        let i = Int(v &- Self.first)
-        guard i < Int(Self.end - Self.first) else { return false }
-        let n = counts[i]
-        used[usedCount] = v
-        usedCount &+= n == 0 ? 1 : 0
-        counts[i] = n &+ 1
+        guard v &- Self.first < Self.end - Self.first else { return false }
+        var one = run
+        one.addIdeograph(v)
+        end(one)
         return true
     }
+
+    /// `CountTable.Run`'s counterpart: the state for a run of unified ideographs, always in range.
+    struct Run {
+        fileprivate let counts: UnsafeMutablePointer<Int32>
+        fileprivate let used: UnsafeMutablePointer<UInt32>
+        fileprivate var usedCount: Int
+
+        /// Counts `v`, which must be in the table's range (the unified ideographs all are).
+        @inline(__always) mutating func addIdeograph(_ v: UInt32) {
+            let i = Int(v &- CharCountTable.first)
+            let n = counts[i]
+            used[usedCount] = v
+            usedCount &+= n == 0 ? 1 : 0
+            counts[i] = n &+ 1
+        }
+    }
+
+    var run: Run { Run(counts: counts, used: used, usedCount: usedCount) }
+
+    mutating func end(_ run: Run) { usedCount = run.usedCount }
 
     /// The characters counted since the last `removeAll`, with their counts.
     func forEach(_ body: (UInt32, Int32) -> Void) {

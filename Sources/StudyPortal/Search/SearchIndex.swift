@@ -116,6 +116,28 @@ public struct SearchIndex: Sendable {
             counts.add(packed)
         }
 
+        /// Outside titles, a run is counted with both tables' state in locals (`CountTable.Run`):
+        /// each character into `chars` (ideographs are all in its range), each pair into `counts`.
+        mutating func ideographs(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, previous: UInt64) -> (end: Int, last: UInt64) {
+            if inTitle {
+                return Tokenizer.forEachIdeograph(bytes, from: start, previous: previous) { v, before in
+                    titles.add(UInt64(v) << 21)
+                    if before != 0 { titles.add(before << 21 | UInt64(v)) }
+                }
+            }
+            var single = chars.run, pairs = counts.run
+            let end = Tokenizer.forEachIdeograph(bytes, from: start, previous: previous) { v, before in
+                single.addIdeograph(v)
+                if before != 0 && pairs.add(before << 21 | UInt64(v)) {
+                    counts.end(pairs)   // grown: the run goes on over the new slots
+                    pairs = counts.run
+                }
+            }
+            chars.end(single)
+            counts.end(pairs)
+            return end
+        }
+
         /// The text's counts (single characters of the common blocks are kept apart, `chars`).
         func forEachTextCount(_ body: (UInt64, Int32) -> Void) {
             chars.forEach { v, n in body(UInt64(v) << 21, n) }

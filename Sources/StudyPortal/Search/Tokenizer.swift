@@ -93,6 +93,19 @@ public enum Tokenizer {
         /// A word as its UTF-8 bytes (valid UTF-8, never empty): the index builder looks most words
         /// up without making a string of them.
         mutating func word(_ utf8: UnsafeBufferPointer<UInt8>)
+        /// The run of unified ideographs (U+4E00–9FFF) starting at `bytes[start]` (which holds one),
+        /// each delivered as `cjk` would have them, with the pair it makes with the character before
+        /// (`previous`, 0 for none); returns where the run ends and its last character. Most of a
+        /// Chinese text is such runs: a sink may count a whole run with its tables' state at hand.
+        mutating func ideographs(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, previous: UInt64) -> (end: Int, last: UInt64)
+    }
+
+    /// The unified ideograph (U+4E00–9FFF) whose UTF-8 starts at `bytes[i]`, or nil.
+    @inline(__always) static func ideograph(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> UInt32? {
+        let b = bytes[i]
+        guard b &- 0xE4 < 6 && i + 2 < bytes.count else { return nil }
+        let v = (UInt32(b) & 0x0F) << 12 | (UInt32(bytes[i + 1]) & 0x3F) << 6 | UInt32(bytes[i + 2]) & 0x3F
+        return v >= 0x4E00 ? v : nil
     }
 
     /// Each term occurrence of `text` as a packed key, in order: the terms `forEachTerm` gives, one for
@@ -134,11 +147,8 @@ public enum Tokenizer {
             if b &- 0xE4 < 6 && i + 2 < n {
                 let v = (UInt32(b) & 0x0F) << 12 | (UInt32(bytes[i + 1]) & 0x3F) << 6 | UInt32(bytes[i + 2]) & 0x3F
                 if v >= 0x4E00 {
-                    i += 3
                     if !word.isEmpty { flush(&sink) }
-                    sink.cjk(UInt64(v) << 21)
-                    if previous != 0 { sink.cjk(previous << 21 | UInt64(v)) }
-                    previous = UInt64(v)
+                    (i, previous) = sink.ideographs(bytes, from: i, previous: previous)
                     continue
                 }
             }
@@ -224,5 +234,31 @@ public enum Tokenizer {
             hash = hash &* 0x0100_0193
         }
         return Int(hash % UInt32(max(count, 1)))
+    }
+}
+
+extension Tokenizer {
+    /// Calls `body` with each unified ideograph of the run starting at `bytes[start]` and the
+    /// character before it (`previous` for the first, 0 for none); returns where the run ends and
+    /// its last character.
+    @inline(__always) static func forEachIdeograph(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, previous: UInt64,
+                                                   _ body: (_ character: UInt32, _ before: UInt64) -> Void) -> (end: Int, last: UInt64) {
+        var i = start, previous = previous
+        while i < bytes.count, let v = ideograph(bytes, at: i) {
+            body(v, previous)
+            previous = UInt64(v)
+            i += 3
+        }
+        return (i, previous)
+    }
+}
+
+extension Tokenizer.KeySink where Self: ~Copyable {
+    /// One `cjk` per character and per pair.
+    mutating func ideographs(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, previous: UInt64) -> (end: Int, last: UInt64) {
+        Tokenizer.forEachIdeograph(bytes, from: start, previous: previous) { v, before in
+            cjk(UInt64(v) << 21)
+            if before != 0 { cjk(before << 21 | UInt64(v)) }
+        }
     }
 }
