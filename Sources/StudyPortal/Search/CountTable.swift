@@ -212,6 +212,8 @@ struct CharCountTable: ~Copyable {
 
     mutating func end(_ run: Run) { usedCount = run.usedCount }
 
+    var count: Int { usedCount }
+
     /// The characters counted since the last `removeAll`, with their counts.
     func forEach(_ body: (UInt32, Int32) -> Void) {
         for k in 0..<usedCount {

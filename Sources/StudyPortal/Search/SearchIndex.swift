@@ -138,6 +138,9 @@ public struct SearchIndex: Sendable {
             return end
         }
 
+        /// How many postings the document's counts make (titles and text).
+        var termCount: Int { titles.count + chars.count + counts.count }
+
         /// The text's counts (single characters of the common blocks are kept apart, `chars`).
         func forEachTextCount(_ body: (UInt64, Int32) -> Void) {
             chars.forEach { v, n in body(UInt64(v) << 21, n) }
@@ -218,7 +221,7 @@ public struct SearchIndex: Sendable {
 
     /// `items` stably sorted by their buckets `0..<count` (a counting sort), and where each bucket
     /// starts: bucket `b` is `sorted[starts[b]..<starts[b + 1]]`.
-    static func bucketed<T, B: BinaryInteger>(_ items: [T], by buckets: [B], count: Int) -> (sorted: [T], starts: [Int]) {
+    static func bucketed<T, B: BinaryInteger, Items: Collection<T>, Buckets: Collection<B>>(_ items: Items, by buckets: Buckets, count: Int) -> (sorted: [T], starts: [Int]) {
         var starts = [Int](repeating: 0, count: count + 1)
         for b in buckets { starts[Int(b) + 1] += 1 }
         for b in 0..<count { starts[b + 1] += starts[b] }
@@ -247,31 +250,25 @@ public struct SearchIndex: Sendable {
         let span = Int(CharCountTable.end - CharCountTable.first)
         precondition(shardCount > 0 && shardCount & (shardCount - 1) == 0, "the shard count is a power of two")
         let shardMask = UInt32(shardCount - 1)
-        return await parallelMap(ranges, jobs: jobs, local: { (entries: [Posting](), shards: [UInt16](), states: [UInt32](repeating: 0, count: span)) }) { scratch, range -> Chunk in
-            // Room for every posting the run can have, reserved once (grown by doubling, each copy
-            // touched fresh pages; room never touched costs no memory), up to 16 M postings, past
-            // which the arrays grow as usual. A document has no more distinct terms than bytes: a
-            // Chinese character, three bytes, starts two (itself and the pair with the next), a word
-            // takes at least one byte and a separator.
-            let bound = min(1 << 24, sizes[range].reduce(range.count, +))
-            // (0 stands for "not computed yet"; a character whose state happens to be 0 is hashed each
-            // time, which is only slower.)
-            var (entries, entryShards, charStates) = scratch
-            scratch = ([], [], [])   // the arrays move here and back: one owner, no copy on write
-            entries.removeAll(keepingCapacity: true)
-            entryShards.removeAll(keepingCapacity: true)
-            entries.reserveCapacity(bound)
-            entryShards.reserveCapacity(bound)
+        return await parallelMap(ranges, jobs: jobs, local: { Scratch(span: span) }) { scratch, range -> Chunk in
+            // Room for every posting the run can have, up to 16 M (then it grows as needed). A
+            // document has no more distinct terms than bytes: a Chinese character, three bytes,
+            // starts two (itself and the pair with the next), a word takes at least one byte and a
+            // separator.
+            scratch.reserve(min(1 << 24, sizes[range].reduce(range.count, +)), keeping: 0)
             var counter = TermCounter()
             var shardOf = CountTable()   // word key → shard (its FNV hash computed once per chunk)
+            let charStates = scratch.charStates
             func shard(_ key: UInt64) -> Int {
                 // A CJK key's hash is a few multiplications; for the common blocks (`CharCountTable`'s)
                 // each character's hash state is kept, so a single character's shard is a look-up and
                 // a pair's hashes only its second character (the shards of half the postings cost 7%
                 // of the index's time). Words (rarer, hashed as text) are remembered.
+                // (0 stands for "not computed yet"; a character whose state happens to be 0 is hashed
+                // each time, which is only slower.)
                 if key & wordFlag == 0 {
                     let slot = Int(UInt32(truncatingIfNeeded: key >> 21) &- CharCountTable.first)
-                    guard slot < charStates.count else { return Tokenizer.Key.cjk(key).shard(count: shardCount) }
+                    guard slot < span else { return Tokenizer.Key.cjk(key).shard(count: shardCount) }
                     var hash = charStates[slot]
                     if hash == 0 {
                         hash = Tokenizer.fnvStart
@@ -286,6 +283,10 @@ public struct SearchIndex: Sendable {
                 shardOf.set(key, Int32(s))
                 return s
             }
+            // Written through the scratch's pointers with the count in a local: appended to arrays,
+            // each posting waited on the array's count stored by the one before.
+            var (entries, entryShards) = (scratch.entries, scratch.shards)
+            var n = 0
             for doc in range {
                 counter.startDocument()
                 counter.inTitle = true
@@ -294,18 +295,60 @@ public struct SearchIndex: Sendable {
                 // A line break between parts ends any term, as it would in the joined text.
                 for part in documents[doc].parts { part.withUnsafeBufferPointer { Tokenizer.forEachKey(utf8: $0, into: &counter) } }
                 let local = doc - range.lowerBound
-                counter.titles.forEach { key, _ in
-                    entries.append(Posting(key: key, doc: local, count: 0))
-                    entryShards.append(UInt16(shard(key)))
+                if n + counter.termCount > scratch.capacity {
+                    scratch.reserve(max(2 * scratch.capacity, n + counter.termCount), keeping: n)
+                    (entries, entryShards) = (scratch.entries, scratch.shards)
                 }
-                counter.forEachTextCount { key, n in
-                    entries.append(Posting(key: key, doc: local, count: n))
-                    entryShards.append(UInt16(shard(key)))
+                counter.titles.forEach { key, _ in
+                    entries[n] = Posting(key: key, doc: local, count: 0)
+                    entryShards[n] = UInt16(shard(key))
+                    n += 1
+                }
+                counter.forEachTextCount { key, count in
+                    entries[n] = Posting(key: key, doc: local, count: count)
+                    entryShards[n] = UInt16(shard(key))
+                    n += 1
                 }
             }
-            let (sorted, offsets) = bucketed(entries, by: entryShards, count: shardCount)
-            scratch = (entries, entryShards, charStates)
+            let (sorted, offsets) = bucketed(UnsafeBufferPointer(start: entries, count: n), by: UnsafeBufferPointer(start: entryShards, count: n), count: shardCount)
             return Chunk(entries: sorted, offsets: offsets, words: counter.words.words, firstDoc: range.lowerBound)
+        }
+    }
+
+    /// A task's buffers for its runs of documents, kept from run to run (their pages are faulted in
+    /// once per core, not once per run) and freed with the index's first stage, before the shards
+    /// are written: each run's postings in the order found and their shards, before the sort, and
+    /// each common character's FNV state (`chunks`).
+    final class Scratch {
+        private(set) var entries: UnsafeMutablePointer<Posting>
+        private(set) var shards: UnsafeMutablePointer<UInt16>
+        private(set) var capacity = 0
+        let charStates: UnsafeMutablePointer<UInt32>
+
+        init(span: Int) {
+            entries = .allocate(capacity: 0)
+            shards = .allocate(capacity: 0)
+            charStates = .allocate(capacity: span)
+            charStates.initialize(repeating: 0, count: span)
+        }
+
+        /// Room for `count` postings (pages never touched cost no memory), the first `kept` moved over.
+        func reserve(_ count: Int, keeping kept: Int) {
+            guard count > capacity else { return }
+            let (oldEntries, oldShards) = (entries, shards)
+            entries = .allocate(capacity: count)
+            shards = .allocate(capacity: count)
+            entries.moveInitialize(from: oldEntries, count: kept)
+            shards.moveInitialize(from: oldShards, count: kept)
+            oldEntries.deallocate()
+            oldShards.deallocate()
+            capacity = count
+        }
+
+        deinit {
+            entries.deallocate()
+            shards.deallocate()
+            charStates.deallocate()
         }
     }
 
