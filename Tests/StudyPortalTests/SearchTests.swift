@@ -135,6 +135,24 @@ import Testing
         }
     }
 
+    /// A task's posting buffers keep what was written when they grow (a run of documents larger than
+    /// the room first reserved).
+    @Test func postingBuffersKeepTheirPostingsWhenTheyGrow() {
+        let scratch = SearchIndex.Scratch(span: 4)
+        scratch.reserve(3, keeping: 0)
+        for k in 0..<3 {
+            scratch.entries[k] = SearchIndex.Posting(key: UInt64(k + 1), doc: k, count: Int32(k))
+            scratch.shards[k] = UInt16(k * 7)
+        }
+        scratch.reserve(2, keeping: 3)   // never smaller
+        #expect(scratch.capacity == 3)
+        scratch.reserve(100, keeping: 3)
+        #expect(scratch.capacity == 100)
+        #expect((0..<3).map { scratch.entries[$0].doc } == [0, 1, 2])
+        #expect((0..<3).map { scratch.entries[$0].key } == [1, 2, 3])
+        #expect((0..<3).map { scratch.shards[$0] } == [0, 7, 14])
+    }
+
     /// Runs of ideographs are counted with the tables' state held apart (`CountTable.Run`): the
     /// counts must be the term reading's, also when a run brings more new pairs than the table has
     /// room for and it grows in the middle of the run, and when titles and text alternate.
