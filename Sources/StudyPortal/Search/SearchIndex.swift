@@ -372,32 +372,46 @@ public struct SearchIndex: Sendable {
             // Room for the shard's postings at once (grown by doubling, each array was copied a dozen
             // times over), and for its text: about two bytes a posting and a dozen a term.
             let postingCount = chunks.reduce(0) { $0 + $1.offsets[shard + 1] - $1.offsets[shard] }
-            var found: [(doc: Int32, count: Int32)] = []
-            var termOf: [Int32] = []
-            found.reserveCapacity(postingCount)
-            termOf.reserveCapacity(postingCount)
-            for chunk in chunks {
-                for e in chunk.shard(shard) {
-                    let k: Int, key = e.key
-                    if key & wordFlag == 0 {
-                        if let found = cjkIndex.value(key) { k = Int(found) } else {
-                            k = keys.count
-                            cjkIndex.set(key, Int32(k))
-                            keys.append(.cjk(key))
+            // Written through pointers with the count in a local (as `chunks` writes its postings).
+            let found = UnsafeMutablePointer<(doc: Int32, count: Int32)>.allocate(capacity: postingCount)
+            let termOf = UnsafeMutablePointer<Int32>.allocate(capacity: postingCount)
+            defer {
+                found.deallocate()
+                termOf.deallocate()
+            }
+            var n = 0
+            // A chunk's word (its index there, the chunk's place above it) → its term here: the word's
+            // text is hashed once per chunk, not once per posting.
+            var chunkWords = CountTable(capacity: 64)
+            for (c, chunk) in chunks.enumerated() {
+                chunk.entries.withUnsafeBufferPointer { entries in
+                    for e in entries[chunk.offsets[shard]..<chunk.offsets[shard + 1]] {
+                        let k: Int, key = e.key
+                        if key & wordFlag == 0 {
+                            if let found = cjkIndex.value(key) { k = Int(found) } else {
+                                k = keys.count
+                                cjkIndex.set(key, Int32(k))
+                                keys.append(.cjk(key))
+                            }
+                        } else {
+                            let local = UInt64(c + 1) << 32 | key & ~wordFlag
+                            if let found = chunkWords.value(local) { k = Int(found) } else {
+                                let word = chunk.words[Int(key & ~wordFlag)]
+                                if let found = wordIndex[word] { k = found } else {
+                                    k = keys.count
+                                    wordIndex[word] = k
+                                    keys.append(.word(word))
+                                }
+                                chunkWords.set(local, Int32(k))
+                            }
                         }
-                    } else {
-                        let word = chunk.words[Int(key & ~wordFlag)]
-                        if let found = wordIndex[word] { k = found } else {
-                            k = keys.count
-                            wordIndex[word] = k
-                            keys.append(.word(word))
-                        }
+                        found[n] = (Int32(chunk.firstDoc + e.doc), e.count)
+                        termOf[n] = Int32(k)
+                        n += 1
                     }
-                    found.append((Int32(chunk.firstDoc + e.doc), e.count))
-                    termOf.append(Int32(k))
                 }
             }
-            let (postings, start) = bucketed(found, by: termOf, count: keys.count)
+            let (postings, start) = bucketed(UnsafeBufferPointer(start: found, count: n), by: UnsafeBufferPointer(start: termOf, count: n), count: keys.count)
             var out: [UInt8] = [0x7B]   // {
             out.reserveCapacity(2 * postingCount + 12 * keys.count + 2)
             // A term's postings are written into raw memory first, then appended at once: seven bytes
