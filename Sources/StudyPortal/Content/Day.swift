@@ -20,23 +20,37 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// Strict ISO form `YYYY-MM-DD`, as front matter requires.
     public init?(iso text: String) {
-        // Fast path over the bytes: exactly DDDD-DD-DD.
-        let u = Array(text.utf8)
-        if u.count == 10, u[4] == 0x2D, u[7] == 0x2D {
-            func digits(_ r: Range<Int>) -> Int? {
-                var n = 0
-                for i in r { guard u[i] >= 0x30 && u[i] <= 0x39 else { return nil }; n = n * 10 + Int(u[i] - 0x30) }
-                return n
-            }
-            guard let y = digits(0..<4), let m = digits(5..<7), let d = digits(8..<10) else { return nil }
+        // Fast path over the bytes, in place (an array of them was made for each of 200,000 records):
+        // exactly DDDD-DD-DD.
+        switch text.utf8.withContiguousStorageIfAvailable(Self.isoFields) ?? .otherForm {
+        case .day(let y, let m, let d):
             self.init(year: y, month: m, day: d)
             return
+        case .invalid:
+            return nil
+        case .otherForm:
+            break
         }
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
               parts.allSatisfy({ $0.allSatisfy(\.isASCII) }) else { return nil }
         self.init(year: y, month: m, day: d)
+    }
+
+    private enum ISOFields { case day(Int, Int, Int), invalid, otherForm }
+
+    /// `DDDD-DD-DD` read from its ten bytes: the fields, `invalid` when one is not digits, or
+    /// `otherForm` for any other shape (which the general reading takes).
+    private static func isoFields(_ u: UnsafeBufferPointer<UInt8>) -> ISOFields {
+        guard u.count == 10, u[4] == 0x2D, u[7] == 0x2D else { return .otherForm }
+        func digits(_ r: Range<Int>) -> Int? {
+            var n = 0
+            for i in r { guard u[i] >= 0x30 && u[i] <= 0x39 else { return nil }; n = n * 10 + Int(u[i] - 0x30) }
+            return n
+        }
+        guard let y = digits(0..<4), let m = digits(5..<7), let d = digits(8..<10) else { return .invalid }
+        return .day(y, m, d)
     }
 
     /// The forms spreadsheets write (SPEC §3): `2026-03-01`, `2026/3/1`, `2026.3.1`, `2026年3月1日`.

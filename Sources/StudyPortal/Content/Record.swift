@@ -20,17 +20,19 @@ enum RecordLoader {
     static func records(_ table: CSVTable) -> ([Record], [Diagnostic]) {
         var out: [Record] = []
         var diagnostics: [Diagnostic] = []
+        let (dateAt, memberAt, materialAt, hoursAt) = (table.place(of: "date"), table.place(of: "member"), table.place(of: "material"), table.place(of: "hours"))
+        let (noteAt, titleAt, kindAt) = (table.place(of: "note"), table.place(of: "title"), table.place(of: "kind"))
         for row in table.rows {
             let path = table.path
-            let dateText = row["date"]
+            let dateText = row.cell(dateAt)
             guard let date = Day(spreadsheet: dateText) else {
                 diagnostics.append(.error(dateText.isEmpty ? "a record needs a date" : "`date` should be a date like 2026-03-01 or 2026/3/1, not `\(dateText)`", path: path, line: row.line, column: 1))
                 continue
             }
-            let member = row["member"]
+            let member = row.cell(memberAt)
             guard !member.isEmpty else { diagnostics.append(.error("a record needs a member id", path: path, line: row.line, column: 1)); continue }
-            let material = row["material"]
-            let hoursText = row["hours"]
+            let material = row.cell(materialAt)
+            let hoursText = row.cell(hoursAt)
             var hours: Double?
             if !hoursText.isEmpty {
                 guard let h = Double(hoursText), h.isFinite else {
@@ -51,10 +53,10 @@ enum RecordLoader {
                 diagnostics.append(.error("a record needs a material or its hours (outside study: leave material empty, give title and hours)", path: path, line: row.line, column: 1))
                 continue
             }
-            let title = row["title"], kind = row["kind"]
+            let title = row.cell(titleAt), kind = row.cell(kindAt)
             out.append(Record(date: date, member: Ref(member, path: path, line: row.line),
                               material: material.isEmpty ? nil : Ref(material, path: path, line: row.line),
-                              hours: hours, note: row["note"], title: title.isEmpty ? nil : title, kind: kind.isEmpty ? nil : kind))
+                              hours: hours, note: row.cell(noteAt), title: title.isEmpty ? nil : title, kind: kind.isEmpty ? nil : kind))
         }
         return (out, diagnostics)
     }
