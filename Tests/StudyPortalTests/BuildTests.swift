@@ -360,6 +360,21 @@ import Testing
         try write(text, to: folder + "/" + OutputManifest.fileName)
         #expect(OutputManifest.read(in: folder).folders[42] == manifest.folders[42])
         #expect(OutputManifest.read(in: folder).subfolders == manifest.subfolders)
+        // Cut short at any line (a full disk, a killed build), it is not read at all: a shorter
+        // record of files would hide the others from the next build.
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        for keep in 1..<(lines.count - 1) {
+            try write(lines.prefix(keep).joined(separator: "\n") + "\n", to: folder + "/" + OutputManifest.fileName)
+            let cut = OutputManifest.read(in: folder)
+            #expect(cut.folders.isEmpty && cut.subfolders.isEmpty, "\(keep) lines")
+        }
+        try write(text + "end\n", to: folder + "/" + OutputManifest.fileName)
+        #expect(OutputManifest.read(in: folder).folders.isEmpty, "nothing after the end")
+        // A FIFO in its place is not waited on.
+        try FileManager.default.removeItem(atPath: folder + "/" + OutputManifest.fileName)
+        #expect(mkfifo(folder + "/" + OutputManifest.fileName, 0o644) == 0)
+        #expect(OutputManifest.read(in: folder).folders.isEmpty)
+        try FileManager.default.removeItem(atPath: folder + "/" + OutputManifest.fileName)
         for garbage in ["", "studyportal-manifest 2\n", "studyportal-manifest 1\n1 2 3 4 a\n", "studyportal-manifest 1\nfolder 1\n1 zz 3 4 a\n",
                         "studyportal-manifest 1\nfolder 1\n1 2 3 4 ../a\n", "studyportal-manifest 1\nfolder 1\n1 2 3 4 a",
                         "studyportal-manifest 1\nfolder 1x\n1 2 3 4 a\n", "studyportal-manifest 1\nfolder 1\n1 2 3 4 \n",
@@ -530,6 +545,28 @@ import Testing
             await settledBuild()
             await settledBuild()
         }
+    }
+
+    /// A page written over a hard link planted in the work folder must not change the file the link
+    /// shares its content with, wherever that lies.
+    @Test func writingNeverGoesThroughAHardLink() throws {
+        let root = temporaryPath("hardlink"), outside = temporaryPath("outside")
+        try FileManager.default.createDirectory(atPath: root + "/a", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+        defer {
+            try? FileManager.default.removeItem(atPath: root)
+            try? FileManager.default.removeItem(atPath: outside)
+        }
+        try write("untouched", to: outside + "/secret.txt")
+        #expect(link(outside + "/secret.txt", root + "/a/index.html") == 0)
+        let page = Array("<p>page</p>".utf8)
+        #expect(page.withUnsafeBytes { FileSystem.write($0, to: root + "/a/index.html", makingFoldersUnder: root) } == nil)
+        #expect(try String(contentsOfFile: outside + "/secret.txt", encoding: .utf8) == "untouched")
+        #expect(try String(contentsOfFile: root + "/a/index.html", encoding: .utf8) == "<p>page</p>")
+        // Nor through a FIFO (it would wait for a reader forever).
+        #expect(mkfifo(root + "/a/feed.xml", 0o644) == 0)
+        #expect(page.withUnsafeBytes { FileSystem.write($0, to: root + "/a/feed.xml", makingFoldersUnder: root) } == nil)
+        #expect(try String(contentsOfFile: root + "/a/feed.xml", encoding: .utf8) == "<p>page</p>")
     }
 
     @Test func removingATreeNeverFollowsALink() throws {

@@ -6,6 +6,37 @@ import Testing
         Markdown.render(text, unsafeHTML: unsafe, resolveLink: links)
     }
 
+    /// cmark writes U+FFFE and U+FFFF as the bytes FE and FF, which are not UTF-8: the page, the plain
+    /// text search reads and the counts get U+FFFD for each, as a string made of those bytes would,
+    /// and the characters after them stay (a decoder reading FF as a four-byte lead swallowed them).
+    @Test func noncharacterReferencesBecomeReplacementCharacters() {
+        let r = Markdown.render("学&#xFFFF;习 &#65534;\n\n第二段&#x4E2D;", unsafeHTML: false) { _ in .keep }
+        #expect(String(validating: r.plainText, as: UTF8.self) == "学\u{FFFD}习 \u{FFFD}\n第二段中")
+        #expect(String(validating: r.html.bytes, as: UTF8.self) == "<p>学\u{FFFD}习 \u{FFFD}</p>\n<p>第二段中</p>\n")
+        #expect(r.metrics.cjkCharacters == 6)
+        var keys: [Tokenizer.Term] = []
+        struct Collect: Tokenizer.KeySink {
+            var terms: [Tokenizer.Term] = []
+            mutating func cjk(_ packed: UInt64) { terms.append(Tokenizer.Key.cjk(packed).term) }
+            mutating func word(_ utf8: UnsafeBufferPointer<UInt8>) { terms.append(.word(String(decoding: utf8, as: UTF8.self))) }
+        }
+        var sink = Collect()
+        r.plainText.withUnsafeBufferPointer { Tokenizer.forEachKey(utf8: $0, into: &sink) }
+        Tokenizer.forEachTerm(String(decoding: r.plainText, as: UTF8.self)) { keys.append($0) }
+        #expect(sink.terms == keys)
+        #expect(keys.contains(.cjk("习")))
+        // Bytes that are not UTF-8 at the end of a buffer read as U+FFFD, never past it.
+        for tail: [UInt8] in [[0xFF], [0xE5, 0xAD], [0xF0, 0x9F, 0x98], [0xC3]] {
+            let bytes: [UInt8] = Array("学".utf8) + tail
+            var scalars: [UInt32] = []
+            bytes.withUnsafeBufferPointer { b in
+                var i = 0
+                while i < b.count { scalars.append(UTF8Scalars.next(b, &i)) }
+            }
+            #expect(scalars.first == 0x5B66 && scalars.dropFirst().allSatisfy { $0 == 0xFFFD }, "\(tail)")
+        }
+    }
+
     @Test func headingIDsFollowGitHub() {
         #expect(HeadingID.slug("二、存在的问题") == "二存在的问题")
         #expect(HeadingID.slug("3. PDCA 循环") == "3-pdca-循环")

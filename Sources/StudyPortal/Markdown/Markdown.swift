@@ -73,6 +73,10 @@ public enum Markdown {
     public static func render(_ text: String, unsafeHTML: Bool, firstLine: Int = 1,
                               resolveLink: (String) -> LinkTarget) -> RenderedMarkdown {
         let options = unsafeHTML ? CMARK_OPT_UNSAFE : CMARK_OPT_DEFAULT
+        // cmark writes U+FFFE and U+FFFF (`&#xFFFF;`) as the single bytes FE and FF, which are not
+        // UTF-8; only a numeric character reference makes them, so only a body holding `&#` is
+        // repaired (each such byte becomes U+FFFD, as `String(decoding:)` reads it).
+        let mayHoldNoncharacters = text.utf8.withContiguousStorageIfAvailable(Self.containsCharacterReference) ?? true
         let document: OpaquePointer? = text.withCString { cmark_parse_document($0, strlen($0), options) }
         guard let document else {
             return RenderedMarkdown(html: HTMLFragment(), headings: [], metrics: TextMetrics(), firstParagraph: "", plainText: [], pendingAnchors: [], brokenLinks: [])
@@ -104,8 +108,13 @@ public enum Markdown {
                 case CMARK_NODE_TEXT, CMARK_NODE_CODE, CMARK_NODE_CODE_BLOCK:
                     if let literal = cmark_node_get_literal(node) {
                         let text = UnsafeBufferPointer(start: UnsafeRawPointer(literal).assumingMemoryBound(to: UInt8.self), count: strlen(literal))
-                        metrics.add(utf8: text)
-                        plain += text
+                        if mayHoldNoncharacters, let repaired = Self.repairingNoncharacters(text) {
+                            repaired.withUnsafeBufferPointer { metrics.add(utf8: $0) }
+                            plain += repaired
+                        } else {
+                            metrics.add(utf8: text)
+                            plain += text
+                        }
                     }
                 case CMARK_NODE_SOFTBREAK:
                     softBreaks.append(node)
@@ -178,9 +187,33 @@ public enum Markdown {
             for i in pending.indices { pending[i].column = characterColumn(line: pending[i].line, byteColumn: pending[i].column) }
         }
 
-        let html = takeBytes(cmark_render_html(document, options))
+        var html = takeBytes(cmark_render_html(document, options))
+        if mayHoldNoncharacters, let repaired = html.withUnsafeBufferPointer(Self.repairingNoncharacters) { html = repaired }
         return RenderedMarkdown(html: HTMLFragment(html), headings: headings, metrics: metrics,
                                 firstParagraph: firstParagraph ?? "", plainText: plain, pendingAnchors: pending, brokenLinks: broken)
+    }
+
+    /// `bytes` with each FE and FF byte (never part of UTF-8) replaced by U+FFFD, or nil when there is none.
+    static func repairingNoncharacters(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        guard bytes.contains(where: { $0 >= 0xFE }) else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 8)
+        for b in bytes {
+            if b >= 0xFE { out += [0xEF, 0xBF, 0xBD] } else { out.append(b) }
+        }
+        return out
+    }
+
+    /// Whether `bytes` hold `&#` (each `&` found with `memchr`).
+    static func containsCharacterReference(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        var at = 0
+        while at < bytes.count, let found = memchr(base + at, 0x26, bytes.count - at) {
+            let i = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            if i + 1 < bytes.count && bytes[i + 1] == 0x23 { return true }
+            at = i + 1
+        }
+        return false
     }
 
     private static func literal(_ node: OpaquePointer) -> String {

@@ -9,17 +9,29 @@ enum FileSystem {
     /// removed first — the work folder is ours, and its last build may have had another shape.
     /// The last component is opened without following links. Returns an error text or nil.
     static func write(_ bytes: UnsafeRawBufferPointer, to path: String, makingFoldersUnder root: String) -> String? {
-        let flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW
+        // Truncated only once it is known to be this file alone (below); not blocking on a FIFO
+        // found in its place (ENXIO without a reader: removed below, like a folder or a link).
+        let flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK
         var fd = open(path, flags, 0o644)
         if fd < 0 && (errno == ENOENT || errno == ENOTDIR) && path.hasPrefix(root + "/") {
             makeParents(of: String(path.dropFirst(root.count + 1)), under: root)
             fd = open(path, flags, 0o644)
-        } else if fd < 0 && (errno == EISDIR || errno == ELOOP) {
+        } else if fd < 0 && (errno == EISDIR || errno == ELOOP || errno == ENXIO) {
             removeTree(path)
             fd = open(path, flags, 0o644)
         }
         guard fd >= 0 else { return "cannot create \(path): \(String(cString: strerror(errno)))" }
+        // A file with another name somewhere else (a hard link put in the work folder), or anything
+        // but a plain file, is not written through: it is unlinked here and made anew.
+        var info = stat()
+        if fstat(fd, &info) != 0 || info.st_nlink > 1 || info.st_mode & S_IFMT != S_IFREG {
+            close(fd)
+            unlink(path)
+            fd = open(path, flags | O_EXCL, 0o644)
+            guard fd >= 0 else { return "cannot create \(path): \(String(cString: strerror(errno)))" }
+        }
         defer { close(fd) }
+        guard ftruncate(fd, 0) == 0 else { return "cannot write \(path): \(String(cString: strerror(errno)))" }
         var offset = 0
         while offset < bytes.count, let base = bytes.baseAddress {
             let n = Glibc.write(fd, base + offset, bytes.count - offset)
@@ -111,7 +123,8 @@ enum FileSystem {
 
     /// The bytes of the regular file at `path` (never through a link), or nil.
     static func contents(ofFile path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        // Non-blocking: a FIFO put there must not hold the build (it is not a plain file, and read no further).
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var info = stat()

@@ -14,7 +14,7 @@ import Foundation
 /// retired. Missing or unreadable, it is ignored, and pages are compared byte for byte as before.
 struct OutputManifest: Sendable {
     static let fileName = ".studyportal-manifest"
-    private static let header = "studyportal-manifest 3"   // 2: the four-lane hash; 3: folder stamps
+    private static let header = "studyportal-manifest 3"   // 2: the four-lane hash; 3: folder stamps, `end`
 
     struct Stamp: Sendable, Hashable {
         var size: Int
@@ -55,9 +55,16 @@ struct OutputManifest: Sendable {
         guard let first = cursor.line(), first.elementsEqual(header.utf8) else { return nil }
         var current: (inode: UInt64, stamps: [String: Stamp])?
         let lines = bytes.count { $0 == UInt8(ascii: "\n") }
+        var ended = false
         while !cursor.atEnd {
-            guard let line = cursor.line() else { return nil }   // the last line must end with a newline
+            guard !ended, let line = cursor.line() else { return nil }   // the last line must end with a newline
             var fields = Cursor(bytes: UnsafeRawBufferPointer(rebasing: line))
+            // The last line: a manifest cut short (a full disk, a killed build) is not read as a
+            // shorter one, whose missing files a build would then not know were there.
+            if fields.skip("end") && fields.atEnd {
+                ended = true
+                continue
+            }
             if fields.skip("folder ") {
                 guard let inode = fields.number(), fields.atEnd else { return nil }
                 if let done = current { manifest.add(done.stamps, in: done.inode) }
@@ -77,6 +84,7 @@ struct OutputManifest: Sendable {
                   let size = Int(exactly: size), let changed = Int64(exactly: changed) else { return nil }
             current?.stamps[path] = Stamp(size: size, hash: hash, inode: inode, changed: changed)
         }
+        guard ended else { return nil }
         if let done = current { manifest.add(done.stamps, in: done.inode) }
         return manifest
     }
@@ -140,8 +148,9 @@ struct OutputManifest: Sendable {
     /// The manifest of folders written apart (`section`), in the order of their inodes.
     static func serialized(sections: [(inode: UInt64, lines: [UInt8])]) -> [UInt8] {
         var out = Array((header + "\n").utf8)
-        out.reserveCapacity(out.count + sections.reduce(0) { $0 + $1.lines.count })
+        out.reserveCapacity(out.count + sections.reduce(0) { $0 + $1.lines.count } + 4)
         for section in sections.sorted(by: { $0.inode < $1.inode }) { out += section.lines }
+        out += "end\n".utf8
         return out
     }
 
@@ -153,15 +162,6 @@ struct OutputManifest: Sendable {
         var out: [UInt8] = []
         out.reserveCapacity(count * 96 + subfolders.count * 64)
         out += "folder \(inode)\n".utf8
-        for (path, s) in subfolders {
-            out += "dir ".utf8
-            Digits.append(s.inode, to: &out)
-            out.append(UInt8(ascii: " "))
-            Digits.append(s.changed, to: &out)
-            out.append(UInt8(ascii: " "))
-            out += path.utf8
-            out.append(UInt8(ascii: "\n"))
-        }
         // Numbers written straight into the bytes (a string interpolated per line was most of
         // the write stage's serial end: 21 ms at 10,000 materials).
         for (path, s) in stamps {
@@ -169,6 +169,17 @@ struct OutputManifest: Sendable {
             out.append(UInt8(ascii: " "))
             Digits.append(s.hash, radix: 16, to: &out)
             out.append(UInt8(ascii: " "))
+            Digits.append(s.inode, to: &out)
+            out.append(UInt8(ascii: " "))
+            Digits.append(s.changed, to: &out)
+            out.append(UInt8(ascii: " "))
+            out += path.utf8
+            out.append(UInt8(ascii: "\n"))
+        }
+        // The folders after the files (and the manifest ends with `end`): a record of folders is
+        // never read without all of the files it vouches for.
+        for (path, s) in subfolders {
+            out += "dir ".utf8
             Digits.append(s.inode, to: &out)
             out.append(UInt8(ascii: " "))
             Digits.append(s.changed, to: &out)

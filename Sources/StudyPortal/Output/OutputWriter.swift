@@ -210,7 +210,10 @@ public enum OutputWriter {
             let written = zip(files, outcomes).lazy.compactMap { file, outcome in outcome.stamp.map { (file.path, $0) } }
             var sections = [OutputManifest.section(folder.inode, written, count: files.count, subfolders: subfolders)]
             if let section = await liveSection { sections.append(section) }
-            _ = OutputManifest.serialized(sections: sections).withUnsafeBytes { FileSystem.write($0, to: work + "/" + OutputManifest.fileName, makingFoldersUnder: work) }
+            // Written beside and renamed into place: a manifest is there whole or not at all.
+            let manifest = work + "/" + OutputManifest.fileName, partial = manifest + ".partial"
+            let failed = OutputManifest.serialized(sections: sections).withUnsafeBytes { FileSystem.write($0, to: partial, makingFoldersUnder: work) }
+            if failed != nil || rename(partial, manifest) != 0 { unlink(partial) }
         } else if rename(work, out) != 0 {
             throw Failure(message: "cannot create \(out): \(String(cString: strerror(errno)))")
         }
