@@ -25,8 +25,8 @@ extension FileSystem {
     /// Every file and folder under `root`, relative to it; nil when a folder cannot be read. Symbolic
     /// links, and entries whose names are not UTF-8, are removed as they are found: nothing the
     /// build writes may go through a link, and a name that is not UTF-8 (the build writes none)
-    /// could not be named again to remove it later. A folder's stamp counts as settled when neither
-    /// of its times is later than `settledBefore` (nanoseconds since 1970).
+    /// could not be named again to remove it later. A folder's stamp counts as settled when its
+    /// change time is earlier than `settledBefore` (nanoseconds since 1970).
     static func listTree(_ root: String, settledBefore: Int64 = 0) -> Tree? {
         let fd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else { return nil }
@@ -110,9 +110,7 @@ extension FileSystem {
                 var info = stat()
                 if tree.stamps != nil, fstat(child, &info) == 0 {
                     let stamp = folderStamp(info)
-                    let settled = stamp.changed >= 0 && stamp.changed < settledBefore
-                    tree.stamps?[folder.path] = settled ? stamp : nil
-                    if !settled { tree.stamps = nil }
+                    if stamp.changed >= 0 && stamp.changed < settledBefore { tree.stamps?[folder.path] = stamp } else { tree.stamps = nil }
                 } else {
                     tree.stamps = nil
                 }

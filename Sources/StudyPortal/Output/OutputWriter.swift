@@ -168,14 +168,6 @@ public enum OutputWriter {
             FileSystem.removeTree(work + "/" + dir)
             removedBelow = removedBelow || dir.utf8.contains(UInt8(ascii: "/"))
         }
-        // The sub-folders' stamps go into the manifest only when they describe exactly what the new
-        // site has: every folder it needs found settled, nothing removed from one (a removal that
-        // failed would leave an entry the record does not know). A folder this build adds to moves
-        // its change time, and the next build reads it again.
-        var subfolders: [String: OutputManifest.FolderStamp] = [:]
-        if let found = folder.subfolders, !removedBelow, folders.allSatisfy({ found[$0] != nil }) {
-            subfolders = found.count == folders.count ? found : found.filter { folders.contains($0.key) }
-        }
 
         let outcomes = await parallelMap(files, jobs: jobs) { file -> (failure: String?, stamp: OutputManifest.Stamp?) in
             switch file.content {
@@ -187,6 +179,15 @@ public enum OutputWriter {
             }
         }
         if let failure = outcomes.lazy.compactMap(\.failure).first { throw Failure(message: failure) }
+        // The sub-folders' stamps go into the manifest only when they describe exactly what the new
+        // site has: every folder it needs found settled, nothing removed from one (a removal that
+        // failed would leave an entry the record does not know), every file stamped (the record
+        // lists those). A folder this build adds to moves its change time, and the next build
+        // reads it again.
+        var subfolders: [String: OutputManifest.FolderStamp] = [:]
+        if let found = folder.subfolders, !removedBelow, folders.allSatisfy({ found[$0] != nil }), outcomes.allSatisfy({ $0.stamp != nil }) {
+            subfolders = found.count == folders.count ? found : found.filter { folders.contains($0.key) }
+        }
         if keepGitkeep && !folder.existing.contains(".gitkeep") { _ = FileSystem.write(UnsafeRawBufferPointer(start: nil, count: 0), to: work + "/.gitkeep", makingFoldersUnder: work) }
 
         let name = (out as NSString).lastPathComponent
