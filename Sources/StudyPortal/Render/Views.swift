@@ -37,7 +37,7 @@ struct Views {
 
     /// What every page shows: the site, the words, the navigation (built once per render, `chrome`).
     func common(current: String) -> View {
-        ["site": chrome.site, "t": stringsView, "nav": NavList(items: chrome.nav, current: current),
+        ["site": chrome.site, "t": stringsView, "nav": NavList(chrome.nav, current: current),
          "links": chrome.links, "as_of": chrome.asOf]
     }
 
@@ -46,7 +46,7 @@ struct Views {
         var site: SharedView
         var links: SharedView
         var asOf: String
-        var nav: [NavItem]
+        var nav: NavItems
     }
 
     static func chrome(_ programme: Programme, routes: Routes, strings: [String: String], figures: Figures, visibility: Visibility) -> Chrome {
@@ -79,7 +79,7 @@ struct Views {
             "overdue": routes.link(Routes.overdue), "progress_json": routes.link(Routes.progressJSON),
             "reflections": routes.link(Routes.reflections),
         ]
-        return Chrome(site: SharedView(site), links: SharedView(links), asOf: Strings.format(strings["as_of"] ?? "%@", [Strings.date(programme.asOf, config.language)]), nav: nav)
+        return Chrome(site: SharedView(site), links: SharedView(links), asOf: Strings.format(strings["as_of"] ?? "%@", [Strings.date(programme.asOf, config.language)]), nav: NavItems(nav))
     }
 
     /// A view from literal pairs, leaving out the nil ones.
@@ -266,29 +266,54 @@ struct NavItem: Sendable {
     func isCurrent(_ path: String) -> Bool { path == exact || prefixes.contains { path.hasPrefix($0) } }
 }
 
+/// The site navigation's entries, made once and shared by every page.
+final class NavItems: Sendable {
+    let items: [NavItem]
+
+    init(_ items: [NavItem]) { self.items = items }
+}
+
 /// The navigation of one page: the shared items, each marked current or not for this page.
 struct NavList: TemplateValue {
-    let items: [NavItem]
+    let items: NavItems
     let current: String
 
+    init(_ items: NavItems, current: String) {
+        self.items = items
+        self.current = current
+    }
+
+    /// One entry as a template reads it: a reference, a place and a flag, small enough to be passed
+    /// as a template value without a box of its own (a copy of the item, boxed, was made for every
+    /// entry of every page's navigation: 160,000 at 10,000 materials).
     struct Entry: TemplateValue {
-        let item: NavItem
+        let items: NavItems
+        let index: Int
         let current: Bool
+
         func member(_ key: String) -> (any TemplateValue)? {
             switch key {
-            case "title": return item.title
-            case "url": return item.url
+            case "title": return items.items[index].title
+            case "url": return items.items[index].url
             case "current": return current
             default: return nil
             }
+        }
+        func writeMember(_ key: String, to out: inout [UInt8], escaped: Bool) -> Bool {
+            switch key {
+            case "title": items.items[index].title.write(to: &out, escaped: escaped)
+            case "url": items.items[index].url.write(to: &out, escaped: escaped)
+            default: return writeFound(member(key), to: &out, escaped: escaped)
+            }
+            return true
         }
         var isTruthy: Bool { true }
         func write(to out: inout [UInt8], escaped: Bool) {}
     }
 
-    var isTruthy: Bool { !items.isEmpty }
+    var isTruthy: Bool { !items.items.isEmpty }
     func forEachElement(_ body: (any TemplateValue) -> Void) -> Bool {
-        for item in items { body(Entry(item: item, current: item.isCurrent(current))) }
+        for index in items.items.indices { body(Entry(items: items, index: index, current: items.items[index].isCurrent(current))) }
         return true
     }
     func write(to out: inout [UInt8], escaped: Bool) {}
