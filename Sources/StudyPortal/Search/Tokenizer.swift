@@ -140,17 +140,12 @@ public enum Tokenizer {
                 if c &- 0x30 < 10 || c &- 0x61 < 26 { word.append(c) } else if !word.isEmpty { flush(&sink) }
                 continue
             }
-            // The unified ideographs (most of a Chinese text, U+4E00–9FFF: three bytes led by E4–E9)
-            // decoded in place; `fold` leaves them as they are and they are all CJK. Its four lines
-            // repeat the CJK branch below on purpose: sharing them (one branch after either decoding,
-            // or a local function) gave the fast path's 3% of the search stage back, measured.
-            if b &- 0xE4 < 6 && i + 2 < n {
-                let v = (UInt32(b) & 0x0F) << 12 | (UInt32(bytes[i + 1]) & 0x3F) << 6 | UInt32(bytes[i + 2]) & 0x3F
-                if v >= 0x4E00 {
-                    if !word.isEmpty { flush(&sink) }
-                    (i, previous) = sink.ideographs(bytes, from: i, previous: previous)
-                    continue
-                }
+            // A run of unified ideographs (most of a Chinese text, U+4E00–9FFF: three bytes led by
+            // E4–E9; `fold` leaves them as they are and they are all CJK) goes to the sink whole.
+            if ideograph(bytes, at: i) != nil {
+                if !word.isEmpty { flush(&sink) }
+                (i, previous) = sink.ideographs(bytes, from: i, previous: previous)
+                continue
             }
             let v = fold(UTF8Scalars.next(bytes, &i))
             if TextMetrics.isCJK(value: v) {
