@@ -44,9 +44,65 @@ import Testing
     /// A member page's plan item: its own due date and state, the rest from the shared link; a missing
     /// due date is looked up further out, as a missing key of any view is.
     @Test func memberItemsReadTheirLinkAndFallThroughLikeAView() throws {
-        let item = MemberItemView(link: ["title": "甲", "url": "/a/"], due: nil, state: Pill(key: "done", label: "完成"))
+        let item = MemberItemView(link: SharedView(["title": "甲", "url": "/a/"]), due: nil, state: Pill(key: "done", label: "完成"), stateIndex: 0)
         let c: View = ["due": "外", "items": [item]]
         #expect(try render("{{#items}}{{title}}|{{url}}|{{due}}|{{#state}}{{key}} {{label}}{{/state}}{{/items}}", c) == "甲|/a/|外|done 完成")
+    }
+
+    /// Sections over a shared value keep their text for the next page (`renderSection`), but only
+    /// text the value alone decides: a body that read a name further out, found one nowhere, or
+    /// wrote an inherited block is rendered again every time.
+    @Test func sharedValuesKeepOnlyTextTheyAloneDecide() throws {
+        var library = TemplateLibrary()
+        let templates = [
+            "list": "{{#items}}[{{>item}}]{{/items}}", "item": "{{name}}{{#tag}}·{{tag}}{{/tag}}",
+            "outer": "{{#items}}{{name}}@{{page}}{{/items}}", "missing": "{{#items}}{{name}}{{absent}}{{/items}}",
+            "frame": "{{#items}}{{$b}}{{name}}{{/b}}{{/items}}", "framed": "{{<frame}}{{$b}}外{{/b}}{{/frame}}",
+        ]
+        for (name, text) in templates { library.register(try Template(text), named: name) }
+        let items = [SharedView(["name": "甲", "tag": "一"]), SharedView(["name": "乙"])]
+        func page(_ template: String, _ extra: [String: any TemplateValue] = [:]) -> String {
+            var c: View = ["items": items]
+            for (k, v) in extra { c[k] = v }
+            return String(decoding: library.render(template, c), as: UTF8.self)
+        }
+        #expect(page("list") == "[甲·一][乙]")
+        #expect(items.map { $0.cache.count } == [1, 0])   // 乙's `tag` was looked for further out
+        #expect(page("list") == "[甲·一][乙]")
+        #expect(page("list", ["tag": "外"]) == "[甲·一][乙·外]")
+        #expect(page("outer", ["page": "一"]) == "甲@一乙@一")
+        #expect(page("outer", ["page": "二"]) == "甲@二乙@二")
+        #expect(page("missing") == "甲乙")
+        #expect(page("missing", ["absent": "!"]) == "甲!乙!")
+        #expect(page("framed") == "外外")
+        #expect(page("frame") == "甲乙")
+        #expect(page("framed") == "外外")
+        #expect(items.map { $0.cache.count } == [1, 0])
+
+        // A member's plan item is kept per state and due date: the same link, three texts.
+        let link = SharedView(["title": "学"])
+        let (done, overdue) = (Pill(key: "done", label: "完成"), Pill(key: "overdue", label: "逾期"))
+        let day = DayView(day: Day(year: 2026, month: 3, day: 5)!, language: .zhCN)
+        let states = [MemberItemView(link: link, due: day, state: done, stateIndex: 0), MemberItemView(link: link, due: day, state: overdue, stateIndex: 1),
+                      MemberItemView(link: link, due: DayView(day: Day(year: 2026, month: 4, day: 1)!, language: .zhCN), state: done, stateIndex: 0)]
+        library.register(try Template("{{#items}}{{title}} {{#due}}{{iso}}{{/due}} {{#state}}{{label}}{{/state}};{{/items}}"), named: "plan")
+        for _ in 0..<2 {
+            #expect(String(decoding: library.render("plan", ["items": states + states]), as: UTF8.self)
+                    == String(repeating: "学 2026-03-05 完成;学 2026-03-05 逾期;学 2026-04-01 完成;", count: 2))
+        }
+        #expect(link.cache.count == 3)
+
+        // The navigation is kept whole, once per page it marks current.
+        let nav = NavItems([NavItem(title: "首页", url: "/", exact: ""), NavItem(title: "资料", url: "/materials/", prefixes: ["materials/"])])
+        library.register(try Template("{{#nav}}<a href=\"{{url}}\"{{#current}} aria-current=\"page\"{{/current}}>{{title}}</a>{{/nav}}"), named: "nav")
+        for _ in 0..<2 {
+            for (current, expected) in [("", "<a href=\"/\" aria-current=\"page\">首页</a><a href=\"/materials/\">资料</a>"),
+                                        ("materials/a/", "<a href=\"/\">首页</a><a href=\"/materials/\" aria-current=\"page\">资料</a>"),
+                                        ("plans/", "<a href=\"/\">首页</a><a href=\"/materials/\">资料</a>")] {
+                #expect(String(decoding: library.render("nav", ["nav": NavList(nav, current: current)]), as: UTF8.self) == expected)
+            }
+        }
+        #expect(nav.cache.count == 3)
     }
 
     @Test func partialsAndInheritance() throws {

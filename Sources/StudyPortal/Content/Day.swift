@@ -112,6 +112,9 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     public static func < (a: Day, b: Day) -> Bool { a.packed < b.packed }
 
+    /// The date in 32 bits, different for different dates (a key for caches).
+    var bits: UInt32 { packed }
+
     static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28

@@ -213,8 +213,9 @@ extension Views {
                 "meter": Charts.meter(value: mine.hours, target: plan.targetHours, label: plan.title),
                 "status": statusView(mine.status), "reflections": mine.reflections, "required": plan.reflections,
                 "items": zip(plan.items.indices, mine.items).map { j, state in
-                    MemberItemView(link: itemLink(plan: k, item: j), due: day(state.due),
-                                   state: state.done ? itemStates.done : state.overdue ? itemStates.overdue : state.isDue ? itemStates.pending : itemStates.notDue)
+                    let (which, pill): (UInt64, Pill) = state.done ? (0, itemStates.done) : state.overdue ? (1, itemStates.overdue)
+                        : state.isDue ? (2, itemStates.pending) : (3, itemStates.notDue)
+                    return MemberItemView(link: sharedItemLink(plan: k, item: j), due: day(state.due), state: pill, stateIndex: which)
                 },
             ])
         }

@@ -22,8 +22,12 @@ extension Views {
     }
 
     /// Item `j` of plan `k` as a link (made once per render: `planItemLinks`).
-    func itemLink(plan k: Int, item j: Int) -> View {
-        planItemLinks.indices.contains(k) && planItemLinks[k].indices.contains(j) ? planItemLinks[k][j] : itemLink(programme.plans[k].items[j])
+    func itemLink(plan k: Int, item j: Int) -> View { sharedItemLink(plan: k, item: j).view }
+
+    /// The link every page shows for item `j` of plan `k`, itself: member pages' checklists are
+    /// rendered once per variant of each item (`MemberItemView.fragments`).
+    func sharedItemLink(plan k: Int, item j: Int) -> SharedView {
+        planItemLinks.indices.contains(k) && planItemLinks[k].indices.contains(j) ? planItemLinks[k][j] : SharedView(itemLink(programme.plans[k].items[j]))
     }
 
     /// A plan item as a link with its title.

@@ -139,8 +139,8 @@ public enum Renderer {
         // they left the other idle between the Markdown and the pages.
         async let eventSubjects = itemViews.makeEventSubjects()
         async let ledgerSubjects = itemViews.makeLedgerSubjects()
-        building.listItems = await parallelMap(p.materials, jobs: jobs) { itemViews.item($0) }
-        building.planItemLinks = p.plans.map { $0.items.map(itemViews.itemLink) }
+        building.listItems = await parallelMap(p.materials, jobs: jobs) { SharedView(itemViews.item($0)) }
+        building.planItemLinks = p.plans.map { $0.items.map { SharedView(itemViews.itemLink($0)) } }
         building.activitySummaries = p.activities.indices.map(itemViews.activitySummary)
         building.eventSubjects = await eventSubjects
         building.ledgerSubjects = await ledgerSubjects

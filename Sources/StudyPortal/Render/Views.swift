@@ -13,10 +13,10 @@ struct Views {
     let visibility: Visibility
     let chrome: Chrome
     /// `item(_:)` of every material, by index (`serve` replaces the one it re-renders).
-    var listItems: [View] = []
+    var listItems: [SharedView] = []
     /// `itemLink` of every plan's items, by plan and item index: member pages show every item of
     /// every plan, for each of thousands of members.
-    var planItemLinks: [[View]] = []
+    var planItemLinks: [[SharedView]] = []
     /// `activitySummary` of every activity, by index: the home page, the activities index and each
     /// attendee's member page show them (30,000 times at 10,000 materials).
     var activitySummaries: [View] = []
@@ -115,11 +115,14 @@ struct Views {
     /// Material `i` as lists show it: made once (`listItems`), as most appear in several lists, and
     /// its own page starts from it.
     func listItem(_ i: Int) -> View {
-        listItems.indices.contains(i) ? listItems[i] : item(programme.materials[i])
+        listItems.indices.contains(i) ? listItems[i].view : item(programme.materials[i])
     }
 
-    /// Materials as lists show them.
-    func items(_ indices: some Sequence<Int>) -> [View] { indices.map(listItem) }
+    /// Materials as lists show them: the shared entries, so that each is rendered once for all
+    /// the lists (a material is in three or four: its page of the list, its category, its tags).
+    func items(_ indices: some Sequence<Int>) -> [SharedView] {
+        indices.map { listItems.indices.contains($0) ? listItems[$0] : SharedView(item(programme.materials[$0])) }
+    }
 
     func termLinks(_ terms: [Term], route: (String) -> String) -> [View] {
         terms.map { ["name": $0.name, "url": routes.link(route($0.slug)), "count": $0.materials.count] }
@@ -195,10 +198,19 @@ struct EventRowView: TemplateValue {
 /// A plan item on a member's page: the item's link as every page shares it (`planItemLinks`), with
 /// this member's due date and state beside it rather than written into a copy of the link (a copy
 /// of its arrays per item per member: 100,000 at 10,000 materials).
+///
+/// Its sections are kept with the shared link, one text per due date and state (`fragments`): a
+/// checklist of forty items on each of 2,000 member pages is rendered once per variant.
 struct MemberItemView: TemplateValue {
-    let link: View
+    let link: SharedView
     let due: DayView?
     let state: Pill
+    /// Which of the page's states `state` is (they are the same four on every member page).
+    let stateIndex: UInt64
+
+    var fragments: (cache: FragmentCache, variant: UInt64)? {
+        (link.cache, (due.map { UInt64($0.day.bits) + 1 } ?? 0) << 8 | stateIndex)
+    }
 
     func member(_ key: String) -> (any TemplateValue)? {
         switch key {
@@ -269,6 +281,8 @@ struct NavItem: Sendable {
 /// The site navigation's entries, made once and shared by every page.
 final class NavItems: Sendable {
     let items: [NavItem]
+    /// The navigation as rendered, once per entry marked current (`NavList.fragments`).
+    let cache = FragmentCache()
 
     init(_ items: [NavItem]) { self.items = items }
 }
@@ -312,6 +326,13 @@ struct NavList: TemplateValue {
     }
 
     var isTruthy: Bool { !items.items.isEmpty }
+    /// Which entries are current, one bit each: all that differs between two pages' navigation.
+    var fragments: (cache: FragmentCache, variant: UInt64)? {
+        guard items.items.count <= 64 else { return nil }
+        var current: UInt64 = 0
+        for (k, item) in items.items.enumerated() where item.isCurrent(self.current) { current |= 1 << k }
+        return (items.cache, current)
+    }
     func forEachElement(_ body: (any TemplateValue) -> Void) -> Bool {
         for index in items.items.indices { body(Entry(items: items, index: index, current: items.items[index].isCurrent(current))) }
         return true

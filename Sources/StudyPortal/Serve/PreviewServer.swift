@@ -132,7 +132,7 @@ public final class PreviewServer: @unchecked Sendable {
               body.headings.map(\.id) == previous?.headings.map(\.id) else { return false }
         views.programme.materials[index] = new
         views.bodies[key] = body
-        if views.listItems.indices.contains(index) { views.listItems[index] = views.item(new) }
+        if views.listItems.indices.contains(index) { views.listItems[index] = SharedView(views.item(new)) }
         // Its page; and when lists show its first paragraph as the summary, the lists that show it.
         var jobs: [PageJob] = [.material(index)]
         let p = views.programme

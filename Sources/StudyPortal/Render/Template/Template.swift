@@ -211,7 +211,7 @@ public struct TemplateLibrary: Sendable {
         copy.templates = templates.mapValues { template in
             template.folding(roots) { names, escaped in
                 var out: [UInt8] = []
-                renderer.write(names, to: &out, escaped: escaped)
+                _ = renderer.write(names, to: &out, escaped: escaped)
                 return out
             }
         }
@@ -233,6 +233,9 @@ public struct TemplateLibrary: Sendable {
         /// Block overrides in force, innermost last: block name → the template and operations to render.
         var blocks: [[String: (Template.Program, Range<Int>)]] = []
         var depth = 0
+        /// The lowest level of the stack a look-up reached since the innermost kept section began
+        /// (`renderSection`); -1 when one found nothing or the text came from outside the stack.
+        var lowest = Int.max
 
         mutating func render(_ t: Template.Program, _ range: Range<Int>, into out: inout [UInt8]) {
             var pc = range.lowerBound
@@ -242,38 +245,32 @@ public struct TemplateLibrary: Sendable {
                     t.text.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[Int(start)..<Int(end)])) }
                 case .variable(let p, let escaped):
                     if t.paths[Int(p)].empty {
-                        (isEmpty(t.pathNames(p)) ? "true" : "false").write(to: &out, escaped: false)
+                        let (empty, level) = isEmpty(t.pathNames(p))
+                        lowest = min(lowest, level)
+                        (empty ? "true" : "false").write(to: &out, escaped: false)
                     } else {
-                        write(t.pathNames(p), to: &out, escaped: escaped)
+                        lowest = min(lowest, write(t.pathNames(p), to: &out, escaped: escaped))
                     }
                 case .section(let p, let inverted, let end):
                     let body = (pc + 1)..<Int(end)
                     pc = Int(end)
                     if t.paths[Int(p)].empty {
-                        if isEmpty(t.pathNames(p)) != inverted { render(t, body, into: &out) }
+                        let (empty, level) = isEmpty(t.pathNames(p))
+                        lowest = min(lowest, level)
+                        if empty != inverted { render(t, body, into: &out) }
                         continue
                     }
-                    let value = lookup(t.pathNames(p))
+                    let (value, level) = lookup(t.pathNames(p))
+                    lowest = min(lowest, level)
                     if inverted {
                         if !(value?.isTruthy ?? false) { render(t, body, into: &out) }
                         continue
                     }
                     guard let value, value.isTruthy else { continue }
-                    let isList = value.forEachElement { element in
-                        assert(!TemplateLibrary.shadowsFolded(element, library.folded), "a section's value holds a name folded into the templates")
-                        stack.append(element)
-                        render(t, body, into: &out)
-                        stack.removeLast()
-                    }
-                    if !isList {
-                        assert(!TemplateLibrary.shadowsFolded(value, library.folded), "a section's value holds a name folded into the templates")
-                        stack.append(value)
-                        render(t, body, into: &out)
-                        stack.removeLast()
-                    }
+                    renderSection(t, body, over: value, iterating: true, into: &out)
                     continue
                 case .partial(let n):
-                    guard depth < TemplateLibrary.maxDepth else { break }
+                    guard depth < TemplateLibrary.maxDepth else { lowest = -1; break }
                     if !library.natives.isEmpty, let native = library.natives[t.names[Int(n)]], let top = stack.last, native(top, &out) { break }
                     guard let template = library.templates[t.names[Int(n)]] else { break }
                     depth += 1
@@ -281,6 +278,7 @@ public struct TemplateLibrary: Sendable {
                     depth -= 1
                 case .parent(let n, let k, let end):
                     pc = Int(end)
+                    lowest = -1   // its blocks' overrides come from outside any section
                     guard depth < TemplateLibrary.maxDepth, let template = library.templates[t.names[Int(n)]] else { continue }
                     depth += 1
                     // The outermost override of a block wins: earlier (child) overrides stay on top.
@@ -292,6 +290,7 @@ public struct TemplateLibrary: Sendable {
                     depth -= 1
                     continue
                 case .block(let n, let end):
+                    lowest = -1
                     if let (template, body) = blocks.last?[t.names[Int(n)]] {
                         render(template, body, into: &out)
                     } else {
@@ -304,31 +303,64 @@ public struct TemplateLibrary: Sendable {
             }
         }
 
-        /// `lookup(names)?.write(…)`, with the last member written in place by its holder.
-        func write(_ names: UnsafeBufferPointer<String>, to out: inout [UInt8], escaped: Bool) {
-            guard let last = names.last else { stack.last?.write(to: &out, escaped: escaped); return }
+        /// The body of a section over `value`: once for each element of a list (`iterating`), each
+        /// put on the stack, or once with the value itself put there. A value shared by many pages
+        /// (`TemplateValue.fragments`) — a list or an element — keeps what the body renders over it
+        /// and gives it back the next time, when the body read nothing below it on the stack
+        /// (`lowest`): its text then depends on the value alone, since the templates and the words
+        /// folded into them are the same for every page of a build.
+        mutating func renderSection(_ t: Template.Program, _ body: Range<Int>, over value: any TemplateValue, iterating: Bool, into out: inout [UInt8]) {
+            let kept = value.fragments
+            if let (cache, variant) = kept, let text = cache.fragment(t, body.lowerBound, variant) {
+                out.append(contentsOf: text)
+                return
+            }
+            let outer = lowest, start = out.count, floor = stack.count
+            if kept != nil { lowest = Int.max }
+            let isList = iterating && value.forEachElement { element in
+                renderSection(t, body, over: element, iterating: false, into: &out)
+            }
+            if !isList {
+                assert(!TemplateLibrary.shadowsFolded(value, library.folded), "a section's value holds a name folded into the templates")
+                stack.append(value)
+                render(t, body, into: &out)
+                stack.removeLast()
+            }
+            if let (cache, variant) = kept {
+                if lowest >= floor { cache.keep(Array(out[start...]), t, body.lowerBound, variant) }
+                lowest = min(outer, lowest)
+            }
+        }
+
+        /// `lookup(names)?.write(…)`, with the last member written in place by its holder. Returns
+        /// the level of the stack the first name was found at (-1: nowhere), for `lowest`.
+        func write(_ names: UnsafeBufferPointer<String>, to out: inout [UInt8], escaped: Bool) -> Int {
+            guard let last = names.last else { stack.last?.write(to: &out, escaped: escaped); return stack.count - 1 }
             var level = stack.count - 1
             if names.count == 1 {
                 while level >= 0 {
-                    if stack[level].writeMember(last, to: &out, escaped: escaped) { return }
+                    if stack[level].writeMember(last, to: &out, escaped: escaped) { return level }
                     level -= 1
                 }
-                return
+                return -1
             }
             while level >= 0 {
-                if stack[level].writePath(names, to: &out, escaped: escaped) { return }
+                if stack[level].writePath(names, to: &out, escaped: escaped) { return level }
                 level -= 1
             }
+            return -1
         }
 
-        func isEmpty(_ names: UnsafeBufferPointer<String>) -> Bool {
-            guard let value = lookup(names) else { return true }
-            return !value.isTruthy
+        func isEmpty(_ names: UnsafeBufferPointer<String>) -> (Bool, level: Int) {
+            let (value, level) = lookup(names)
+            guard let value else { return (true, level) }
+            return (!value.isTruthy, level)
         }
 
-        /// The first object on the stack (top down) holding the first name, then down the dotted path.
-        func lookup(_ names: UnsafeBufferPointer<String>) -> (any TemplateValue)? {
-            guard let first = names.first else { return stack.last }
+        /// The first object on the stack (top down) holding the first name, then down the dotted
+        /// path; and the level it was found at (-1: nowhere), for `lowest`.
+        func lookup(_ names: UnsafeBufferPointer<String>) -> (value: (any TemplateValue)?, level: Int) {
+            guard let first = names.first else { return (stack.last, stack.count - 1) }
             var value: (any TemplateValue)?
             var level = stack.count - 1
             while level >= 0 {
@@ -340,7 +372,7 @@ public struct TemplateLibrary: Sendable {
                 value = current.member(names[k])
                 k += 1
             }
-            return value
+            return (value, level)
         }
     }
 }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// What templates read: strings, numbers, booleans, lists and string-keyed objects, reached through
 /// protocol witnesses rather than dynamic casts (the cost that made a general Mustache library too
 /// slow for our page counts; see docs/benchmarks.md).
@@ -17,9 +19,13 @@ public protocol TemplateValue: Sendable {
     /// descending through members in place rather than copying each out; says whether this value
     /// holds the path's first name (where Mustache stops looking, even when the rest is missing).
     func writePath(_ names: UnsafeBufferPointer<String>, to out: inout [UInt8], escaped: Bool) -> Bool
+    /// For a value many pages share: where the text its sections render is kept, and which variant
+    /// of the shared value this is (values that differ must differ in it; see `renderSection`).
+    var fragments: (cache: FragmentCache, variant: UInt64)? { get }
 }
 
 extension TemplateValue {
+    public var fragments: (cache: FragmentCache, variant: UInt64)? { nil }
     public func member(_ key: String) -> (any TemplateValue)? { nil }
     public func writeMember(_ key: String, to out: inout [UInt8], escaped: Bool) -> Bool {
         writeFound(member(key), to: &out, escaped: escaped)
@@ -151,10 +157,16 @@ public struct View: TemplateValue, ExpressibleByDictionaryLiteral, Sendable {
 /// A view every page shares (the site, the words `t`, the links), held by reference: the renderer
 /// copies a value out of its holder before it reads it (`{{t.published}}` copied the word table's
 /// view, three references to retain and release, some forty times a page), and a reference is one.
+///
+/// Sections over one keep what they render (`fragments`): a material's entry in the lists, written
+/// once and copied into the next list that shows it.
 public final class SharedView: TemplateValue, Sendable {
     public let view: View
+    let cache = FragmentCache()
 
     public init(_ view: View) { self.view = view }
+
+    public var fragments: (cache: FragmentCache, variant: UInt64)? { (cache, 0) }
 
     public func member(_ key: String) -> (any TemplateValue)? { view.member(key) }
     public var isTruthy: Bool { view.isTruthy }
@@ -164,6 +176,36 @@ public final class SharedView: TemplateValue, Sendable {
     }
     public func writePath(_ names: UnsafeBufferPointer<String>, to out: inout [UInt8], escaped: Bool) -> Bool {
         view.writePath(names, to: &out, escaped: escaped)
+    }
+}
+
+/// The text sections rendered over a shared value (`TemplateLibrary.Renderer.renderSection`), by
+/// template, section and variant. Pages render on all cores, hence the lock; a section renders
+/// a handful of variants at most, hence a list.
+public final class FragmentCache: Sendable {
+    private struct Entry {
+        let program: Template.Program
+        let start: Int
+        let variant: UInt64
+        let bytes: [UInt8]
+    }
+    private let entries = Mutex<[Entry]>([])
+
+    func fragment(_ program: Template.Program, _ start: Int, _ variant: UInt64) -> [UInt8]? {
+        entries.withLock { list in
+            for entry in list where entry.program === program && entry.start == start && entry.variant == variant { return entry.bytes }
+            return nil
+        }
+    }
+
+    /// How many texts are kept (tests).
+    var count: Int { entries.withLock { $0.count } }
+
+    func keep(_ bytes: [UInt8], _ program: Template.Program, _ start: Int, _ variant: UInt64) {
+        entries.withLock { list in
+            guard !list.contains(where: { $0.program === program && $0.start == start && $0.variant == variant }) else { return }
+            list.append(Entry(program: program, start: start, variant: variant, bytes: bytes))
+        }
     }
 }
 
