@@ -368,6 +368,21 @@ import Testing
             let cut = OutputManifest.read(in: folder)
             #expect(cut.folders.isEmpty && cut.subfolders.isEmpty, "\(keep) lines")
         }
+        // Read for one folder, the other folder's part is kept as written and written back whole;
+        // and a part cut short is still no manifest at all.
+        try write(text, to: folder + "/" + OutputManifest.fileName)
+        let one = OutputManifest.read(in: folder, parsing: 43)
+        #expect(one.folders == [43: [:]] && one.subfolders.isEmpty && Array(one.carried.keys) == [42])
+        let carried = String(decoding: one.carried[42] ?? [], as: UTF8.self)
+        #expect(carried.hasPrefix("folder 42\n") && carried.contains("\ndir 5 1796075989328594700 materials\n") && !carried.contains("folder 43"))
+        let again = String(decoding: one.serialized(), as: UTF8.self)
+        #expect(Set(again.split(separator: "\n")) == Set(text.split(separator: "\n")) && again.count == text.count)
+        #expect(OutputManifest.read(in: folder, parsing: 42).carried.keys.sorted() == [43])
+        for keep in 2..<(lines.count - 1) {
+            try write(lines.prefix(keep).joined(separator: "\n"), to: folder + "/" + OutputManifest.fileName)   // no last newline either
+            let cut = OutputManifest.read(in: folder, parsing: 43)
+            #expect(cut.folders.isEmpty && cut.carried.isEmpty, "\(keep) lines")
+        }
         try write(text + "end\n", to: folder + "/" + OutputManifest.fileName)
         #expect(OutputManifest.read(in: folder).folders.isEmpty, "nothing after the end")
         // A FIFO in its place is not waited on.

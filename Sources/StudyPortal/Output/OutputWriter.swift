@@ -56,8 +56,8 @@ public enum OutputWriter {
         let known: [String: OutputManifest.Stamp]
         /// The sub-folders' stamps as this build found them, when all had settled (`FileSystem.Tree`).
         let subfolders: [String: OutputManifest.FolderStamp]?
-        /// The live output's inode and its build's records, carried into the next manifest.
-        let live: (inode: UInt64, stamps: [String: OutputManifest.Stamp], subfolders: [String: OutputManifest.FolderStamp])?
+        /// The live output's inode and its build's part of the manifest, carried into the next one.
+        let live: (inode: UInt64, section: [UInt8])?
 
         /// Writes `bytes` as `relative` unless the file already holds them: known from the manifest
         /// when it has the file (same hash, file untouched since), else by comparing the bytes.
@@ -110,8 +110,8 @@ public enum OutputWriter {
         }
         removeStaleWorkFolders(in: parent, name: name, keeping: work)
         // Read before anything is written; as a stale file the manifest is removed by `commit`.
-        let manifest = OutputManifest.read(in: work)
         let inode = FileSystem.inode(work) ?? 0
+        let manifest = OutputManifest.read(in: work, parsing: inode)
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         let settledBefore = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec) - Int64(settling * 1e9)
@@ -120,7 +120,7 @@ public enum OutputWriter {
                 ?? FileSystem.listTree(work, settledBefore: settledBefore) else {
             throw Failure(message: "cannot read \(work), the folder this build writes into before the swap: \(String(cString: strerror(errno)))")
         }
-        let live = FileSystem.inode(out).map { ($0, manifest.folders[$0] ?? [:], manifest.subfolders[$0] ?? [:]) }
+        let live = FileSystem.inode(out).map { ($0, manifest.carried[$0] ?? Array("folder \($0)\n".utf8)) }
         return WorkFolder(output: out, path: work, existing: tree.files, existingDirs: tree.dirs, lock: lock,
                           inode: inode, known: manifest.folders[inode] ?? [:], subfolders: tree.stamps, live: live)
     }
@@ -206,11 +206,9 @@ public enum OutputWriter {
             // `work` now holds the previous output: the base for the next build, with what the last
             // two builds wrote (best effort: without it the next build compares bytes). The two
             // folders' parts are written side by side.
-            let live = folder.live.flatMap { $0.inode == folder.inode ? nil : $0 }   // one part per folder
-            async let liveSection = live.map { OutputManifest.section($0.inode, $0.stamps.lazy.map { ($0.key, $0.value) }, count: $0.stamps.count, subfolders: $0.subfolders) }
             let written = zip(files, outcomes).lazy.compactMap { file, outcome in outcome.stamp.map { (file.path, $0) } }
             var sections = [OutputManifest.section(folder.inode, written, count: files.count, subfolders: subfolders)]
-            if let section = await liveSection { sections.append(section) }
+            if let live = folder.live, live.inode != folder.inode { sections.append((live.inode, live.section)) }   // one part per folder
             // Written beside and renamed into place: a manifest is there whole or not at all.
             let manifest = work + "/" + OutputManifest.fileName, partial = manifest + ".partial"
             let failed = OutputManifest.serialized(sections: sections).withUnsafeBytes { FileSystem.write($0, to: partial, makingFoldersUnder: work) }
