@@ -180,34 +180,49 @@ struct OutputManifest: Sendable {
     /// `count`: about how many files (room for the lines is made at once).
     static func section<Stamps: Sequence>(_ inode: UInt64, _ stamps: Stamps, count: Int,
                                           subfolders: [String: FolderStamp]) -> (inode: UInt64, lines: [UInt8]) where Stamps.Element == (String, Stamp) {
+        section(inode, fileLines: [fileLines(stamps, count: count)], subfolders: subfolders)
+    }
+
+    /// A folder's part from its file lines made beforehand (`fileLines`, in any number of runs).
+    static func section(_ inode: UInt64, fileLines: [[UInt8]], subfolders: [String: FolderStamp]) -> (inode: UInt64, lines: [UInt8]) {
         var out: [UInt8] = []
-        out.reserveCapacity(count * 96 + subfolders.count * 64)
+        out.reserveCapacity(fileLines.reduce(0) { $0 + $1.count } + subfolders.count * 64 + 32)
         out += "folder \(inode)\n".utf8
-        // Numbers written straight into the bytes (a string interpolated per line was most of
-        // the write stage's serial end: 21 ms at 10,000 materials). Both kinds of line end with
-        // an inode, a change time and the path.
-        func appendEnd(_ inode: UInt64, _ changed: Int64, _ path: String) {
-            Digits.append(inode, to: &out)
-            out.append(UInt8(ascii: " "))
-            Digits.append(changed, to: &out)
-            out.append(UInt8(ascii: " "))
-            out += path.utf8
-            out.append(UInt8(ascii: "\n"))
+        for run in fileLines { out += run }
+        // The folders after the files (and the manifest ends with `end`): a record of folders is
+        // never read without all of the files it vouches for.
+        for (path, s) in subfolders {
+            out += "dir ".utf8
+            appendLineEnd(s.inode, s.changed, path, to: &out)
         }
+        return (inode, out)
+    }
+
+    /// The lines of these files' stamps: `commit` makes those of the pages while it finds what to
+    /// remove and writes the search index, and the rest after.
+    static func fileLines<Stamps: Sequence>(_ stamps: Stamps, count: Int) -> [UInt8] where Stamps.Element == (String, Stamp) {
+        var out: [UInt8] = []
+        out.reserveCapacity(count * 96)
         for (path, s) in stamps {
             Digits.append(s.size, to: &out)
             out.append(UInt8(ascii: " "))
             Digits.append(s.hash, radix: 16, to: &out)
             out.append(UInt8(ascii: " "))
-            appendEnd(s.inode, s.changed, path)
+            appendLineEnd(s.inode, s.changed, path, to: &out)
         }
-        // The folders after the files (and the manifest ends with `end`): a record of folders is
-        // never read without all of the files it vouches for.
-        for (path, s) in subfolders {
-            out += "dir ".utf8
-            appendEnd(s.inode, s.changed, path)
-        }
-        return (inode, out)
+        return out
+    }
+
+    /// The end both kinds of line share: an inode, a change time and the path. Numbers are written
+    /// straight into the bytes (a string interpolated per line was most of the write stage's serial
+    /// end: 21 ms at 10,000 materials).
+    private static func appendLineEnd(_ inode: UInt64, _ changed: Int64, _ path: String, to out: inout [UInt8]) {
+        Digits.append(inode, to: &out)
+        out.append(UInt8(ascii: " "))
+        Digits.append(changed, to: &out)
+        out.append(UInt8(ascii: " "))
+        out += path.utf8
+        out.append(UInt8(ascii: "\n"))
     }
 
     /// A 64-bit hash of bytes, to notice changed pages (not cryptographic): eight bytes at a time,

@@ -63,12 +63,17 @@ public enum OutputWriter {
         /// when it has the file (same hash, file untouched since), else by comparing the bytes.
         /// Returns an error text, or the file's stamp for the next manifest (nil if it cannot be read).
         func put(_ relative: String, _ bytes: UnsafeRawBufferPointer) -> (failure: String?, stamp: OutputManifest.Stamp?) {
+            put(relative, bytes, existed: existing.contains(relative))
+        }
+
+        /// `put`, told whether the folder had the file when the build began.
+        func put(_ relative: String, _ bytes: UnsafeRawBufferPointer, existed: Bool) -> (failure: String?, stamp: OutputManifest.Stamp?) {
             // Every path was built from validated slugs and ids; check again, since a path that
             // climbs out of the output folder must never be written, whatever the input.
             guard isContained(relative) else { return ("refusing to write \(relative): not a plain path inside the output", nil) }
             let target = path + "/" + relative
             let hash = OutputManifest.hash(bytes)
-            if existing.contains(relative) {
+            if existed {
                 if let old = known[relative] {
                     if old.hash == hash && old.size == bytes.count && FileSystem.stamp(in: lock.fd, relative, hash: hash) == old { return (nil, old) }
                 } else if FileSystem.holds(target, bytes) {
@@ -82,8 +87,9 @@ public enum OutputWriter {
         /// The file, written now (its content then becomes `.written`); on a failure it is kept in
         /// memory, and `commit` tries again and reports.
         func store(_ path: String, _ bytes: [UInt8], origin: String) -> OutputFile {
-            let (failure, stamp) = bytes.withUnsafeBytes { put(path, $0) }
-            return OutputFile(path: path, content: failure == nil ? .written : .bytes(Data(bytes)), origin: origin, stamp: stamp)
+            let existed = existing.contains(path)
+            let (failure, stamp) = bytes.withUnsafeBytes { put(path, $0, existed: existed) }
+            return OutputFile(path: path, content: failure == nil ? .written : .bytes(Data(bytes)), origin: origin, stamp: stamp, existed: existed)
         }
     }
 
@@ -150,6 +156,10 @@ public enum OutputWriter {
     public static func commit(_ files: [OutputFile], in folder: WorkFolder, jobs: Int) async throws(Failure) {
         let work = folder.path
         let out = folder.output
+        // The manifest's lines for the pages written during the render, made meanwhile.
+        async let writtenLines = OutputManifest.fileLines(files.lazy.compactMap { file in
+            if case .written = file.content, let stamp = file.stamp { (file.path, stamp) } else { nil }
+        }, count: files.count)
         // The folders the new site needs, beside the files it has (each a table of ~27,000 paths).
         async let neededFolders = Self.folders(of: files)
         var wanted = Set(files.map(\.path))
@@ -157,14 +167,22 @@ public enum OutputWriter {
         // The repository keeps output/.gitkeep so the folder exists in a fresh clone: keep it.
         let keepGitkeep = FileManager.default.fileExists(atPath: out + "/.gitkeep")
         if keepGitkeep { wanted.insert(".gitkeep") }
+        // The folders the new site lacks are found on the other core meanwhile; deepest first, and
+        // only those few are sorted (20,000 folders at 10,000 materials).
+        async let staleDirs = folder.existingDirs.filter { !folders.contains($0) }.sorted(by: >)
         // Whether anything was removed below the root (whose own entries every build reads).
         var removedBelow = false
-        for path in folder.existing where !wanted.contains(path) {
-            FileSystem.removeTree(work + "/" + path)
-            removedBelow = removedBelow || path.utf8.contains(UInt8(ascii: "/"))
+        // The last manifest is always one (the new one is written after the swap).
+        let oldManifest = folder.existing.contains(OutputManifest.fileName) && !wanted.contains(OutputManifest.fileName)
+        if Self.keepsOnlyWanted(files, wanted: wanted, keepGitkeep: keepGitkeep, in: folder, besides: oldManifest ? 1 : 0) {
+            if oldManifest { FileSystem.removeTree(work + "/" + OutputManifest.fileName) }
+        } else {
+            for path in folder.existing where !wanted.contains(path) {
+                FileSystem.removeTree(work + "/" + path)
+                removedBelow = removedBelow || path.utf8.contains(UInt8(ascii: "/"))
+            }
         }
-        // Deepest first; only the few the new site lacks are sorted (20,000 folders at 10,000 materials).
-        for dir in folder.existingDirs.filter({ !folders.contains($0) }).sorted(by: >) {
+        for dir in await staleDirs {
             FileSystem.removeTree(work + "/" + dir)
             removedBelow = removedBelow || dir.utf8.contains(UInt8(ascii: "/"))
         }
@@ -206,8 +224,11 @@ public enum OutputWriter {
             // `work` now holds the previous output: the base for the next build, with what the last
             // two builds wrote (best effort: without it the next build compares bytes). The two
             // folders' parts are written side by side.
-            let written = zip(files, outcomes).lazy.compactMap { file, outcome in outcome.stamp.map { (file.path, $0) } }
-            var sections = [OutputManifest.section(folder.inode, written, count: files.count, subfolders: subfolders)]
+            let rest = zip(files, outcomes).lazy.compactMap { file, outcome -> (String, OutputManifest.Stamp)? in
+                if case .written = file.content { return nil }
+                return outcome.stamp.map { (file.path, $0) }
+            }
+            var sections = [OutputManifest.section(folder.inode, fileLines: [await writtenLines, OutputManifest.fileLines(rest, count: 0)], subfolders: subfolders)]
             if let live = folder.live, live.inode != folder.inode { sections.append((live.inode, live.section)) }   // one part per folder
             // Written beside and renamed into place: a manifest is there whole or not at all.
             let manifest = work + "/" + OutputManifest.fileName, partial = manifest + ".partial"
@@ -216,6 +237,20 @@ public enum OutputWriter {
         } else if rename(work, out) != 0 {
             throw Failure(message: "cannot create \(out): \(String(cString: strerror(errno)))")
         }
+    }
+
+    /// Whether every file in the work folder is one of `files` (or the kept `.gitkeep`) but for
+    /// `besides` known others, told by counting rather than looking each up: the files written
+    /// during the render know whether they were there (`OutputFile.existed`), and only the others
+    /// are looked up. Exact when the paths are distinct (else false: `commit` looks each file up).
+    static func keepsOnlyWanted(_ files: [OutputFile], wanted: Set<String>, keepGitkeep: Bool, in folder: WorkFolder, besides: Int) -> Bool {
+        let gitkeep = keepGitkeep && !files.contains { $0.path == ".gitkeep" } ? 1 : 0
+        guard wanted.count == files.count + gitkeep else { return false }
+        var kept = gitkeep == 1 && folder.existing.contains(".gitkeep") ? 1 : 0
+        for file in files {
+            if case .written = file.content { kept += file.existed ? 1 : 0 } else if folder.existing.contains(file.path) { kept += 1 }
+        }
+        return kept + besides == folder.existing.count
     }
 
     /// Every folder on the way to each file.

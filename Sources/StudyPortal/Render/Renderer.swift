@@ -17,6 +17,9 @@ public struct OutputFile: Sendable {
     public var origin: String
     /// For `.written` files: what the next build's manifest records of it (`OutputManifest`).
     var stamp: OutputManifest.Stamp? = nil
+    /// For `.written` files: whether the work folder had the file when the build began (`commit`
+    /// then knows whether any file there is one the site no longer has without looking each up).
+    var existed = false
 }
 
 /// The render stage: Markdown through cmark, pages through the templates, feeds — in parallel.
