@@ -71,7 +71,7 @@ extension Views {
         c["attendees"] = [View]()
         c["absences"] = [View]()
         if visibility.showsMembers && !attendance.upcoming {
-            c["attendees"] = attendance.attended.map(memberLink)
+            c["attendees"] = attendance.attended.map(sharedMemberLink)
             c["absences"] = a.absent.map { absence -> View in
                 var row = memberLink(absence.member.id)
                 row["reason"] = absence.reason

@@ -15,6 +15,9 @@ extension Views {
         return out
     }
 
+    /// `memberLink(id)` as all the pages share it (`memberLinks`).
+    func sharedMemberLink(_ id: String) -> SharedView { memberLinks[id] ?? SharedView(memberLink(id)) }
+
     func groupLink(_ id: String) -> View {
         var out: View = ["name": lookup.groupName(id)]
         if lookup.groups[id] != nil { out["url"] = routes.link(Routes.group(id)) }

@@ -144,6 +144,7 @@ public enum Renderer {
         async let ledgerSubjects = itemViews.makeLedgerSubjects()
         building.listItems = await parallelMap(p.materials, jobs: jobs) { SharedView(itemViews.item($0)) }
         building.planItemLinks = p.plans.map { $0.items.map { SharedView(itemViews.itemLink($0)) } }
+        building.memberLinks = Dictionary(p.members.map { ($0.id, SharedView(itemViews.memberLink($0.id))) }, uniquingKeysWith: { first, _ in first })
         building.activitySummaries = p.activities.indices.map(itemViews.activitySummary)
         building.eventSubjects = await eventSubjects
         building.ledgerSubjects = await ledgerSubjects

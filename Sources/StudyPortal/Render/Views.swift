@@ -17,6 +17,9 @@ struct Views {
     /// `itemLink` of every plan's items, by plan and item index: member pages show every item of
     /// every plan, for each of thousands of members.
     var planItemLinks: [[SharedView]] = []
+    /// `memberLink` of every member, by id: the activities' lists of attendees (40,000 entries at
+    /// 10,000 materials) show these, each rendered once.
+    var memberLinks: [String: SharedView] = [:]
     /// `activitySummary` of every activity, by index: the home page, the activities index and each
     /// attendee's member page show them (30,000 times at 10,000 materials).
     var activitySummaries: [View] = []
