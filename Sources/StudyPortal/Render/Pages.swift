@@ -117,7 +117,7 @@ extension Views {
             view["author"] = m.author
             view["source"] = m.source
             view["length"] = t("characters", String((body?.metrics.cjkCharacters ?? 0) + (body?.metrics.words ?? 0)))
-            view["tags"] = m.tags.map { ["name": $0, "url": routes.link(Routes.tag(Term.slug(for: $0)))] as View }
+            view["tags"] = m.tags.map { termLink($0, category: false) }
             c["material"] = view
             c["description"] = summary(m)
             c["content"] = body?.html ?? HTMLFragment()

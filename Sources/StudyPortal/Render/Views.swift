@@ -20,6 +20,10 @@ struct Views {
     /// `memberLink` of every member, by id: the activities' lists of attendees (40,000 entries at
     /// 10,000 materials) show these, each rendered once.
     var memberLinks: [String: SharedView] = [:]
+    /// The link of each category and tag name (`termLink`), made once per name: every material
+    /// shows its own (40,000 at 10,000 materials), and a name's slug is worked out a character at
+    /// a time.
+    var categoryLinks: [String: SharedView] = [:], tagLinks: [String: SharedView] = [:]
     /// `activitySummary` of every activity, by index: the home page, the activities index and each
     /// attendee's member page show them (30,000 times at 10,000 materials).
     var activitySummaries: [View] = []
@@ -109,10 +113,17 @@ struct Views {
             "reading": t("reading_time", String(bodies[key(m)]?.metrics.readingMinutes ?? 1)), "draft": m.draft,
         ]
         out["date"] = day(m.date)
-        if let c = m.category { out["category"] = ["name": c, "url": routes.link(Routes.category(Term.slug(for: c)))] as View }
+        if let c = m.category { out["category"] = termLink(c, category: true) }
         if let h = m.hours { out["hours"] = t("hours", Strings.hours(h)) }
         if let n = lookup.studiedBy[m.slug], n > 0 { out["studied_by"] = t("studied_by", String(n)) }
         return out
+    }
+
+    /// A category's or tag's name, as a material writes it, with the address of its page.
+    func termLink(_ name: String, category: Bool) -> SharedView {
+        if let shared = category ? categoryLinks[name] : tagLinks[name] { return shared }
+        let slug = Term.slug(for: name)
+        return SharedView(["name": name, "url": routes.link(category ? Routes.category(slug) : Routes.tag(slug))])
     }
 
     /// Material `i` as lists show it: made once (`listItems`), as most appear in several lists, and
