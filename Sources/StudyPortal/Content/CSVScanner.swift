@@ -31,6 +31,9 @@ struct CSVScanner {
     private var line = 1
     /// Where the current line begins, for columns.
     private var lineStart = 0
+    /// The last row's number of cells: room for as many is made in the next (rows of a file have
+    /// the same cells, and grown one cell at a time each row's array was made four times over).
+    private var width = 1
     private(set) var problems: [Problem] = []
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
@@ -42,12 +45,14 @@ struct CSVScanner {
         guard at < bytes.count else { return nil }
         let row = line
         var cells: [String] = []
+        cells.reserveCapacity(width)
         while true {
             cells.append(bytes[at...].first == Self.quote ? quotedCell() : plainCell())
             guard at < bytes.count, bytes[at] == Self.comma else { break }
             at += 1
         }
         endLine()
+        width = cells.count
         return Row(line: row, cells: cells)
     }
 

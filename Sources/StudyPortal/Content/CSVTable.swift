@@ -60,11 +60,14 @@ public struct CSVTable: Sendable {
         let (scanned, problems) = text.withUTF8 { bytes in
             var scanner = CSVScanner(bytes)
             var rows: [CSVScanner.Row] = []
+            // About a row per line (a quoted cell may hold line breaks): the arrays are made once.
+            rows.reserveCapacity(bytes.count { $0 == UInt8(ascii: "\n") } + 1)
             while let row = scanner.next() { rows.append(row) }
             return (rows, scanner.problems)
         }
         var header: [String]?
         var rows: [Row] = []
+        rows.reserveCapacity(scanned.count)
         for row in scanned {
             let (start, cells) = (row.line, row.cells)
             if cells.count == 1 && cells[0].trimmingSpaces().isEmpty { continue }

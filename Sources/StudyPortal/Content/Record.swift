@@ -19,6 +19,7 @@ enum RecordLoader {
 
     static func records(_ table: CSVTable) -> ([Record], [Diagnostic]) {
         var out: [Record] = []
+        out.reserveCapacity(table.rows.count)
         var diagnostics: [Diagnostic] = []
         let (dateAt, memberAt, materialAt, hoursAt) = (table.place(of: "date"), table.place(of: "member"), table.place(of: "material"), table.place(of: "hours"))
         let (noteAt, titleAt, kindAt) = (table.place(of: "note"), table.place(of: "title"), table.place(of: "kind"))
