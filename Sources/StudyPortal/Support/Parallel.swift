@@ -19,26 +19,53 @@ func parallelMap<T: Sendable, R: Sendable, Local>(_ items: [T], jobs: Int, local
     }
     let batch = min(32, max(1, items.count / (jobs * 256)))
     let next = BatchCounter()
-    return await withTaskGroup(of: [(Int, [R])].self) { group in
+    // Each result goes straight to its place: the batches gathered, sorted and copied into one
+    // array afterwards were one core's work while the other waited (a retain and a release per
+    // reference in every result: 15,000 parsed files, 27,000 written pages).
+    let results = Slots<R>(count: items.count)
+    await withTaskGroup(of: Void.self) { group in
         for _ in 0..<min(jobs, items.count) {
             group.addTask {
                 var state = local()
-                var done: [(Int, [R])] = []
                 while true {
                     let start = next.take(batch)
-                    guard start < items.count else { return done }
-                    done.append((start, items[start..<min(start + batch, items.count)].map { transform(&state, $0) }))
+                    guard start < items.count else { return }
+                    for i in start..<min(start + batch, items.count) { results.initialize(i, to: transform(&state, items[i])) }
                 }
             }
         }
-        var batches: [(Int, [R])] = []
-        batches.reserveCapacity(items.count / batch + 1)
-        for await some in group { batches += some }
-        batches.sort { $0.0 < $1.0 }
-        var out: [R] = []
-        out.reserveCapacity(items.count)
-        for (_, results) in batches { out += results }
-        return out
+    }
+    return results.array()
+}
+
+/// Room for a `parallelMap`'s results, each written once by the task that took its index (the
+/// counter hands every index to exactly one task) and read only after every task has ended:
+/// hence `@unchecked Sendable`.
+private final class Slots<R>: @unchecked Sendable {
+    private let base: UnsafeMutablePointer<R>
+    private let count: Int
+    private var moved = false
+
+    init(count: Int) {
+        base = .allocate(capacity: count)
+        self.count = count
+    }
+
+    func initialize(_ i: Int, to value: consuming R) { (base + i).initialize(to: value) }
+
+    /// The results, moved into an array (once every slot is written).
+    func array() -> [R] {
+        moved = true
+        return Array(unsafeUninitializedCapacity: count) { buffer, initialized in
+            guard let start = buffer.baseAddress else { return }
+            start.moveInitialize(from: base, count: count)
+            initialized = count
+        }
+    }
+
+    deinit {
+        if !moved { base.deinitialize(count: count) }
+        base.deallocate()
     }
 }
 
