@@ -19,6 +19,30 @@ public struct TOCEntry: Sendable, Hashable {
     public var text: String
 }
 
+/// A table of contents' entry as templates read it: `level`, `id` and `text`, as the view the pages
+/// made of each heading had them (thousands of pages show a table of contents).
+extension TOCEntry: TemplateValue {
+    public func member(_ key: String) -> (any TemplateValue)? {
+        switch key {
+        case "level": return level
+        case "id": return id
+        case "text": return text
+        default: return nil
+        }
+    }
+    public func writeMember(_ key: String, to out: inout [UInt8], escaped: Bool) -> Bool {
+        switch key {
+        case "level": level.write(to: &out, escaped: escaped)
+        case "id": id.write(to: &out, escaped: escaped)
+        case "text": text.write(to: &out, escaped: escaped)
+        default: return false
+        }
+        return true
+    }
+    public var isTruthy: Bool { true }
+    public func write(to out: inout [UInt8], escaped: Bool) {}
+}
+
 /// A link whose anchor must be checked against another page once every page's headings are known.
 public struct PendingAnchor: Sendable, Hashable {
     public var pageKey: String

@@ -44,8 +44,11 @@ struct Views {
 
     /// What every page shows: the site, the words, the navigation (built once per render, `chrome`).
     func common(current: String) -> View {
-        ["site": chrome.site, "t": stringsView, "nav": NavList(chrome.nav, current: current),
-         "links": chrome.links, "as_of": chrome.asOf]
+        var c: View = ["site": chrome.site, "t": stringsView, "nav": NavList(chrome.nav, current: current),
+                       "links": chrome.links, "as_of": chrome.asOf]
+        // Room for what the page adds (a dozen at most): grown by doubling, both arrays were made twice.
+        c.reserveCapacity(20)
+        return c
     }
 
     /// The parts of every page that do not depend on the page.
@@ -142,10 +145,10 @@ struct Views {
         terms.map { ["name": $0.name, "url": routes.link(route($0.slug)), "count": $0.materials.count] }
     }
 
-    func toc(_ body: RenderedMarkdown?) -> [View] {
+    /// The headings themselves (`TOCEntry` is a template value), not a view made of each.
+    func toc(_ body: RenderedMarkdown?) -> [TOCEntry] {
         let headings = (body?.headings ?? []).filter { $0.level >= 2 && $0.level <= 4 }
-        guard headings.count >= 2 else { return [] }
-        return headings.map { ["level": $0.level, "id": $0.id, "text": $0.text] }
+        return headings.count >= 2 ? headings : []
     }
 }
 

@@ -140,6 +140,12 @@ public struct View: TemplateValue, ExpressibleByDictionaryLiteral, Sendable {
 
     public var isEmpty: Bool { keys.isEmpty }
 
+    /// Room for `count` keys in all, made at once.
+    public mutating func reserveCapacity(_ count: Int) {
+        keys.reserveCapacity(count)
+        values.reserveCapacity(count)
+    }
+
     public func member(_ key: String) -> (any TemplateValue)? { self[key] }
     public func writeMember(_ key: String, to out: inout [UInt8], escaped: Bool) -> Bool {
         guard let i = position(key) else { return false }
