@@ -206,13 +206,16 @@ import Testing
             }
             let subjects = LedgerSubjects(records: records, recordMaterial: records.map { _ in Int.random(in: -1..<3, using: &random) },
                                           recordWord: text(), yes: text(), no: text(), materials: (0..<3).map { _ in (text(), text()) },
-                                          activities: (0..<2).map { _ in (text(), text(), text(), text()) })
+                                          activities: (0..<2).map { _ in (text(), text(), text(), text()) }, activityDays: [Day(year: 2025, month: 7, day: 1)!])
             var total = 0.0
             let entries = (0..<Int.random(in: 0...6, using: &random)).map { _ -> LedgerEntry in
                 let hours: Double = [0, 1, 1.5, 2.25, 0.125, 1.0 / 3, 100_000].randomElement(using: &random) ?? 0
                 total += hours
                 let source: StudyEvent.Source = Bool.random(using: &random) ? .record(Int.random(in: 0..<4, using: &random)) : .activity(Int.random(in: 0..<2, using: &random))
-                return LedgerEntry(event: StudyEvent(date: Day(year: Int.random(in: 1990...2100, using: &random), month: Int.random(in: 1...12, using: &random), day: 1)!,
+                // On the days records and activities fall on (dates made once per render), or others.
+                let date = [Day(year: 2026, month: 1, day: 1)!, Day(year: 2025, month: 7, day: 1)!].randomElement(using: &random)
+                return LedgerEntry(event: StudyEvent(date: Bool.random(using: &random) ? date ?? Day(year: 2026, month: 1, day: 1)!
+                                                        : Day(year: Int.random(in: 1990...2100, using: &random), month: Int.random(in: 1...12, using: &random), day: 1)!,
                                                      hours: hours, source: source),
                                    cumulative: total, hasReflection: Bool.random(using: &random))
             }
@@ -286,15 +289,18 @@ import Testing
             // of outside study, with and without a kind; events of both sources, both languages.
             let materials = (0..<3).map { _ in (title: text(), url: [nil, "", text()].randomElement(using: &random) ?? nil) }
             let activities = (0..<3).map { _ in (title: text(), url: Bool.random(using: &random) ? "" : text(), form: text()) }
-            let records = (0..<4).map { _ in
-                Record(date: Day(year: 2026, month: 1, day: 1)!, member: Ref("m1", path: "", line: 0), material: nil, hours: nil, note: "",
+            // Days the records and activities fall on, whose row starts are made beforehand, and others.
+            let known = (0..<3).map { _ in Day(year: Int.random(in: 2025...2026, using: &random), month: Int.random(in: 1...12, using: &random), day: Int.random(in: 1...28, using: &random)) ?? Day(year: 2026, month: 1, day: 1)! }
+            let records = (0..<4).map { k in
+                Record(date: known[k % 2], member: Ref("m1", path: "", line: 0), material: nil, hours: nil, note: "",
                        title: Bool.random(using: &random) ? text() : nil, kind: Bool.random(using: &random) ? text() : nil)
             }
             let subjects = EventSubjects(language: Bool.random(using: &random) ? .zhCN : .en, recordWord: text(), records: records,
                                          recordMaterial: records.map { _ in Int.random(in: -1..<3, using: &random) },
-                                         materials: materials, activities: activities)
+                                         materials: materials, activities: activities, activityDays: [known[2]])
             let events = (0..<Int.random(in: 0...6, using: &random)).map { _ in
-                StudyEvent(date: Day(year: Int.random(in: 1990...2100, using: &random), month: Int.random(in: 1...12, using: &random), day: Int.random(in: 1...28, using: &random)) ?? Day(year: 2026, month: 1, day: 1)!,
+                StudyEvent(date: Bool.random(using: &random) ? known.randomElement(using: &random) ?? known[0]
+                               : Day(year: Int.random(in: 1990...2100, using: &random), month: Int.random(in: 1...12, using: &random), day: Int.random(in: 1...28, using: &random)) ?? Day(year: 2026, month: 1, day: 1)!,
                            hours: [0, 1, 1.5, 2.25, 0.125, 1.0 / 3, 100_000].randomElement(using: &random) ?? 0,
                            source: Bool.random(using: &random) ? .record(Int.random(in: 0..<4, using: &random)) : .activity(Int.random(in: 0..<3, using: &random)))
             }

@@ -18,20 +18,33 @@ final class EventSubjects: Sendable {
     /// Per activity: its title, link and the name of its type.
     let activities: [(title: String, url: String, form: String)]
     /// The built-in table's cells, escaped: the content cell of each material, then of each activity,
-    /// then each activity's form.
+    /// then each activity's form; then the start of a row on each day a record or an activity falls
+    /// (`<tr><td><time datetime="2026-03-01">2026年3月1日</time></td><td>`), by `dayCell`.
     private let cells: FlatCells
+    private let dayCell: DayCells
 
     static let empty = EventSubjects(language: .zhCN, recordWord: "", records: [], recordMaterial: [], materials: [], activities: [])
 
     init(language: SiteConfig.Language, recordWord: String, records: [Record], recordMaterial: [Int],
-         materials: [(title: String, url: String?)], activities: [(title: String, url: String, form: String)]) {
+         materials: [(title: String, url: String?)], activities: [(title: String, url: String, form: String)], activityDays: [Day] = []) {
         (self.language, self.recordWord, self.records, self.recordMaterial) = (language, recordWord, records, recordMaterial)
         (self.materials, self.activities) = (materials, activities)
         var cells = FlatCells()
         for m in materials { cells.add { Self.appendContent(title: m.title, url: m.url, to: &$0) } }
         for a in activities { cells.add { Self.appendContent(title: a.title, url: a.url, to: &$0) } }
         for a in activities { cells.add { HTMLEscape.append(a.form, to: &$0) } }
+        dayCell = DayCells(records.lazy.map(\.date) + activityDays, next: materials.count + 2 * activities.count) { day in
+            cells.add { Self.appendRowStart(day, language, to: &$0) }
+        }
         self.cells = cells
+    }
+
+    static func appendRowStart(_ day: Day, _ language: SiteConfig.Language, to out: inout [UInt8]) {
+        out.append("<tr><td><time datetime=\"")
+        day.appendISO(to: &out)
+        out.append("\">")
+        Strings.appendDate(day, language, to: &out)
+        out.append("</time></td><td>")
     }
 
     /// The content cell as `partials/event-table.html` writes it: the title, linked when it has a link.
@@ -64,11 +77,11 @@ final class EventSubjects: Sendable {
     func writeRows(_ events: [StudyEvent], to out: inout [UInt8]) {
         cells.reading { cells in
             for e in events {
-                out.append("<tr><td><time datetime=\"")
-                e.date.appendISO(to: &out)
-                out.append("\">")
-                Strings.appendDate(e.date, language, to: &out)
-                out.append("</time></td><td>")
+                if let day = dayCell(e.date) {
+                    cells.copy(day, to: &out)
+                } else {
+                    Self.appendRowStart(e.date, language, to: &out)
+                }
                 switch e.source {
                 case .record(let k):
                     HTMLEscape.append(records[k].kind ?? recordWord, to: &out)

@@ -26,11 +26,14 @@ final class LedgerSubjects: Sendable {
     private let texts: [String]
     private let html: FlatCells, csv: FlatCells
     private let materialCount: Int, activityCount: Int
+    /// The dates of the days records and activities fall on, after the texts in both.
+    private let dayCell: DayCells
 
     static let empty = LedgerSubjects(records: [], recordMaterial: [], recordWord: "", yes: "", no: "", materials: [], activities: [])
 
     init(records: [Record], recordMaterial: [Int], recordWord: String, yes: String, no: String,
-         materials: [(title: String, author: String)], activities: [(form: String, title: String, organiser: String, location: String)]) {
+         materials: [(title: String, author: String)], activities: [(form: String, title: String, organiser: String, location: String)],
+         activityDays: [Day] = []) {
         (self.records, self.recordMaterial, self.recordWord) = (records, recordMaterial, recordWord)
         (materialCount, activityCount) = (materials.count, activities.count)
         texts = materials.flatMap { [$0.title, $0.author] } + activities.flatMap { [$0.form, $0.title, $0.organiser, $0.location] } + [yes, no]
@@ -38,6 +41,11 @@ final class LedgerSubjects: Sendable {
         for text in texts {
             html.add { HTMLEscape.append(text, to: &$0) }
             csv.add { CSVWriter.append(text, to: &$0) }
+        }
+        // A date is digits and dashes: nothing to escape or quote, the same in both.
+        dayCell = DayCells(records.lazy.map(\.date) + activityDays, next: texts.count) { day in
+            html.add { day.appendISO(to: &$0) }
+            csv.add { day.appendISO(to: &$0) }
         }
         (self.html, self.csv) = (html, csv)
     }
@@ -60,7 +68,7 @@ final class LedgerSubjects: Sendable {
         let e = entry.event
         sink.start()
         sink.plain { Digits.append(k + 1, to: &$0) }
-        sink.plain { e.date.appendISO(to: &$0) }
+        sink.date(e.date, cell: dayCell(e.date))
         switch e.source {
         case .record(let i):
             sink.text(records[i].kind ?? recordWord)
@@ -113,6 +121,14 @@ private protocol CellSink {
     mutating func text(_ text: String)
     /// A cell of digits, dashes and dots (a number, a date, hours), written by `write`.
     mutating func plain(_ write: (inout [UInt8]) -> Void)
+    /// A date: its per-render cell when it has one (`DayCells`), else written out.
+    mutating func date(_ day: Day, cell: Int?)
+}
+
+extension CellSink {
+    mutating func date(_ day: Day, cell: Int?) {
+        if let cell { flat(cell) } else { plain { day.appendISO(to: &$0) } }
+    }
 }
 
 private struct TextSink: CellSink {
@@ -122,6 +138,8 @@ private struct TextSink: CellSink {
     mutating func start() { cells.reserveCapacity(10) }
     mutating func end() {}
     mutating func flat(_ c: Int) { cells.append(texts[c]) }
+    /// Written out: the days' cells come after `texts`.
+    mutating func date(_ day: Day, cell: Int?) { plain { day.appendISO(to: &$0) } }
     mutating func text(_ text: String) { cells.append(text) }
     mutating func plain(_ write: (inout [UInt8]) -> Void) {
         var bytes: [UInt8] = []

@@ -236,7 +236,8 @@ extension Views {
     func makeEventSubjects() -> EventSubjects {
         EventSubjects(language: language, recordWord: t("record"), records: programme.site.records, recordMaterial: lookup.recordMaterial,
                       materials: programme.materials.indices.map { (programme.materials[$0].title, lookup.materialURL[$0]) },
-                      activities: programme.activities.indices.map { (programme.activities[$0].title, lookup.activityURL[$0], lookup.activityForm[$0]) })
+                      activities: programme.activities.indices.map { (programme.activities[$0].title, lookup.activityURL[$0], lookup.activityForm[$0]) },
+                      activityDays: programme.activities.map(\.date))
     }
 
     func reflectionSummary(_ r: Reflection) -> View {
