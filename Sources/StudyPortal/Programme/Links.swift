@@ -87,32 +87,39 @@ public struct LinkResolver: Sendable {
         s.utf8.contains(0x25) ? s.removingPercentEncoding ?? s : s
     }
 
+    // Over the UTF-8 bytes (the marks looked for are ASCII, so a byte's index is a character's):
+    // by Character, the checks of a link cost a few microseconds, for every link of every body.
+
     private func hasScheme(_ s: String) -> Bool {
-        guard let colon = s.firstIndex(of: ":"), let first = s.first, first.isASCII, first.isLetter else { return false }
-        return s[..<colon].allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == ".") }
+        let utf8 = s.utf8
+        guard let colon = utf8.firstIndex(of: UInt8(ascii: ":")), let first = utf8.first, Self.isLetter(first) else { return false }
+        return utf8[..<colon].allSatisfy { Self.isLetter($0) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2B || $0 == 0x2D || $0 == 0x2E }
     }
 
-    private func splitFragment(_ s: String) -> (String, String?) {
-        guard let hash = s.firstIndex(of: "#") else { return (s, nil) }
-        return (String(s[..<hash]), String(s[s.index(after: hash)...]))
-    }
+    private static func isLetter(_ b: UInt8) -> Bool { b | 0x20 >= 0x61 && b | 0x20 <= 0x7A }
 
-    private func splitQuery(_ s: String) -> (String, String?) {
-        guard let q = s.firstIndex(of: "?") else { return (s, nil) }
-        return (String(s[..<q]), String(s[s.index(after: q)...]))
+    private func splitFragment(_ s: String) -> (String, String?) { Self.split(s, at: UInt8(ascii: "#")) }
+
+    private func splitQuery(_ s: String) -> (String, String?) { Self.split(s, at: UInt8(ascii: "?")) }
+
+    /// Before and after the first `mark` (nil after when there is none).
+    private static func split(_ s: String, at mark: UInt8) -> (String, String?) {
+        guard let at = s.utf8.firstIndex(of: mark) else { return (s, nil) }
+        return (String(s[..<at]), String(s[s.utf8.index(after: at)...]))
     }
 
     /// `materials/a/b.md` + `../c.md` → `materials/c.md`; nil when it climbs above content/.
     static func join(directoryOf file: String, _ relative: String) -> String? {
-        var parts = file.split(separator: "/").map(String.init)
+        // Split at the slashes' bytes, the pieces kept as slices of the two strings until joined.
+        var parts = file.utf8.split(separator: UInt8(ascii: "/")).map { file[$0.startIndex..<$0.endIndex] }
         parts.removeLast()
-        for piece in relative.split(separator: "/", omittingEmptySubsequences: true) {
-            switch piece {
-            case ".": continue
-            case "..":
+        for piece in relative.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true) {
+            switch piece.count == 1 && piece.first == UInt8(ascii: ".") ? 1 : piece.count == 2 && piece.allSatisfy({ $0 == UInt8(ascii: ".") }) ? 2 : 0 {
+            case 1: continue
+            case 2:
                 guard !parts.isEmpty else { return nil }
                 parts.removeLast()
-            default: parts.append(String(piece))
+            default: parts.append(relative[piece.startIndex..<piece.endIndex])
             }
         }
         return parts.joined(separator: "/")
