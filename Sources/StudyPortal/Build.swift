@@ -155,7 +155,7 @@ public func renderSite(_ options: BuildOptions) async -> RenderedSite {
     report.diagnostics += rendered.diagnostics
     report.timings += rendered.timings
     report.fileCount = rendered.files.count
-    report.pageCount = rendered.files.count { $0.path.hasSuffix(".html") }
+    report.pageCount = rendered.files.count { $0.path.hasASCIISuffix(".html") }
     if report.diagnostics.hasErrors { return RenderedSite(report: report) }
     return RenderedSite(report: report, files: rendered.files, session: rendered.session, work: work)
 }

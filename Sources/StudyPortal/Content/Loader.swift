@@ -15,7 +15,7 @@ public enum Loader {
         // By bytes (a slash is one): split by Character, the 15,000 paths of a large site took a few
         // milliseconds of the load stage's start, on one core.
         let parts = contentPath.utf8.split(separator: UInt8(ascii: "/")).map { Substring(contentPath[$0.startIndex..<$0.endIndex]) }
-        let isMarkdown = contentPath.utf8.count >= 3 && contentPath.utf8.suffix(3).elementsEqual(".md".utf8)
+        let isMarkdown = contentPath.hasASCIISuffix(".md")
         switch parts.first {
         case "materials" where isMarkdown: return .material
         case "pages" where isMarkdown: return .page
@@ -183,7 +183,7 @@ public enum Loader {
         }
         let file = SourceFile(path: path, contentPath: entry.relative, body: source.body, bodyLine: source.bodyLine)
         var fields = Fields(value, path: path, origin: .init(line: 1, column: 1))
-        let parts = entry.relative.split(separator: "/").map(String.init)
+        let parts = entry.relative.utf8.split(separator: UInt8(ascii: "/")).map { String(entry.relative[$0.startIndex..<$0.endIndex]) }
         let fileSlug = Slug.fromFileName(parts.last ?? "")
         var result = Parsed(diagnostics: [])
         if let problem = Slug.problem(fileSlug) {

@@ -27,6 +27,13 @@ public enum TextDecoding {
 }
 
 extension String {
+    /// `hasSuffix` of ASCII text, by bytes: `hasSuffix` compares Characters (canonical equivalence,
+    /// grapheme breaking), some ten times the cost, and paths are checked by the tens of thousands.
+    func hasASCIISuffix(_ suffix: StaticString) -> Bool {
+        let n = suffix.utf8CodeUnitCount
+        return utf8.count >= n && utf8.suffix(n).elementsEqual(UnsafeBufferPointer(start: suffix.utf8Start, count: n))
+    }
+
     /// Whether the UTF-8 form holds `byte`, found with `memchr` (the generic `utf8.contains` walks
     /// the string index by index: 2% of a build at the 2,000-material benchmark).
     func containsByte(_ byte: UInt8) -> Bool {

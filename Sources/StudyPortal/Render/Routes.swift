@@ -45,7 +45,7 @@ public struct Routes: Sendable {
 
     /// The file a site path is written to: `materials/foo/` → `materials/foo/index.html`.
     public static func file(for sitePath: String) -> String {
-        sitePath.isEmpty || sitePath.hasSuffix("/") ? sitePath + "index.html" : sitePath
+        sitePath.isEmpty || sitePath.utf8.last == UInt8(ascii: "/") ? sitePath + "index.html" : sitePath
     }
 
     /// Percent-encodes what may not stand in a URL path segment, keeping non-ASCII letters (an IRI,
