@@ -26,9 +26,9 @@ import Testing
 
     /// Runs a query over built index files: all terms must match, title hits weigh 100, body hits their
     /// count (at most 20); words match as prefixes. Returns document titles, best first.
-    static func query(_ q: String, _ files: [(path: String, data: Data)]) throws -> [String] {
+    static func query(_ q: String, _ files: [(path: String, data: [UInt8])]) throws -> [String] {
         let byPath = Dictionary(files.map { ($0.path, $0.data) }, uniquingKeysWith: { a, _ in a })
-        func json(_ path: String) throws -> Any { try JSONSerialization.jsonObject(with: byPath[path] ?? Data("{}".utf8)) }
+        func json(_ path: String) throws -> Any { try JSONSerialization.jsonObject(with: Data(byPath[path] ?? Array("{}".utf8))) }
         let manifest = try #require(json("search/index.json") as? [String: Int])
         let shards = manifest["shards"] ?? 1, per = manifest["per"] ?? 4
         var total: [Int: Int]?
@@ -279,8 +279,8 @@ import Testing
 
     @Test func theSampleSiteIsSearchable() async throws {
         let (_, out) = await runBuild(repoRoot)
-        var files: [(String, Data)] = []
-        for (path, data) in snapshot(out) where path.hasPrefix("search/") && path.hasSuffix(".json") { files.append((path, data)) }
+        var files: [(String, [UInt8])] = []
+        for (path, data) in snapshot(out) where path.hasPrefix("search/") && path.hasSuffix(".json") { files.append((path, Array(data))) }
         let hits = try Self.query("终身学习", files)
         #expect(hits.first == "终身学习的理念与实践")
         #expect(FileManager.default.fileExists(atPath: out + "/search/index.html"))

@@ -89,7 +89,7 @@ public enum OutputWriter {
         func store(_ path: String, _ bytes: [UInt8], origin: String) -> OutputFile {
             let existed = existing.contains(path)
             let (failure, stamp) = bytes.withUnsafeBytes { put(path, $0, existed: existed) }
-            return OutputFile(path: path, content: failure == nil ? .written : .bytes(Data(bytes)), origin: origin, stamp: stamp, existed: existed)
+            return OutputFile(path: path, content: failure == nil ? .written : .bytes(bytes), origin: origin, stamp: stamp, existed: existed)
         }
     }
 

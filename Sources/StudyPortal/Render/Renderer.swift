@@ -3,7 +3,8 @@ import Foundation
 /// One file of the built site.
 public struct OutputFile: Sendable {
     public enum Content: Sendable {
-        case bytes(Data)
+        /// Kept as made (the search index's 25 MB at 10,000 materials were copied into `Data` first).
+        case bytes([UInt8])
         /// Copied from this absolute path when written (content files, kept off the heap).
         case copy(from: String)
         /// Already written into the build's work folder (`OutputWriter.WorkFolder.store`).
@@ -155,7 +156,7 @@ public enum Renderer {
         let pageTheme = theme.foldingShared(over: views.common(current: ""))
         // A page and its attachments go straight into the work folder when there is one.
         @Sendable func keep(_ path: String, _ bytes: [UInt8], origin: String) -> OutputFile {
-            work?.store(path, bytes, origin: origin) ?? OutputFile(path: path, content: .bytes(Data(bytes)), origin: origin)
+            work?.store(path, bytes, origin: origin) ?? OutputFile(path: path, content: .bytes(bytes), origin: origin)
         }
         // The feeds, sitemap and progress.json are made meanwhile, on whichever core is free: they
         // depend on nothing the pages produce, and alone they kept one core idle for 70 ms. (Under
@@ -184,9 +185,9 @@ public enum Renderer {
 
     /// The Atom feed, progress.json, the sitemap, the theme's assets and the site's static files.
     static func feedFiles(_ p: Programme, figures: Figures, views: Views, jobs: [PageJob], routes: Routes, visibility: Visibility, theme: Theme) -> [OutputFile] {
-        var files = [OutputFile(path: Routes.feed, content: .bytes(Data(Feeds.atom(views).utf8)), origin: "feed")]
+        var files = [OutputFile(path: Routes.feed, content: .bytes(Array(Feeds.atom(views).utf8)), origin: "feed")]
         let json = ProgressJSON.document(p, figures, visibility).serialized() + "\n"
-        files.append(OutputFile(path: Routes.progressJSON, content: .bytes(Data(json.utf8)), origin: "progress.json"))
+        files.append(OutputFile(path: Routes.progressJSON, content: .bytes(Array(json.utf8)), origin: "progress.json"))
         let sitemapEntries = jobs.compactMap { job -> (String, Day?)? in
             switch job {
             case .notFound: return nil
@@ -194,8 +195,8 @@ public enum Renderer {
             default: return (job.sitePath(p), nil)
             }
         }
-        files.append(OutputFile(path: Routes.sitemap, content: .bytes(Data(Feeds.sitemap(sitemapEntries, routes: routes).utf8)), origin: "sitemap"))
-        files += theme.assets.map { OutputFile(path: $0.path, content: .bytes($0.data), origin: "templates/" + $0.path) }
+        files.append(OutputFile(path: Routes.sitemap, content: .bytes(Array(Feeds.sitemap(sitemapEntries, routes: routes).utf8)), origin: "sitemap"))
+        files += theme.assets.map { OutputFile(path: $0.path, content: .bytes(Array($0.data)), origin: "templates/" + $0.path) }
         files += p.site.staticFiles.map { OutputFile(path: $0.contentPath, content: .copy(from: $0.absolutePath), origin: "content/" + $0.contentPath) }
         return files
     }

@@ -353,7 +353,7 @@ public struct SearchIndex: Sendable {
     }
 
     /// The files of the index, path → bytes.
-    public static func files(for documents: [Document], jobs: Int) async -> [(path: String, data: Data)] {
+    public static func files(for documents: [Document], jobs: Int) async -> [(path: String, data: [UInt8])] {
         // Shard count from the text size (about one posting per 3 bytes of CJK text, 3 bytes a posting).
         let sizes = documents.map { $0.title.utf8.count + $0.parts.reduce(max(0, $0.parts.count - 1)) { $0 + $1.count } }
         let textBytes = sizes.reduce(0, +)
@@ -363,7 +363,7 @@ public struct SearchIndex: Sendable {
         let chunks = await Self.chunks(documents, sizes: sizes, shardCount: shardCount, jobs: jobs)
 
         // Each shard: its postings from every chunk, in document order, written compactly.
-        let shards = await parallelMap(Array(0..<shardCount), jobs: jobs) { shard -> Data in
+        let shards = await parallelMap(Array(0..<shardCount), jobs: jobs) { shard -> [UInt8] in
             // Term → its postings list: CJK terms through the integer table, words through a Dictionary.
             var cjkIndex = CountTable(capacity: 1024)
             var wordIndex: [String: Int] = [:]
@@ -442,11 +442,11 @@ public struct SearchIndex: Sendable {
                 out.append(contentsOf: UnsafeBufferPointer(start: list, count: at + 1))
             }
             out.append(0x7D)
-            return Data(out)
+            return out
         }
-        var files: [(String, Data)] = []
+        var files: [(String, [UInt8])] = []
         for (n, data) in shards.enumerated() { files.append(("search/t/\(n).json", data)) }
-        let docShards = await parallelMap(Array(stride(from: 0, to: documents.count, by: docsPerShard)), jobs: jobs) { start -> (String, Data) in
+        let docShards = await parallelMap(Array(stride(from: 0, to: documents.count, by: docsPerShard)), jobs: jobs) { start -> (String, [UInt8]) in
             // `[{"t":…,"u":…,"k":…,"d":…,"x":…},…]` as `JSON.compact` writes it, without a tree of
             // values made per document first.
             var out: [UInt8] = [0x5B]
@@ -464,11 +464,11 @@ public struct SearchIndex: Sendable {
                 out.append(0x7D)
             }
             out.append(0x5D)
-            return ("search/d/\(start / docsPerShard).json", Data(out))
+            return ("search/d/\(start / docsPerShard).json", out)
         }
         files += docShards
         let manifest = JSON.object([("v", .int(1)), ("shards", .int(shardCount)), ("docs", .int(documents.count)), ("per", .int(docsPerShard))])
-        files.append(("search/index.json", Data(manifest.compact().utf8)))
+        files.append(("search/index.json", Array(manifest.compact().utf8)))
         return files
     }
 }

@@ -144,9 +144,9 @@ public final class PreviewServer: @unchecked Sendable {
             jobs += p.categories.indices.filter { p.categories[$0].materials.contains(index) }.map { .term(categories: true, index: $0) }
             jobs += p.tags.indices.filter { p.tags[$0].materials.contains(index) }.map { .term(categories: false, index: $0) }
         }
-        let pages = jobs.map { job -> (String, Data) in
+        let pages = jobs.map { job -> (String, [UInt8]) in
             let page = views.page(job)
-            return (Routes.file(for: page.sitePath), Data(session.theme.render(page.template, page.context)))
+            return (Routes.file(for: page.sitePath), session.theme.render(page.template, page.context))
         }
         let generation: Int = lock.withLock {
             for (file, html) in pages { state.files[file] = .bytes(html) }
@@ -212,7 +212,7 @@ public final class PreviewServer: @unchecked Sendable {
 
     static func bytes(_ content: OutputFile.Content) -> Data? {
         switch content {
-        case .bytes(let data): return data
+        case .bytes(let bytes): return Data(bytes)
         case .copy(let source): return FileManager.default.contents(atPath: source)
         case .written: return nil
         }
