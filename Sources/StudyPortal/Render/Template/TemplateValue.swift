@@ -1,4 +1,4 @@
-import Synchronization
+import Foundation
 
 /// What templates read: strings, numbers, booleans, lists and string-keyed objects, reached through
 /// protocol witnesses rather than dynamic casts (the cost that made a general Mustache library too
@@ -204,30 +204,39 @@ public final class SharedView: TemplateValue, Sendable {
 /// The text sections rendered over a shared value (`TemplateLibrary.Renderer.renderSection`), by
 /// template, section and variant. Pages render on all cores, hence the lock; a section renders
 /// a handful of variants at most, hence a list.
-public final class FragmentCache: Sendable {
+///
+/// `entries` is read and written only under `lock`, hence `@unchecked Sendable`. An `NSLock` (a
+/// pthread mutex) rather than `Synchronization.Mutex`: ThreadSanitizer does not see the latter's
+/// locking on Linux and reported the accesses it guards as races.
+public final class FragmentCache: @unchecked Sendable {
     private struct Entry {
         let program: Template.Program
         let start: Int
         let variant: UInt64
         let bytes: [UInt8]
     }
-    private let entries = Mutex<[Entry]>([])
+    private var entries: [Entry] = []
+    private let lock = NSLock()
 
     func fragment(_ program: Template.Program, _ start: Int, _ variant: UInt64) -> [UInt8]? {
-        entries.withLock { list in
-            for entry in list where entry.program === program && entry.start == start && entry.variant == variant { return entry.bytes }
-            return nil
-        }
+        lock.lock()
+        defer { lock.unlock() }
+        for entry in entries where entry.program === program && entry.start == start && entry.variant == variant { return entry.bytes }
+        return nil
     }
 
     /// How many texts are kept (tests).
-    var count: Int { entries.withLock { $0.count } }
+    var count: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return entries.count
+    }
 
     func keep(_ bytes: [UInt8], _ program: Template.Program, _ start: Int, _ variant: UInt64) {
-        entries.withLock { list in
-            guard !list.contains(where: { $0.program === program && $0.start == start && $0.variant == variant }) else { return }
-            list.append(Entry(program: program, start: start, variant: variant, bytes: bytes))
-        }
+        lock.lock()
+        defer { lock.unlock() }
+        guard !entries.contains(where: { $0.program === program && $0.start == start && $0.variant == variant }) else { return }
+        entries.append(Entry(program: program, start: start, variant: variant, bytes: bytes))
     }
 }
 
