@@ -110,6 +110,15 @@ public indirect enum JSON: Sendable, Equatable {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Whether any of the eight bytes of `w` is a control character (below 0x20), `"`, `\\`, `<` or
+    /// 0xE2 (the lead of U+2028 and U+2029): the bytes `quote` must look at one by one.
+    @inline(__always) static func mayNeedEscape(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZero(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+        let control = (w &- 0x2020_2020_2020_2020) & ~w & highs   // a byte below 0x20 (not one of 0x80 and up)
+        return control != 0 || hasZero(w ^ (ones &* 0x22)) || hasZero(w ^ (ones &* 0x5C)) || hasZero(w ^ (ones &* 0x3C)) || hasZero(w ^ (ones &* 0xE2))
+    }
+
     /// A JSON string literal, over UTF-8 bytes: most strings need no escape and are copied whole.
     static func quote(_ s: String, into out: inout [UInt8]) {
         var s = s
@@ -117,6 +126,13 @@ public indirect enum JSON: Sendable, Equatable {
             out.append(0x22)
             var start = 0, i = 0
             while i < bytes.count {
+                // Eight bytes at a time while none needs a look (no control character, quote,
+                // backslash, `<` or E2 lead byte): the index's 15,000 documents and their excerpts
+                // are mostly Chinese text with none of these.
+                if let base = UnsafeRawPointer(bytes.baseAddress) {
+                    while i + 8 <= bytes.count && !Self.mayNeedEscape(base.loadUnaligned(fromByteOffset: i, as: UInt64.self)) { i += 8 }
+                }
+                guard i < bytes.count else { break }
                 let b = bytes[i]
                 var escape: String?
                 switch b {

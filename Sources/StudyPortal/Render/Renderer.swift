@@ -209,11 +209,13 @@ public enum Renderer {
         @Sendable func text(_ key: String) -> [UInt8] { bodies[key]?.plainText ?? [] }
         // Links from the render's tables (`Lookup`), made once for the pages already.
         let kind = (material: views.t("kind_material"), activity: views.t("kind_activity"), reflection: views.t("kind_reflection"))
+        // Fields read in place: a material copied out retained a dozen references and released them.
         var docs = await parallelMap(p.publishedMaterials, jobs: jobs) { i -> SearchIndex.Document in
-            let m = p.materials[i]
-            return .init(title: m.title, url: views.lookup.materialURL[i] ?? routes.link(Routes.material(m.slug)), kind: kind.material,
-                         date: m.date?.description ?? "",
-                         utf8: [Array((m.summary ?? "").utf8), text("material:" + m.slug), Array(([m.category].compactMap { $0 } + m.tags).joined(separator: " ").utf8)])
+            let slug = p.materials[i].slug
+            return .init(title: p.materials[i].title, url: views.lookup.materialURL[i] ?? routes.link(Routes.material(slug)), kind: kind.material,
+                         date: p.materials[i].date?.description ?? "",
+                         utf8: [Array((p.materials[i].summary ?? "").utf8), text("material:" + slug),
+                                Array(([p.materials[i].category].compactMap { $0 } + p.materials[i].tags).joined(separator: " ").utf8)])
         }
         for plan in p.plans {
             docs.append(.init(title: plan.title, url: routes.link(Routes.plan(plan.slug)), kind: views.t("kind_plan"), date: plan.start.description, utf8: [text("plan:" + plan.slug)]))
@@ -226,9 +228,10 @@ public enum Renderer {
         for page in p.pages where p.isPublished(page) {
             docs.append(.init(title: page.title, url: routes.link(Routes.page(page.slug)), kind: views.t("kind_page"), date: "", utf8: [text("page:" + page.slug)]))
         }
-        docs += await parallelMap(p.reflections.filter(visibility.shows), jobs: jobs) { r -> SearchIndex.Document in
-            .init(title: r.title, url: routes.link(Routes.reflection(r.folder, r.slug)), kind: kind.reflection, date: r.date.description,
-                  utf8: [text("reflection:\(r.folder)/\(r.slug)")])
+        docs += await parallelMap(p.reflections.indices.filter { visibility.shows(p.reflections[$0]) }, jobs: jobs) { k -> SearchIndex.Document in
+            let (folder, slug) = (p.reflections[k].folder, p.reflections[k].slug)
+            return .init(title: p.reflections[k].title, url: routes.link(Routes.reflection(folder, slug)), kind: kind.reflection,
+                         date: p.reflections[k].date.description, utf8: [text("reflection:\(folder)/\(slug)")])
         }
         return docs
     }
