@@ -66,6 +66,40 @@ import Testing
         SearchIndex.Document(title: title, url: "/", kind: "k", date: "", text: text)
     }
 
+    /// JSON strings are scanned eight bytes at a time where nothing needs escaping: each character
+    /// that does, at every position of a run of Chinese text, is escaped as a character-by-character
+    /// quote escapes it, and the result reads back as the string.
+    @Test func jsonStringsEscapeWhatTheyMustAtEveryPosition() throws {
+        func reference(_ s: String) -> String {
+            var out = "\""
+            for c in s.unicodeScalars {
+                switch c {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                case "<": out += "\\u003c"
+                case "\u{2028}": out += "\\u2028"
+                case "\u{2029}": out += "\\u2029"
+                case _ where c.value < 0x20: out += "\\u00" + (c.value < 0x10 ? "0" : "") + String(c.value, radix: 16)
+                default: out.unicodeScalars.append(c)
+                }
+            }
+            return out + "\""
+        }
+        let specials = ["\"", "\\", "\n", "\r", "\t", "<", "\u{2028}", "\u{2029}", "\u{1}", "\u{1F}", "—", "…", "“", "a", ""]
+        let text = "学习型党组织建设的理论与实践"
+        for special in specials {
+            for at in 0...text.count {
+                let s = String(text.prefix(at)) + special + String(text.dropFirst(at)) + special
+                let quoted = JSON.quote(s)
+                #expect(quoted == reference(s), "\(s.debugDescription)")
+                #expect(try JSONSerialization.jsonObject(with: Data(quoted.utf8), options: .fragmentsAllowed) as? String == s)
+            }
+        }
+    }
+
     @Test func aWordInTheMiddleOfAChineseSentenceIsFound() async throws {
         let files = await SearchIndex.files(for: [
             Self.doc("甲", "我们要把终身学习的理念贯穿工作始终，不断提高本领。"),
