@@ -15,6 +15,20 @@ import Testing
         #expect(NSDictionary(dictionary: ours as? [String: Any] ?? [:]).isEqual(to: expected as? [String: Any] ?? [:]))
     }
 
+    /// A material's category and tags show as the material writes them, byte for byte — also when
+    /// another material writes the same name canonically equal in other bytes (NFC and NFD).
+    @Test func termLinksKeepEachMaterialsSpelling() async throws {
+        let (nfc, nfd) = ("caf\u{E9}", "cafe\u{301}")
+        let root = try makeSite(["content/materials/a.md": material("甲", extra: "category: \(nfc)\ntags: [\(nfd)]\n"),
+                                 "content/materials/b.md": material("乙", extra: "category: \(nfd)\ntags: [\(nfc)]\n")])
+        let (report, out) = await runBuild(root)
+        #expect(report.wrote)
+        func page(_ slug: String) -> Data { FileManager.default.contents(atPath: out + "/materials/\(slug)/index.html") ?? Data() }
+        func holds(_ page: Data, _ text: String) -> Bool { page.range(of: Data(text.utf8)) != nil }
+        #expect(holds(page("a"), "\">\(nfc)</a></p>") && holds(page("a"), "\">\(nfd)</a></li>"))
+        #expect(holds(page("b"), "\">\(nfd)</a></p>") && holds(page("b"), "\">\(nfc)</a></li>"))
+    }
+
     @Test func progressJSONHasTheSpecShape() async throws {
         let (_, out) = await runBuild(repoRoot)
         let json = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/data/progress.json"))) as? [String: Any])

@@ -103,6 +103,21 @@ import Testing
             }
         }
         #expect(nav.cache.count == 3)
+
+        // Kept at the top, a section whose partial would pass the depth limit further down is
+        // rendered again there (and its partial left out, as a fresh render does).
+        var deep = TemplateLibrary()
+        deep.register(try Template("{{#items}}[{{name}}{{>leaf}}]{{/items}}"), named: "list")
+        deep.register(try Template("!"), named: "leaf")
+        let chain = TemplateLibrary.maxDepth - 1
+        for k in 0..<chain { deep.register(try Template("{{>c\(k + 1)}}"), named: "c\(k)") }
+        deep.register(try Template("{{>list}}"), named: "c\(chain)")
+        let sharedItems = [SharedView(["name": "甲"])]
+        #expect(String(decoding: deep.render("list", ["items": sharedItems]), as: UTF8.self) == "[甲!]")
+        let fresh = String(decoding: deep.render("c0", ["items": [["name": "甲"] as View]]), as: UTF8.self)
+        #expect(fresh == "[甲]")
+        #expect(String(decoding: deep.render("c0", ["items": sharedItems]), as: UTF8.self) == fresh)
+        #expect(String(decoding: deep.render("list", ["items": sharedItems]), as: UTF8.self) == "[甲!]")
     }
 
     @Test func partialsAndInheritance() throws {

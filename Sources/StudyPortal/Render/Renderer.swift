@@ -139,8 +139,8 @@ public enum Renderer {
                              programmeFigures: figures, lookup: lookup, visibility: visibility,
                              chrome: Views.chrome(p, routes: routes, strings: strings, figures: figures, visibility: visibility))
         // By the terms' names; a material writing a name otherwise (`AI` for `ai`) gets its own link.
-        building.categoryLinks = Dictionary(p.categories.map { ($0.name, building.termLink($0.name, category: true)) }, uniquingKeysWith: { first, _ in first })
-        building.tagLinks = Dictionary(p.tags.map { ($0.name, building.termLink($0.name, category: false)) }, uniquingKeysWith: { first, _ in first })
+        building.categoryLinks = Dictionary(p.categories.map { ($0.name, ($0.name, building.termLink($0.name, category: true))) }, uniquingKeysWith: { first, _ in first })
+        building.tagLinks = Dictionary(p.tags.map { ($0.name, ($0.name, building.termLink($0.name, category: false))) }, uniquingKeysWith: { first, _ in first })
         let itemViews = building
         // The shared tables of member pages and ledgers are made meanwhile: alone, on one core,
         // they left the other idle between the Markdown and the pages.

@@ -23,7 +23,7 @@ struct Views {
     /// The link of each category and tag name (`termLink`), made once per name: every material
     /// shows its own (40,000 at 10,000 materials), and a name's slug is worked out a character at
     /// a time.
-    var categoryLinks: [String: SharedView] = [:], tagLinks: [String: SharedView] = [:]
+    var categoryLinks: [String: (name: String, link: SharedView)] = [:], tagLinks: [String: (name: String, link: SharedView)] = [:]
     /// `activitySummary` of every activity, by index: the home page, the activities index and each
     /// attendee's member page show them (30,000 times at 10,000 materials).
     var activitySummaries: [View] = []
@@ -124,7 +124,9 @@ struct Views {
 
     /// A category's or tag's name, as a material writes it, with the address of its page.
     func termLink(_ name: String, category: Bool) -> SharedView {
-        if let shared = category ? categoryLinks[name] : tagLinks[name] { return shared }
+        // The same name in the same bytes: the tables' keys compare canonically (an NFD `café` finds
+        // the NFC one), and a material's link shows its name as written.
+        if let shared = category ? categoryLinks[name] : tagLinks[name], shared.name.utf8.elementsEqual(name.utf8) { return shared.link }
         let slug = Term.slug(for: name)
         return SharedView(["name": name, "url": routes.link(category ? Routes.category(slug) : Routes.tag(slug))])
     }
@@ -226,7 +228,8 @@ struct MemberItemView: TemplateValue {
     let stateIndex: UInt64
 
     var fragments: (cache: FragmentCache, variant: UInt64)? {
-        (link.cache, (due.map { UInt64($0.day.bits) + 1 } ?? 0) << 8 | stateIndex)
+        // The top bit keeps these apart from the link's own variant (0) in the same cache.
+        (link.cache, 1 << 63 | (due.map { UInt64($0.day.bits) + 1 } ?? 0) << 8 | stateIndex)
     }
 
     func member(_ key: String) -> (any TemplateValue)? {

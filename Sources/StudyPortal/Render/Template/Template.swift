@@ -236,6 +236,9 @@ public struct TemplateLibrary: Sendable {
         /// The lowest level of the stack a look-up reached since the innermost kept section began
         /// (`renderSection`); -1 when one found nothing or the text came from outside the stack.
         var lowest = Int.max
+        /// The greatest `depth` a partial or parent was checked at (against `maxDepth`) since the
+        /// innermost kept section began; -1 when none was.
+        var deepest = -1
 
         mutating func render(_ t: Template.Program, _ range: Range<Int>, into out: inout [UInt8]) {
             var pc = range.lowerBound
@@ -270,6 +273,7 @@ public struct TemplateLibrary: Sendable {
                     renderSection(t, body, over: value, iterating: true, into: &out)
                     continue
                 case .partial(let n):
+                    deepest = max(deepest, depth)
                     guard depth < TemplateLibrary.maxDepth else { lowest = -1; break }
                     if !library.natives.isEmpty, let native = library.natives[t.names[Int(n)]], let top = stack.last, native(top, &out) { break }
                     guard let template = library.templates[t.names[Int(n)]] else { break }
@@ -279,6 +283,7 @@ public struct TemplateLibrary: Sendable {
                 case .parent(let n, let k, let end):
                     pc = Int(end)
                     lowest = -1   // its blocks' overrides come from outside any section
+                    deepest = max(deepest, depth)
                     guard depth < TemplateLibrary.maxDepth, let template = library.templates[t.names[Int(n)]] else { continue }
                     depth += 1
                     // The outermost override of a block wins: earlier (child) overrides stay on top.
@@ -309,14 +314,20 @@ public struct TemplateLibrary: Sendable {
         /// and gives it back the next time, when the body read nothing below it on the stack
         /// (`lowest`): its text then depends on the value alone, since the templates and the words
         /// folded into them are the same for every page of a build.
+        ///
+        /// A kept text also holds how much deeper than its section its partials went (`reach`): it is
+        /// given back only where they would all stay under `maxDepth` again. Kept per section and
+        /// per way of reading the value (iterated, or put on the stack whole).
         mutating func renderSection(_ t: Template.Program, _ body: Range<Int>, over value: any TemplateValue, iterating: Bool, into out: inout [UInt8]) {
             let kept = value.fragments
-            if let (cache, variant) = kept, let text = cache.fragment(t, body.lowerBound, variant) {
+            let key = body.lowerBound << 1 | (iterating ? 1 : 0)
+            if let (cache, variant) = kept, let (text, reach) = cache.fragment(t, key, variant, depth: depth) {
                 out.append(contentsOf: text)
+                if reach >= 0 { deepest = max(deepest, depth + reach) }
                 return
             }
-            let outer = lowest, start = out.count, floor = stack.count
-            if kept != nil { lowest = Int.max }
+            let outer = (lowest, deepest), start = out.count, floor = stack.count
+            if kept != nil { (lowest, deepest) = (Int.max, -1) }
             let isList = iterating && value.forEachElement { element in
                 renderSection(t, body, over: element, iterating: false, into: &out)
             }
@@ -327,8 +338,8 @@ public struct TemplateLibrary: Sendable {
                 stack.removeLast()
             }
             if let (cache, variant) = kept {
-                if lowest >= floor { cache.keep(Array(out[start...]), t, body.lowerBound, variant) }
-                lowest = min(outer, lowest)
+                if lowest >= floor { cache.keep(Array(out[start...]), t, key, variant, reach: deepest < 0 ? -1 : deepest - depth) }
+                (lowest, deepest) = (min(outer.0, lowest), max(outer.1, deepest))
             }
         }
 

@@ -214,14 +214,18 @@ public final class FragmentCache: @unchecked Sendable {
         let start: Int
         let variant: UInt64
         let bytes: [UInt8]
+        /// How much deeper than the section its partials were checked (-1: none).
+        let reach: Int
     }
     private var entries: [Entry] = []
     private let lock = NSLock()
 
-    func fragment(_ program: Template.Program, _ start: Int, _ variant: UInt64) -> [UInt8]? {
+    /// The text kept for this section and variant, if its partials stay under `maxDepth` from `depth`.
+    func fragment(_ program: Template.Program, _ start: Int, _ variant: UInt64, depth: Int) -> (bytes: [UInt8], reach: Int)? {
         lock.lock()
         defer { lock.unlock() }
-        for entry in entries where entry.program === program && entry.start == start && entry.variant == variant { return entry.bytes }
+        for entry in entries where entry.program === program && entry.start == start && entry.variant == variant
+            && (entry.reach < 0 || depth + entry.reach < TemplateLibrary.maxDepth) { return (entry.bytes, entry.reach) }
         return nil
     }
 
@@ -232,11 +236,11 @@ public final class FragmentCache: @unchecked Sendable {
         return entries.count
     }
 
-    func keep(_ bytes: [UInt8], _ program: Template.Program, _ start: Int, _ variant: UInt64) {
+    func keep(_ bytes: [UInt8], _ program: Template.Program, _ start: Int, _ variant: UInt64, reach: Int) {
         lock.lock()
         defer { lock.unlock() }
-        guard !entries.contains(where: { $0.program === program && $0.start == start && $0.variant == variant }) else { return }
-        entries.append(Entry(program: program, start: start, variant: variant, bytes: bytes))
+        guard !entries.contains(where: { $0.program === program && $0.start == start && $0.variant == variant && $0.reach == reach }) else { return }
+        entries.append(Entry(program: program, start: start, variant: variant, bytes: bytes, reach: reach))
     }
 }
 
