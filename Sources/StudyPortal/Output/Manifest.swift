@@ -128,11 +128,10 @@ struct OutputManifest: Sendable {
             return bytes.count - at >= count && bytes[at..<at + count].elementsEqual(UnsafeRawBufferPointer(start: literal.utf8Start, count: count))
         }
 
+        /// `startsWith`, and past the literal when it does.
         mutating func skip(_ literal: StaticString) -> Bool {
-            let count = literal.utf8CodeUnitCount
-            guard bytes.count - at >= count,
-                  bytes[at..<at + count].elementsEqual(UnsafeRawBufferPointer(start: literal.utf8Start, count: count)) else { return false }
-            at += count
+            guard startsWith(literal) else { return false }
+            at += literal.utf8CodeUnitCount
             return true
         }
 
