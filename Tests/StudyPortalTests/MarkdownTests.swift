@@ -177,6 +177,29 @@ import Testing
             m.add(text)
             let (cjk, words) = reference(text)
             #expect(m.cjkCharacters == cjk && m.words == words, "\(text.debugDescription)")
+            // The search index's tokenizer counts the same in the pass that finds the terms.
+            struct Measure: Tokenizer.KeySink {
+                var metrics = TextMetrics()
+                mutating func cjk(_ packed: UInt64) {}
+                mutating func word(_ utf8: UnsafeBufferPointer<UInt8>) {}
+                mutating func measured(_ tally: TextMetrics.Tally) { metrics += tally }
+            }
+            var sink = Measure()
+            Tokenizer.forEachKey(text, into: &sink)
+            #expect(sink.metrics == m, "\(text.debugDescription)")
         }
+    }
+
+    /// Counts are of the text as it reads, markup gone: a word split by emphasis is one word, a code
+    /// span and a code block count, the lines of a paragraph are apart.
+    @Test func metricsCountThePlainText() {
+        let r = render("```\nlet z\n```\n\n**un**done and `x`y\n\n学\n习 a\nb")
+        #expect(r.metrics.words == 7, "\(String(decoding: r.plainText, as: UTF8.self).debugDescription)")   // undone, and, xy, let, z, a, b
+        #expect(r.metrics.cjkCharacters == 2)
+        var m = TextMetrics()
+        r.plainText.withUnsafeBufferPointer { m.add(utf8: $0) }
+        #expect(r.metrics == m)
+        let unmeasured = Markdown.render("学习 words", unsafeHTML: false, measuring: false) { _ in .keep }
+        #expect(unmeasured.metrics == TextMetrics() && !unmeasured.plainText.isEmpty)
     }
 }

@@ -78,6 +78,8 @@ public struct HTMLFragment: TemplateValue, Sendable {
 public struct RenderedMarkdown: Sendable {
     public var html: HTMLFragment
     public var headings: [TOCEntry]
+    /// The plain text's counts (`TextMetrics.add(utf8:)` of `plainText`: a word cut by markup, as in
+    /// `**un**done`, is one word, as it reads).
     public var metrics: TextMetrics
     /// Plain text of the first paragraph: the automatic summary.
     public var firstParagraph: String
@@ -94,7 +96,9 @@ public struct RenderedMarkdown: Sendable {
 /// cmark's safe mode (the default) drops raw HTML and `javascript:`-style links. Heading ids are added
 /// as cmark custom blocks whose inline content was itself rendered in safe mode, so they survive it.
 public enum Markdown {
-    public static func render(_ text: String, unsafeHTML: Bool, firstLine: Int = 1,
+    /// `measuring: false` leaves `metrics` zero for a caller that counts `plainText` itself (the
+    /// build's search index measures each body in the pass that finds its terms).
+    public static func render(_ text: String, unsafeHTML: Bool, firstLine: Int = 1, measuring: Bool = true,
                               resolveLink: (String) -> LinkTarget) -> RenderedMarkdown {
         let options = unsafeHTML ? CMARK_OPT_UNSAFE : CMARK_OPT_DEFAULT
         // cmark writes U+FFFE and U+FFFF (`&#xFFFF;`) as the single bytes FE and FF, which are not
@@ -107,9 +111,7 @@ public enum Markdown {
         }
         defer { cmark_node_free(document) }
 
-        var metrics = TextMetrics()
-        // The plain text as bytes: text nodes are appended (and counted) straight from cmark's
-        // buffers, and the string is made once at the end.
+        // The plain text as bytes: text nodes are appended straight from cmark's buffers.
         var plain: [UInt8] = []
         // Room for it at once: the text without its markup is hardly ever longer than the source
         // (kept as it is, the array would otherwise carry the slack of its last doubling).
@@ -132,13 +134,7 @@ public enum Markdown {
                 case CMARK_NODE_TEXT, CMARK_NODE_CODE, CMARK_NODE_CODE_BLOCK:
                     if let literal = cmark_node_get_literal(node) {
                         let text = UnsafeBufferPointer(start: UnsafeRawPointer(literal).assumingMemoryBound(to: UInt8.self), count: strlen(literal))
-                        if mayHoldNoncharacters, let repaired = Self.repairingNoncharacters(text) {
-                            repaired.withUnsafeBufferPointer { metrics.add(utf8: $0) }
-                            plain += repaired
-                        } else {
-                            metrics.add(utf8: text)
-                            plain += text
-                        }
+                        if mayHoldNoncharacters, let repaired = Self.repairingNoncharacters(text) { plain += repaired } else { plain += text }
                     }
                 case CMARK_NODE_SOFTBREAK:
                     softBreaks.append(node)
@@ -211,6 +207,8 @@ public enum Markdown {
             for i in pending.indices { pending[i].column = characterColumn(line: pending[i].line, byteColumn: pending[i].column) }
         }
 
+        var metrics = TextMetrics()
+        if measuring { plain.withUnsafeBufferPointer { metrics.add(utf8: $0) } }
         var html = takeBytes(cmark_render_html(document, options))
         if mayHoldNoncharacters, let repaired = html.withUnsafeBufferPointer(Self.repairingNoncharacters) { html = repaired }
         return RenderedMarkdown(html: HTMLFragment(html), headings: headings, metrics: metrics,

@@ -36,36 +36,69 @@ public struct TextMetrics: Sendable, Hashable {
         text.withUTF8 { add(utf8: $0) }
     }
 
-    /// `add` over valid UTF-8 (cmark's text nodes are counted without making strings of them).
+    /// `add` over valid UTF-8 (a body's plain text is counted from its bytes).
     mutating func add(utf8 bytes: UnsafeBufferPointer<UInt8>) {
-        var inWord = false
-        var cjk = 0, words = 0
+        var tally = Tally()
         let n = bytes.count
         var i = 0
         while i < n {
-            let v = UTF8Scalars.next(bytes, &i)
-            if v < 0x80 {
+            let b = bytes[i]
+            if b < 0x80 {
                 // ASCII first: Unicode property look-ups are the slow part of counting.
-                if (v >= 0x30 && v <= 0x39) || (v | 0x20 >= 0x61 && v | 0x20 <= 0x7A) {
-                    if !inWord { words += 1; inWord = true }
-                } else if v != 0x27 && v != 0x2D {
-                    inWord = false
-                }
-            } else if Self.isCJK(value: v) {
-                cjk += 1
+                i += 1
+                if b &- 0x30 < 10 || (b | 0x20) &- 0x61 < 26 { tally.wordCharacter() } else { tally.otherASCII(b) }
+            } else {
+                tally.scalar(UTF8Scalars.next(bytes, &i))
+            }
+        }
+        self += tally
+    }
+
+    static func += (metrics: inout TextMetrics, tally: Tally) {
+        metrics.cjkCharacters += tally.cjk
+        metrics.words += tally.words
+    }
+
+    /// The counting of one text, a character at a time: `add(utf8:)`, and the search index's
+    /// tokenizer, which reads every body anyway and counts it in the same pass (a second pass over
+    /// the site's text was a fifth of the Markdown stage).
+    struct Tally {
+        var cjk = 0, words = 0
+        var inWord = false
+
+        /// An ASCII letter or digit.
+        @inline(__always) mutating func wordCharacter() {
+            words &+= inWord ? 0 : 1
+            inWord = true
+        }
+
+        /// Any other ASCII character: it ends a word, but an apostrophe or hyphen (don't, e-mail).
+        @inline(__always) mutating func otherASCII(_ b: UInt8) {
+            if b != 0x27 && b != 0x2D { inWord = false }
+        }
+
+        /// `n` unified ideographs (U+4E00–9FFF) in a row.
+        @inline(__always) mutating func ideographs(_ n: Int) {
+            cjk &+= n
+            inWord = false
+        }
+
+        /// A scalar beyond ASCII.
+        @inline(__always) mutating func scalar(_ v: UInt32) {
+            if TextMetrics.isCJK(value: v) {
+                cjk &+= 1
                 inWord = false
             } else if v == 0x2019 {
                 // don’t: one word
-            } else if Self.isPunctuation(v) {
+            } else if TextMetrics.isPunctuation(v) {
                 inWord = false   // Chinese text's own punctuation, without a Unicode property look-up
             } else if let s = Unicode.Scalar(v), s.properties.isAlphabetic || s.properties.numericType != nil {
-                if !inWord { words += 1; inWord = true }
+                words &+= inWord ? 0 : 1
+                inWord = true
             } else {
                 inWord = false
             }
         }
-        cjkCharacters += cjk
-        self.words += words
     }
 
     /// Minutes at about 300 CJK characters and 200 other words a minute; at least 1.

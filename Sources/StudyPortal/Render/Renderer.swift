@@ -98,7 +98,8 @@ public enum Renderer {
             + p.reflections.filter(visibility.shows).map { ("reflection:\($0.folder)/\($0.slug)", $0.file, Routes.reflection($0.folder, $0.slug)) }
         let unsafe = p.config.unsafeHTML
         @Sendable func markdown(_ source: (key: String, file: SourceFile, sitePath: String), _ links: LinkResolver) -> RenderedMarkdown {
-            Markdown.render(source.file.body, unsafeHTML: unsafe, firstLine: source.file.bodyLine) {
+            // Not measured here: the search index measures each body in the pass that finds its terms.
+            Markdown.render(source.file.body, unsafeHTML: unsafe, firstLine: source.file.bodyLine, measuring: false) {
                 links.resolve($0, from: source.file.contentPath, page: source.sitePath)
             }
         }
@@ -115,9 +116,8 @@ public enum Renderer {
             }
             if resolvesNow { rendered[k] = markdown(sources[k], links) }
         }
-        var bodies: [String: RenderedMarkdown] = [:]
-        bodies.reserveCapacity(sources.count)
-        for (source, body) in zip(sources, rendered) { bodies[source.key] = body }
+        // Each body's place in `rendered` by its key (a later body wins a key twice, as in `bodies`).
+        let positions = Dictionary(sources.indices.map { (sources[$0].key, $0) }, uniquingKeysWith: { _, later in later })
         let severity: Diagnostic.Severity = p.config.links == .error ? .error : .warning
         // By index: a rendered body copied out of the array retains each of its fields (15,000 of
         // them at 10,000 materials, on one core), and most have no link to report.
@@ -126,15 +126,40 @@ public enum Renderer {
             for link in rendered[k].brokenLinks {
                 diagnostics.append(Diagnostic(severity, link.message, path: path, line: link.line, column: link.column))
             }
-            for anchor in rendered[k].pendingAnchors where !(bodies[anchor.pageKey]?.headings.contains { $0.id == anchor.anchor } ?? false) {
+            for anchor in rendered[k].pendingAnchors where !(positions[anchor.pageKey].map { rendered[$0].headings.contains { $0.id == anchor.anchor } } ?? false) {
                 diagnostics.append(Diagnostic(severity, "broken anchor: the linked page has no heading with id `\(anchor.anchor)`",
                                               path: path, line: anchor.line, column: anchor.column))
             }
         }
         timings.append(clock.stage("markdown"))
 
-        // Templates.
+        // A page and its attachments go straight into the work folder when there is one.
+        @Sendable func keep(_ path: String, _ bytes: [UInt8], origin: String) -> OutputFile {
+            work?.store(path, bytes, origin: origin) ?? OutputFile(path: path, content: .bytes(bytes), origin: origin)
+        }
+
+        // Search, before the pages: the pass that finds each body's terms also counts its characters
+        // and words (the pages show them), and the bodies' text is let go before the pages are made.
         let strings = Strings.table(p.config.language)
+        let built = await searchIndex(p, lookup: lookup, routes: routes, strings: strings, bodies: rendered, positions: positions, visibility: visibility, jobs: jobs)
+        var measured = [Bool](repeating: false, count: rendered.count)
+        for (k, metrics) in built.metrics {
+            rendered[k].metrics = metrics
+            measured[k] = true
+        }
+        for k in rendered.indices {
+            // Any body the index did not read (none, as the site's searchable kinds stand) is measured here.
+            if !measured[k] { rendered[k].plainText.withUnsafeBufferPointer { rendered[k].metrics.add(utf8: $0) } }
+            rendered[k].plainText = []
+        }
+        var bodies: [String: RenderedMarkdown] = [:]
+        bodies.reserveCapacity(sources.count)
+        for (source, body) in zip(sources, consume rendered) { bodies[source.key] = body }
+        // Its files (5,800 at 10,000 materials) go into the work folder on both cores, as the pages do.
+        let index = await parallelMap(built.files, jobs: jobs) { keep($0.path, $0.data, origin: "search index") }
+        timings.append(clock.stage("search"))
+
+        // Templates.
         var building = Views(programme: p, routes: routes, strings: strings, stringsView: SharedView(View(strings.mapValues { $0 as any TemplateValue })), bodies: bodies,
                              programmeFigures: figures, lookup: lookup, visibility: visibility,
                              chrome: Views.chrome(p, routes: routes, strings: strings, figures: figures, visibility: visibility))
@@ -154,10 +179,6 @@ public enum Renderer {
         building.ledgerSubjects = await ledgerSubjects
         let views = building
         let pageTheme = theme.foldingShared(over: views.common(current: ""))
-        // A page and its attachments go straight into the work folder when there is one.
-        @Sendable func keep(_ path: String, _ bytes: [UInt8], origin: String) -> OutputFile {
-            work?.store(path, bytes, origin: origin) ?? OutputFile(path: path, content: .bytes(bytes), origin: origin)
-        }
         // The feeds, sitemap and progress.json are made meanwhile, on whichever core is free: they
         // depend on nothing the pages produce, and alone they kept one core idle for 70 ms. (Under
         // `--jobs 1` too, like the members' shared tables above: `serve`'s background rebuild then
@@ -169,11 +190,6 @@ public enum Renderer {
             return [page] + view.attachments.map { keep($0.path, $0.bytes, origin: view.sitePath) }
         }
         timings.append(clock.stage("templates"))
-
-        // Search.
-        let searchDocuments = await searchDocuments(p, views: views, bodies: bodies, visibility: visibility, jobs: jobs)
-        let index = await SearchIndex.files(for: searchDocuments, jobs: jobs).map { OutputFile(path: $0.path, content: .bytes($0.data), origin: "search index") }
-        timings.append(clock.stage("search"))
 
         var files = pages.flatMap { $0 }
         files += index
@@ -201,39 +217,59 @@ public enum Renderer {
         return files
     }
 
+    /// The search index's files, and the metrics of each body it read, by the body's place in `bodies`.
+    static func searchIndex(_ p: Programme, lookup: Lookup, routes: Routes, strings: [String: String], bodies: [RenderedMarkdown], positions: [String: Int],
+                            visibility: Visibility, jobs: Int) async -> (files: [(path: String, data: [UInt8])], metrics: [(body: Int, metrics: TextMetrics)]) {
+        let (documents, keys) = await searchDocuments(p, lookup: lookup, routes: routes, strings: strings,
+                                                      text: { positions[$0].map { bodies[$0].plainText } ?? [] }, visibility: visibility, jobs: jobs)
+        let built = await SearchIndex.build(documents, jobs: jobs)
+        return (built.files, zip(keys, built.metrics).compactMap { key, metrics in positions[key].map { ($0, metrics) } })
+    }
+
     /// What search covers (SPEC §5): materials, plans, activities, pages, and reflections the profile shows.
     /// The materials' and reflections' documents are made on all cores (15,000 documents at 10,000
-    /// materials: alone, on one core, they began the search stage with the other idle).
-    static func searchDocuments(_ p: Programme, views: Views, bodies: [String: RenderedMarkdown], visibility: Visibility, jobs: Int) async -> [SearchIndex.Document] {
-        let routes = views.routes
-        @Sendable func text(_ key: String) -> [UInt8] { bodies[key]?.plainText ?? [] }
-        // Links from the render's tables (`Lookup`), made once for the pages already.
-        let kind = (material: views.t("kind_material"), activity: views.t("kind_activity"), reflection: views.t("kind_reflection"))
+    /// materials: alone, on one core, they began the search stage with the other idle). Each
+    /// document's body is a part the index measures (`SearchIndex.Document.measured`); the bodies'
+    /// keys come in the documents' order.
+    static func searchDocuments(_ p: Programme, lookup: Lookup, routes: Routes, strings: [String: String], text: @escaping @Sendable (String) -> [UInt8],
+                                visibility: Visibility, jobs: Int) async -> (documents: [SearchIndex.Document], bodyKeys: [String]) {
+        func t(_ key: String) -> String { strings[key] ?? key }
+        // Links from the render's tables (`Lookup`), made once for the pages too.
+        let kind = (material: t("kind_material"), activity: t("kind_activity"), reflection: t("kind_reflection"))
         // Fields read in place: a material copied out retained a dozen references and released them.
-        var docs = await parallelMap(p.publishedMaterials, jobs: jobs) { i -> SearchIndex.Document in
-            let slug = p.materials[i].slug
-            return .init(title: p.materials[i].title, url: views.lookup.materialURL[i] ?? routes.link(Routes.material(slug)), kind: kind.material,
+        let materials = p.publishedMaterials
+        let materialKeys = materials.map { "material:" + p.materials[$0].slug }
+        var keys = materialKeys
+        var docs = await parallelMap(Array(materials.indices), jobs: jobs) { n -> SearchIndex.Document in
+            let i = materials[n]
+            return .init(title: p.materials[i].title, url: lookup.materialURL[i] ?? routes.link(Routes.material(p.materials[i].slug)), kind: kind.material,
                          date: p.materials[i].date?.description ?? "",
-                         utf8: [Array((p.materials[i].summary ?? "").utf8), text("material:" + slug),
-                                Array(([p.materials[i].category].compactMap { $0 } + p.materials[i].tags).joined(separator: " ").utf8)])
+                         utf8: [Array((p.materials[i].summary ?? "").utf8), text(materialKeys[n]),
+                                Array(([p.materials[i].category].compactMap { $0 } + p.materials[i].tags).joined(separator: " ").utf8)],
+                         measured: 1)
         }
         for plan in p.plans {
-            docs.append(.init(title: plan.title, url: routes.link(Routes.plan(plan.slug)), kind: views.t("kind_plan"), date: plan.start.description, utf8: [text("plan:" + plan.slug)]))
+            keys.append("plan:" + plan.slug)
+            docs.append(.init(title: plan.title, url: routes.link(Routes.plan(plan.slug)), kind: t("kind_plan"), date: plan.start.description, utf8: [text(keys[keys.count - 1])], measured: 0))
         }
         for (k, a) in p.activities.enumerated() {
             let about = [a.speaker, a.location].compactMap { $0 }.joined(separator: " ")
-            docs.append(.init(title: a.title, url: views.lookup.activityURL[k], kind: kind.activity, date: a.date.description,
-                              utf8: [Array(about.utf8), text("activity:" + a.slug)]))
+            keys.append("activity:" + a.slug)
+            docs.append(.init(title: a.title, url: lookup.activityURL[k], kind: kind.activity, date: a.date.description,
+                              utf8: [Array(about.utf8), text(keys[keys.count - 1])], measured: 1))
         }
         for page in p.pages where p.isPublished(page) {
-            docs.append(.init(title: page.title, url: routes.link(Routes.page(page.slug)), kind: views.t("kind_page"), date: "", utf8: [text("page:" + page.slug)]))
+            keys.append("page:" + page.slug)
+            docs.append(.init(title: page.title, url: routes.link(Routes.page(page.slug)), kind: t("kind_page"), date: "", utf8: [text(keys[keys.count - 1])], measured: 0))
         }
-        docs += await parallelMap(p.reflections.indices.filter { visibility.shows(p.reflections[$0]) }, jobs: jobs) { k -> SearchIndex.Document in
-            let (folder, slug) = (p.reflections[k].folder, p.reflections[k].slug)
-            return .init(title: p.reflections[k].title, url: routes.link(Routes.reflection(folder, slug)), kind: kind.reflection,
-                         date: p.reflections[k].date.description, utf8: [text("reflection:\(folder)/\(slug)")])
+        let reflections = p.reflections.indices.filter { visibility.shows(p.reflections[$0]) }
+        let reflectionKeys = reflections.map { "reflection:\(p.reflections[$0].folder)/\(p.reflections[$0].slug)" }
+        docs += await parallelMap(Array(reflections.indices), jobs: jobs) { n -> SearchIndex.Document in
+            let k = reflections[n]
+            return .init(title: p.reflections[k].title, url: routes.link(Routes.reflection(p.reflections[k].folder, p.reflections[k].slug)), kind: kind.reflection,
+                         date: p.reflections[k].date.description, utf8: [text(reflectionKeys[n])], measured: 0)
         }
-        return docs
+        return (docs, keys + reflectionKeys)
     }
 
     /// Two things written to one path: an error naming both, rather than one silently winning.

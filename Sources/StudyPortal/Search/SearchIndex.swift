@@ -22,6 +22,9 @@ public struct SearchIndex: Sendable {
         /// two: a material's body is indexed where it is (the bytes its Markdown left), not copied
         /// into a joined string, nor made a string at all.
         public var parts: [[UInt8]]
+        /// The part whose reading metrics the index reports (`SearchIndex.build`): a body's text,
+        /// measured in the pass that finds its terms rather than in a pass of its own.
+        public var measured: Int?
 
         public init(title: String, url: String, kind: String, date: String, parts: [String]) {
             self.init(title: title, url: url, kind: kind, date: date, utf8: parts.map { Array($0.utf8) })
@@ -32,8 +35,8 @@ public struct SearchIndex: Sendable {
         }
 
         /// Parts that are valid UTF-8 already.
-        init(title: String, url: String, kind: String, date: String, utf8 parts: [[UInt8]]) {
-            (self.title, self.url, self.kind, self.date, self.parts) = (title, url, kind, date, parts)
+        init(title: String, url: String, kind: String, date: String, utf8 parts: [[UInt8]], measured: Int? = nil) {
+            (self.title, self.url, self.kind, self.date, self.parts, self.measured) = (title, url, kind, date, parts, measured)
         }
 
         /// The first `length` characters of the text, for the result's snippet.
@@ -109,6 +112,13 @@ public struct SearchIndex: Sendable {
         var inTitle = false
         /// The chunk's words, numbered (`WordTable.words`).
         var words = WordTable()
+        /// Whether the text being read is the one to measure, and its metrics (`Tokenizer.KeySink.measured`).
+        var measuring = false
+        var metrics = TextMetrics()
+
+        mutating func measured(_ tally: TextMetrics.Tally) {
+            if measuring { metrics += tally }
+        }
 
         mutating func cjk(_ packed: UInt64) {
             if inTitle { titles.add(packed); return }
@@ -148,6 +158,8 @@ public struct SearchIndex: Sendable {
         }
 
         mutating func startDocument() {
+            measuring = false
+            metrics = TextMetrics()
             titles.removeAll()
             counts.removeAll()
             chars.removeAll()
@@ -215,6 +227,8 @@ public struct SearchIndex: Sendable {
         var words: [String]
         /// The first document of the run (postings number documents from it).
         var firstDoc: Int
+        /// Each document's measured part's metrics (`Document.measured`; zero without one).
+        var metrics: [TextMetrics]
 
         func shard(_ s: Int) -> ArraySlice<Posting> { entries[offsets[s]..<offsets[s + 1]] }
     }
@@ -287,13 +301,20 @@ public struct SearchIndex: Sendable {
             // each posting waited on the array's count stored by the one before.
             var (entries, entryShards) = (scratch.entries, scratch.shards)
             var n = 0
+            var metrics: [TextMetrics] = []
+            metrics.reserveCapacity(range.count)
             for doc in range {
                 counter.startDocument()
                 counter.inTitle = true
                 Tokenizer.forEachKey(documents[doc].title, into: &counter)
                 counter.inTitle = false
                 // A line break between parts ends any term, as it would in the joined text.
-                for part in documents[doc].parts { part.withUnsafeBufferPointer { Tokenizer.forEachKey(utf8: $0, into: &counter) } }
+                let measured = documents[doc].measured
+                for (k, part) in documents[doc].parts.enumerated() {
+                    counter.measuring = k == measured
+                    part.withUnsafeBufferPointer { Tokenizer.forEachKey(utf8: $0, into: &counter) }
+                }
+                metrics.append(counter.metrics)
                 let local = doc - range.lowerBound
                 if n + counter.termCount > scratch.capacity {
                     scratch.reserve(max(2 * scratch.capacity, n + counter.termCount), keeping: n)
@@ -311,7 +332,7 @@ public struct SearchIndex: Sendable {
                 }
             }
             let (sorted, offsets) = bucketed(UnsafeBufferPointer(start: entries, count: n), by: UnsafeBufferPointer(start: entryShards, count: n), count: shardCount)
-            return Chunk(entries: sorted, offsets: offsets, words: counter.words.words, firstDoc: range.lowerBound)
+            return Chunk(entries: sorted, offsets: offsets, words: counter.words.words, firstDoc: range.lowerBound, metrics: metrics)
         }
     }
 
@@ -354,6 +375,11 @@ public struct SearchIndex: Sendable {
 
     /// The files of the index, path → bytes.
     public static func files(for documents: [Document], jobs: Int) async -> [(path: String, data: [UInt8])] {
+        await build(documents, jobs: jobs).files
+    }
+
+    /// The files of the index, path → bytes, and each document's measured part's metrics (in order).
+    static func build(_ documents: [Document], jobs: Int) async -> (files: [(path: String, data: [UInt8])], metrics: [TextMetrics]) {
         // Shard count from the text size (about one posting per 3 bytes of CJK text, 3 bytes a posting).
         let sizes = documents.map { $0.title.utf8.count + $0.parts.reduce(max(0, $0.parts.count - 1)) { $0 + $1.count } }
         let textBytes = sizes.reduce(0, +)
@@ -469,6 +495,6 @@ public struct SearchIndex: Sendable {
         files += docShards
         let manifest = JSON.object([("v", .int(1)), ("shards", .int(shardCount)), ("docs", .int(documents.count)), ("per", .int(docsPerShard))])
         files.append(("search/index.json", Array(manifest.compact().utf8)))
-        return files
+        return (files, chunks.flatMap(\.metrics))
     }
 }

@@ -98,6 +98,9 @@ public enum Tokenizer {
         /// (`previous`, 0 for none); returns where the run ends and its last character. Most of a
         /// Chinese text is such runs: a sink may count a whole run with its tables' state at hand.
         mutating func ideographs(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, previous: UInt64) -> (end: Int, last: UInt64)
+        /// The text's reading metrics (`TextMetrics.add(utf8:)` of the same bytes), counted in the
+        /// same pass, once the text is done; a sink that has no use for them ignores them.
+        mutating func measured(_ tally: TextMetrics.Tally)
     }
 
     /// The unified ideograph (U+4E00–9FFF) whose UTF-8 starts at `bytes[i]`, or nil.
@@ -119,10 +122,11 @@ public enum Tokenizer {
         }
     }
 
-    /// `forEachKey` over valid UTF-8.
+    /// `forEachKey` over valid UTF-8; the text is measured as it goes (`KeySink.measured`).
     static func forEachKey<Sink: KeySink & ~Copyable>(utf8 bytes: UnsafeBufferPointer<UInt8>, into sink: inout Sink) {
         var word: [UInt8] = []
         var previous: UInt64 = 0
+        var tally = TextMetrics.Tally()
         func flush(_ sink: inout Sink) {
             word.withUnsafeBufferPointer { sink.word($0) }
             word.removeAll(keepingCapacity: true)
@@ -137,17 +141,27 @@ public enum Tokenizer {
                 i += 1
                 previous = 0
                 let c = b &- 0x41 < 26 ? b | 0x20 : b
-                if c &- 0x30 < 10 || c &- 0x61 < 26 { word.append(c) } else if !word.isEmpty { flush(&sink) }
+                if c &- 0x30 < 10 || c &- 0x61 < 26 {
+                    word.append(c)
+                    tally.wordCharacter()
+                } else {
+                    tally.otherASCII(b)
+                    if !word.isEmpty { flush(&sink) }
+                }
                 continue
             }
             // A run of unified ideographs (most of a Chinese text, U+4E00–9FFF: three bytes led by
             // E4–E9; `fold` leaves them as they are and they are all CJK) goes to the sink whole.
             if ideograph(bytes, at: i) != nil {
                 if !word.isEmpty { flush(&sink) }
+                let start = i
                 (i, previous) = sink.ideographs(bytes, from: i, previous: previous)
+                tally.ideographs((i - start) / 3)
                 continue
             }
-            let v = fold(UTF8Scalars.next(bytes, &i))
+            let scalar = UTF8Scalars.next(bytes, &i)
+            tally.scalar(scalar)
+            let v = fold(scalar)
             if TextMetrics.isCJK(value: v) {
                 if !word.isEmpty { flush(&sink) }
                 sink.cjk(UInt64(v) << 21)
@@ -162,6 +176,7 @@ public enum Tokenizer {
             }
         }
         if !word.isEmpty { flush(&sink) }
+        sink.measured(tally)
     }
 
     /// Calls `body` with each term occurrence of `text`, in order: the readable statement of the rules
@@ -249,6 +264,8 @@ extension Tokenizer {
 }
 
 extension Tokenizer.KeySink where Self: ~Copyable {
+    mutating func measured(_ tally: TextMetrics.Tally) {}
+
     /// One `cjk` per character and per pair.
     mutating func ideographs(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, previous: UInt64) -> (end: Int, last: UInt64) {
         Tokenizer.forEachIdeograph(bytes, from: start, previous: previous) { v, before in
