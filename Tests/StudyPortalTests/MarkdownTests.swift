@@ -201,5 +201,9 @@ import Testing
         #expect(r.metrics == m)
         let unmeasured = Markdown.render("学习 words", unsafeHTML: false, measuring: false) { _ in .keep }
         #expect(unmeasured.metrics == TextMetrics() && !unmeasured.plainText.isEmpty)
+        // A code block after a paragraph starts a line: its first word is not run into the last one.
+        let code = render("段落 end\n\n```\nlet z\n```\n")
+        #expect(String(decoding: code.plainText, as: UTF8.self) == "段落 end\nlet z\n")
+        #expect(code.metrics.words == 3)
     }
 }

@@ -132,6 +132,8 @@ public enum Markdown {
                 guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
                 switch cmark_node_get_type(node) {
                 case CMARK_NODE_TEXT, CMARK_NODE_CODE, CMARK_NODE_CODE_BLOCK:
+                    // A code block is a block: on a line of its own, not run into the paragraph before.
+                    if cmark_node_get_type(node) == CMARK_NODE_CODE_BLOCK { startLine(&plain) }
                     if let literal = cmark_node_get_literal(node) {
                         let text = UnsafeBufferPointer(start: UnsafeRawPointer(literal).assumingMemoryBound(to: UInt8.self), count: strlen(literal))
                         if mayHoldNoncharacters, let repaired = Self.repairingNoncharacters(text) { plain += repaired } else { plain += text }
@@ -145,8 +147,7 @@ public enum Markdown {
                     headingNodes.append(node)
                     if !plain.isEmpty { plain.append(0x0A) }
                 case CMARK_NODE_PARAGRAPH:
-                    // As `hasSuffix("\n")` on the string reads it: a CRLF at the end is one character, not "\n".
-                    if !plain.isEmpty && (plain.last != 0x0A || plain.dropLast().last == 0x0D) { plain.append(0x0A) }
+                    startLine(&plain)
                     if firstParagraph == nil && cmark_node_parent(node) == document { firstParagraph = plainText(of: node) }
                 case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
                     let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
@@ -213,6 +214,12 @@ public enum Markdown {
         if mayHoldNoncharacters, let repaired = html.withUnsafeBufferPointer(Self.repairingNoncharacters) { html = repaired }
         return RenderedMarkdown(html: HTMLFragment(html), headings: headings, metrics: metrics,
                                 firstParagraph: firstParagraph ?? "", plainText: plain, pendingAnchors: pending, brokenLinks: broken)
+    }
+
+    /// A line break at the end of the plain text, unless it is empty or ends one already (as
+    /// `hasSuffix("\n")` on a string reads it: a CRLF at the end is one character, not "\n").
+    private static func startLine(_ plain: inout [UInt8]) {
+        if !plain.isEmpty && (plain.last != 0x0A || plain.dropLast().last == 0x0D) { plain.append(0x0A) }
     }
 
     /// `bytes` with each FE and FF byte (never part of UTF-8) replaced by U+FFFD, or nil when there is none.
