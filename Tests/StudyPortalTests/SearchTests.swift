@@ -151,13 +151,13 @@ import Testing
             SearchIndex.Document(title: "标题 Title", url: "/\(n)", kind: "k", date: "", utf8: [Array("摘要 summary".utf8), Array(String(repeating: "学习 word ", count: n).utf8), Array("标签".utf8)], measured: 1)
         }
         docs.append(SearchIndex.Document(title: "无正文", url: "/x", kind: "k", date: "", text: "正文 text"))
-        let built = await SearchIndex.build(docs, jobs: 2)
+        let built = await SearchIndex.build(docs, jobs: 2) { ($0, $1) }
         #expect(built.metrics.count == docs.count)
         for n in 0..<40 {
             #expect(built.metrics[n].cjkCharacters == 2 * n && built.metrics[n].words == n, "document \(n)")
         }
         #expect(built.metrics[40] == TextMetrics())
-        #expect(built.files.map(\.data) == (await SearchIndex.files(for: docs, jobs: 1)).map(\.data))
+        #expect(built.files.map(\.1) == (await SearchIndex.files(for: docs, jobs: 1)).map(\.data))
     }
 
     /// The index builder's counting (a term counter: hashed keys, single characters by code point)

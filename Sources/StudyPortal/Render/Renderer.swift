@@ -141,7 +141,10 @@ public enum Renderer {
         // Search, before the pages: the pass that finds each body's terms also counts its characters
         // and words (the pages show them), and the bodies' text is let go before the pages are made.
         let strings = Strings.table(p.config.language)
-        let built = await searchIndex(p, lookup: lookup, routes: routes, strings: strings, bodies: rendered, positions: positions, visibility: visibility, jobs: jobs)
+        // Its files go into the work folder as they are made, as the pages do.
+        let built = await searchIndex(p, lookup: lookup, routes: routes, strings: strings, bodies: rendered, positions: positions, visibility: visibility, jobs: jobs) {
+            keep($0, $1, origin: "search index")
+        }
         var measured = [Bool](repeating: false, count: rendered.count)
         for (k, metrics) in built.metrics {
             rendered[k].metrics = metrics
@@ -155,8 +158,7 @@ public enum Renderer {
         var bodies: [String: RenderedMarkdown] = [:]
         bodies.reserveCapacity(sources.count)
         for (source, body) in zip(sources, consume rendered) { bodies[source.key] = body }
-        // Its files (5,800 at 10,000 materials) go into the work folder on both cores, as the pages do.
-        let index = await parallelMap(built.files, jobs: jobs) { keep($0.path, $0.data, origin: "search index") }
+        let index = built.files
         timings.append(clock.stage("search"))
 
         // Templates.
@@ -219,10 +221,10 @@ public enum Renderer {
 
     /// The search index's files, and the metrics of each body it read, by the body's place in `bodies`.
     static func searchIndex(_ p: Programme, lookup: Lookup, routes: Routes, strings: [String: String], bodies: [RenderedMarkdown], positions: [String: Int],
-                            visibility: Visibility, jobs: Int) async -> (files: [(path: String, data: [UInt8])], metrics: [(body: Int, metrics: TextMetrics)]) {
+                            visibility: Visibility, jobs: Int, store: @escaping @Sendable (String, [UInt8]) -> OutputFile) async -> (files: [OutputFile], metrics: [(body: Int, metrics: TextMetrics)]) {
         let (documents, keys) = await searchDocuments(p, lookup: lookup, routes: routes, strings: strings,
                                                       text: { positions[$0].map { bodies[$0].plainText } ?? [] }, visibility: visibility, jobs: jobs)
-        let built = await SearchIndex.build(documents, jobs: jobs)
+        let built = await SearchIndex.build(documents, jobs: jobs, store: store)
         return (built.files, zip(keys, built.metrics).compactMap { key, metrics in positions[key].map { ($0, metrics) } })
     }
 

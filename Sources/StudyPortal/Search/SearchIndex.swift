@@ -375,11 +375,15 @@ public struct SearchIndex: Sendable {
 
     /// The files of the index, path → bytes.
     public static func files(for documents: [Document], jobs: Int) async -> [(path: String, data: [UInt8])] {
-        await build(documents, jobs: jobs).files
+        await build(documents, jobs: jobs) { ($0, $1) }.files
     }
 
-    /// The files of the index, path → bytes, and each document's measured part's metrics (in order).
-    static func build(_ documents: [Document], jobs: Int) async -> (files: [(path: String, data: [UInt8])], metrics: [TextMetrics]) {
+    /// The files of the index, each given to `store` (path, bytes) as soon as it is made, in the
+    /// task that made it — the build writes them into its work folder there, and the memory of one
+    /// is reused for the next — with what `store` returned, in order; and each document's measured
+    /// part's metrics, in the documents' order.
+    static func build<File: Sendable>(_ documents: [Document], jobs: Int,
+                                      store: @escaping @Sendable (String, [UInt8]) -> File) async -> (files: [File], metrics: [TextMetrics]) {
         // Shard count from the text size (about one posting per 3 bytes of CJK text, 3 bytes a posting).
         let sizes = documents.map { $0.title.utf8.count + $0.parts.reduce(max(0, $0.parts.count - 1)) { $0 + $1.count } }
         let textBytes = sizes.reduce(0, +)
@@ -389,7 +393,7 @@ public struct SearchIndex: Sendable {
         let chunks = await Self.chunks(documents, sizes: sizes, shardCount: shardCount, jobs: jobs)
 
         // Each shard: its postings from every chunk, in document order, written compactly.
-        let shards = await parallelMap(Array(0..<shardCount), jobs: jobs) { shard -> [UInt8] in
+        let shards = await parallelMap(Array(0..<shardCount), jobs: jobs) { shard -> File in
             // Term → its postings list: CJK terms through the integer table, words through a Dictionary.
             var cjkIndex = CountTable(capacity: 1024)
             var wordIndex: [String: Int] = [:]
@@ -468,11 +472,10 @@ public struct SearchIndex: Sendable {
                 out.append(contentsOf: UnsafeBufferPointer(start: list, count: at + 1))
             }
             out.append(0x7D)
-            return out
+            return store("search/t/\(shard).json", out)
         }
-        var files: [(String, [UInt8])] = []
-        for (n, data) in shards.enumerated() { files.append(("search/t/\(n).json", data)) }
-        let docShards = await parallelMap(Array(stride(from: 0, to: documents.count, by: docsPerShard)), jobs: jobs) { start -> (String, [UInt8]) in
+        var files = shards
+        let docShards = await parallelMap(Array(stride(from: 0, to: documents.count, by: docsPerShard)), jobs: jobs) { start -> File in
             // `[{"t":…,"u":…,"k":…,"d":…,"x":…},…]` as `JSON.compact` writes it, without a tree of
             // values made per document first.
             var out: [UInt8] = [0x5B]
@@ -490,11 +493,11 @@ public struct SearchIndex: Sendable {
                 out.append(0x7D)
             }
             out.append(0x5D)
-            return ("search/d/\(start / docsPerShard).json", out)
+            return store("search/d/\(start / docsPerShard).json", out)
         }
         files += docShards
         let manifest = JSON.object([("v", .int(1)), ("shards", .int(shardCount)), ("docs", .int(documents.count)), ("per", .int(docsPerShard))])
-        files.append(("search/index.json", Array(manifest.compact().utf8)))
+        files.append(store("search/index.json", Array(manifest.compact().utf8)))
         return (files, chunks.flatMap(\.metrics))
     }
 }
