@@ -7,7 +7,7 @@ BIN_STATIC := .build-static/release/studyportal
 
 PREFIX ?= /usr/local
 
-.PHONY: build test bootstrap release static debug validate screenshots fuzz sanitize install bench clean
+.PHONY: build test bootstrap release static debug validate screenshots fuzz sanitize install bench index-cost clean
 
 ## Build the sample site in this repo into output/.
 build: bootstrap release
@@ -49,6 +49,10 @@ validate: debug
 ## Our build against Hugo's on the benchmark corpora (RUNS, SIZES to vary); see docs/benchmarks.md.
 bench: static
 	scripts/bench.sh
+
+## What building the search index adds to a build (RUNS to vary): against a binary built without it.
+index-cost: static
+	scripts/index-cost.sh
 
 ## Longer fuzzing of the front-matter and Markdown stages (FUZZ_ITERATIONS, FUZZ_SEED to vary).
 fuzz:

@@ -212,7 +212,8 @@ import Testing
         for length in [0, 1, 2, 300, 30_000] {
             // One long run (pairs of random ideographs: thousands of new keys), then mixed text.
             let run = String(String.UnicodeScalarView((0..<length).compactMap { _ in Unicode.Scalar(UInt32.random(in: 0x4E00...0x9FFF, using: &random)) }))
-            let texts = [run, "学习" + run.prefix(50) + "，abc 学习型党组织", "第一章\n" + run.suffix(40)]
+            // Kana and Extension B around ideographs: pairs made outside the runs, both ways.
+            let texts = [run, "学习" + run.prefix(50) + "，abc 学习型党组织", "第一章\n" + run.suffix(40), "学かな習ア" + run.prefix(3) + "𠀀学𠀁"]
             counter.startDocument()
             var expected: [Tokenizer.Term: Int32] = [:]
             for text in texts {

@@ -25,6 +25,15 @@ public struct OutputFile: Sendable {
 
 /// The render stage: Markdown through cmark, pages through the templates, feeds — in parallel.
 public enum Renderer {
+    /// False only in the binary that measures what the search index adds to a build
+    /// (`make index-cost`, compiled with -DSTUDYPORTAL_WITHOUT_INDEX): it writes no index, and the
+    /// Markdown stage measures the bodies instead.
+    #if STUDYPORTAL_WITHOUT_INDEX
+    static let buildsIndex = false
+    #else
+    static let buildsIndex = true
+    #endif
+
     public struct Result: Sendable {
         public var files: [OutputFile]
         public var diagnostics: [Diagnostic]
@@ -99,7 +108,7 @@ public enum Renderer {
         let unsafe = p.config.unsafeHTML
         @Sendable func markdown(_ source: (key: String, file: SourceFile, sitePath: String), _ links: LinkResolver) -> RenderedMarkdown {
             // Not measured here: the search index measures each body in the pass that finds its terms.
-            Markdown.render(source.file.body, unsafeHTML: unsafe, firstLine: source.file.bodyLine, measuring: false) {
+            Markdown.render(source.file.body, unsafeHTML: unsafe, firstLine: source.file.bodyLine, measuring: !buildsIndex) {
                 links.resolve($0, from: source.file.contentPath, page: source.sitePath)
             }
         }
@@ -152,7 +161,7 @@ public enum Renderer {
         }
         for k in rendered.indices {
             // Any body the index did not read (none, as the site's searchable kinds stand) is measured here.
-            if !measured[k] { rendered[k].plainText.withUnsafeBufferPointer { rendered[k].metrics.add(utf8: $0) } }
+            if !measured[k] && buildsIndex { rendered[k].plainText.withUnsafeBufferPointer { rendered[k].metrics.add(utf8: $0) } }
             rendered[k].plainText = []
         }
         var bodies: [String: RenderedMarkdown] = [:]
@@ -222,6 +231,7 @@ public enum Renderer {
     /// The search index's files, and the metrics of each body it read, by the body's place in `bodies`.
     static func searchIndex(_ p: Programme, lookup: Lookup, routes: Routes, strings: [String: String], bodies: [RenderedMarkdown], positions: [String: Int],
                             visibility: Visibility, jobs: Int, store: @escaping @Sendable (String, [UInt8]) -> OutputFile) async -> (files: [OutputFile], metrics: [(body: Int, metrics: TextMetrics)]) {
+        guard buildsIndex else { return ([], []) }
         let (documents, keys) = await searchDocuments(p, lookup: lookup, routes: routes, strings: strings,
                                                       text: { positions[$0].map { bodies[$0].plainText } ?? [] }, visibility: visibility, jobs: jobs)
         let built = await SearchIndex.build(documents, jobs: jobs, store: store)
