@@ -124,59 +124,66 @@ public enum Tokenizer {
 
     /// `forEachKey` over valid UTF-8; the text is measured as it goes (`KeySink.measured`).
     static func forEachKey<Sink: KeySink & ~Copyable>(utf8 bytes: UnsafeBufferPointer<UInt8>, into sink: inout Sink) {
-        var word: [UInt8] = []
-        var previous: UInt64 = 0
-        var tally = TextMetrics.Tally()
-        func flush(_ sink: inout Sink) {
-            word.withUnsafeBufferPointer { sink.word($0) }
-            word.removeAll(keepingCapacity: true)
-        }
-        let n = bytes.count
-        var i = 0
-        while i < n {
-            let b = bytes[i]
-            if b < 0x80 {
-                // ASCII, as `fold` and `isWordScalar` take it: a letter (lower-cased) or a digit
-                // goes on with a word, anything else ends it.
-                i += 1
-                previous = 0
-                let c = b &- 0x41 < 26 ? b | 0x20 : b
-                if c &- 0x30 < 10 || c &- 0x61 < 26 {
-                    word.append(c)
-                    tally.wordCharacter()
-                } else {
-                    tally.otherASCII(b)
-                    if !word.isEmpty { flush(&sink) }
+        // The word being read, folded, in raw memory with its length in a local: appended to an
+        // array, each of its bytes paid the array's room and ownership checks. A word's folded bytes
+        // are never more than the bytes it was read from (folding only shortens full-width forms), so
+        // room for the text is room for any word of it.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count + 4) { word in
+            guard let base = word.baseAddress else { return }
+            var length = 0
+            var previous: UInt64 = 0
+            var tally = TextMetrics.Tally()
+            let n = bytes.count
+            var i = 0
+            while i < n {
+                let b = bytes[i]
+                if b < 0x80 {
+                    // ASCII, as `fold` and `isWordScalar` take it: a letter (lower-cased) or a digit
+                    // goes on with a word, anything else ends it.
+                    i += 1
+                    previous = 0
+                    let c = b &- 0x41 < 26 ? b | 0x20 : b
+                    if c &- 0x30 < 10 || c &- 0x61 < 26 {
+                        base[length] = c
+                        length &+= 1
+                        tally.wordCharacter()
+                    } else {
+                        tally.otherASCII(b)
+                        if length > 0 { sink.word(UnsafeBufferPointer(start: base, count: length)); length = 0 }
+                    }
+                    continue
                 }
-                continue
+                // A run of unified ideographs (most of a Chinese text, U+4E00–9FFF: three bytes led by
+                // E4–E9; `fold` leaves them as they are and they are all CJK) goes to the sink whole.
+                if ideograph(bytes, at: i) != nil {
+                    if length > 0 { sink.word(UnsafeBufferPointer(start: base, count: length)); length = 0 }
+                    let start = i
+                    (i, previous) = sink.ideographs(bytes, from: i, previous: previous)
+                    tally.ideographs((i - start) / 3)
+                    continue
+                }
+                let scalar = UTF8Scalars.next(bytes, &i)
+                tally.scalar(scalar)
+                let v = fold(scalar)
+                if TextMetrics.isCJK(value: v) {
+                    if length > 0 { sink.word(UnsafeBufferPointer(start: base, count: length)); length = 0 }
+                    sink.cjk(UInt64(v) << 21)
+                    if previous != 0 { sink.cjk(previous << 21 | UInt64(v)) }
+                    previous = UInt64(v)
+                } else if isWordScalar(v), let s = Unicode.Scalar(v) {
+                    previous = 0
+                    for unit in UTF8.encode(s) ?? UTF8.EncodedScalar() {
+                        base[length] = unit
+                        length &+= 1
+                    }
+                } else {
+                    previous = 0
+                    if length > 0 { sink.word(UnsafeBufferPointer(start: base, count: length)); length = 0 }
+                }
             }
-            // A run of unified ideographs (most of a Chinese text, U+4E00–9FFF: three bytes led by
-            // E4–E9; `fold` leaves them as they are and they are all CJK) goes to the sink whole.
-            if ideograph(bytes, at: i) != nil {
-                if !word.isEmpty { flush(&sink) }
-                let start = i
-                (i, previous) = sink.ideographs(bytes, from: i, previous: previous)
-                tally.ideographs((i - start) / 3)
-                continue
-            }
-            let scalar = UTF8Scalars.next(bytes, &i)
-            tally.scalar(scalar)
-            let v = fold(scalar)
-            if TextMetrics.isCJK(value: v) {
-                if !word.isEmpty { flush(&sink) }
-                sink.cjk(UInt64(v) << 21)
-                if previous != 0 { sink.cjk(previous << 21 | UInt64(v)) }
-                previous = UInt64(v)
-            } else if isWordScalar(v), let s = Unicode.Scalar(v) {
-                previous = 0
-                if v < 0x80 { word.append(UInt8(v)) } else { word.append(contentsOf: String(s).utf8) }
-            } else {
-                previous = 0
-                if !word.isEmpty { flush(&sink) }
-            }
+            if length > 0 { sink.word(UnsafeBufferPointer(start: base, count: length)) }
+            sink.measured(tally)
         }
-        if !word.isEmpty { flush(&sink) }
-        sink.measured(tally)
     }
 
     /// Calls `body` with each term occurrence of `text`, in order: the readable statement of the rules
