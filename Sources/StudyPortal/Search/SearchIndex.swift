@@ -244,9 +244,15 @@ public struct SearchIndex: Sendable {
         guard !items.isEmpty else { return ([], starts) }
         var next = starts
         let sorted = [T](unsafeUninitializedCapacity: items.count) { buffer, initialized in
-            for (item, b) in zip(items, buckets) {
-                buffer.initializeElement(at: next[Int(b)], to: item)
-                next[Int(b)] += 1
+            // Each bucket's next place through a pointer: through the array, every item paid a
+            // bounds check and a uniqueness check on it.
+            next.withUnsafeMutableBufferPointer { next in
+                guard let base = buffer.baseAddress, let cursor = next.baseAddress else { return }
+                for (item, b) in zip(items, buckets) {
+                    let at = cursor + Int(b)
+                    (base + at.pointee).initialize(to: item)
+                    at.pointee += 1
+                }
             }
             initialized = items.count
         }
