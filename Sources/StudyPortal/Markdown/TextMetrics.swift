@@ -83,15 +83,20 @@ public struct TextMetrics: Sendable, Hashable {
             inWord = false
         }
 
-        /// A scalar beyond ASCII.
+        /// A scalar beyond ASCII. Chinese text's own punctuation (，。、“” …), after the ideographs
+        /// the commonest, is told here; the rest out of line (as a whole this was not inlined).
         @inline(__always) mutating func scalar(_ v: UInt32) {
+            if v != 0x2019 && TextMetrics.isPunctuation(v) { inWord = false } else { other(v) }
+        }
+
+
+        /// `scalar` of what is not punctuation (or is the apostrophe ’).
+        @inline(never) private mutating func other(_ v: UInt32) {
             if TextMetrics.isCJK(value: v) {
                 cjk &+= 1
                 inWord = false
             } else if v == 0x2019 {
                 // don’t: one word
-            } else if TextMetrics.isPunctuation(v) {
-                inWord = false   // Chinese text's own punctuation, without a Unicode property look-up
             } else if let s = Unicode.Scalar(v), s.properties.isAlphabetic || s.properties.numericType != nil {
                 words &+= inWord ? 0 : 1
                 inWord = true
