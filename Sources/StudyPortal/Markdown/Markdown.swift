@@ -85,7 +85,8 @@ public struct RenderedMarkdown: Sendable {
     public var firstParagraph: String
     /// The whole text without markup, blocks on their own lines: what search indexes. UTF-8, kept
     /// as cmark's text nodes gave it (valid, as the body is): only search reads it, from its bytes,
-    /// and making a `String` of it validated every byte of every body once more.
+    /// and making a `String` of it validated every byte of every body once more. A build empties it
+    /// once the index has read it, before the pages are rendered.
     public var plainText: [UInt8]
     public var pendingAnchors: [PendingAnchor]
     public var brokenLinks: [BrokenLink]
