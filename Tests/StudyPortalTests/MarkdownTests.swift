@@ -205,5 +205,11 @@ import Testing
         let code = render("段落 end\n\n```\nlet z\n```\n")
         #expect(String(decoding: code.plainText, as: UTF8.self) == "段落 end\nlet z\n")
         #expect(code.metrics.words == 3)
+        // Inline HTML and an image set the text around them apart (as the page shows it), but for
+        // Chinese on both sides of inline HTML, which stays one run as across a line break.
+        #expect(render("Line one<br>Line two").metrics.words == 4)
+        #expect(render("See![diagram](d.png)Figure 1").metrics.words == 4)
+        #expect(String(decoding: render("学<br>习").plainText, as: UTF8.self) == "学习")
+        #expect(String(decoding: render("![图](d.png)\n\n下一段").plainText, as: UTF8.self) == "图\n下一段")
     }
 }

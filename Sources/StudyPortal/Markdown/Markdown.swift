@@ -124,17 +124,27 @@ public enum Markdown {
         var pending: [PendingAnchor] = []
         var broken: [BrokenLink] = []
 
+        // Whether the next text is set apart from the text before it: an image's alt text, and what
+        // follows an image or inline HTML (`one<br>two` reads as two words, as a space would make it).
+        var setApart = false
+
         // One walk over the tree (cmark's iterator: no recursion, so deep nesting cannot overflow the stack).
         if let iterator = cmark_iter_new(document) {
             defer { cmark_iter_free(iterator) }
             while true {
                 let event = cmark_iter_next(iterator)
                 if event == CMARK_EVENT_DONE { break }
-                guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
+                guard let node = cmark_iter_get_node(iterator) else { continue }
+                guard event == CMARK_EVENT_ENTER else {
+                    if cmark_node_get_type(node) == CMARK_NODE_IMAGE { setApart = true }
+                    continue
+                }
                 switch cmark_node_get_type(node) {
                 case CMARK_NODE_TEXT, CMARK_NODE_CODE, CMARK_NODE_CODE_BLOCK:
                     // A code block is a block: on a line of its own, not run into the paragraph before.
                     if cmark_node_get_type(node) == CMARK_NODE_CODE_BLOCK { startLine(&plain) }
+                    if setApart, let last = plain.last, last != 0x20 && last != 0x0A { plain.append(0x20) }
+                    setApart = false
                     if let literal = cmark_node_get_literal(node) {
                         let text = UnsafeBufferPointer(start: UnsafeRawPointer(literal).assumingMemoryBound(to: UInt8.self), count: strlen(literal))
                         if mayHoldNoncharacters, let repaired = Self.repairingNoncharacters(text) { plain += repaired } else { plain += text }
@@ -144,6 +154,8 @@ public enum Markdown {
                     if !joinsCJK(node) { plain.append(0x20) }   // 终身⏎学习 must still hold the bigram 身学
                 case CMARK_NODE_LINEBREAK:
                     plain.append(0x20)
+                case CMARK_NODE_HTML_INLINE:
+                    if !joinsCJK(node) { setApart = true }   // 学<br>习 still holds the bigram, as a line break does
                 case CMARK_NODE_HEADING:
                     headingNodes.append(node)
                     if !plain.isEmpty { plain.append(0x0A) }
@@ -151,6 +163,7 @@ public enum Markdown {
                     startLine(&plain)
                     if firstParagraph == nil && cmark_node_parent(node) == document { firstParagraph = plainText(of: node) }
                 case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
+                    if cmark_node_get_type(node) == CMARK_NODE_IMAGE { setApart = true }
                     let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
                     let (line, column) = position(of: node, firstLine: firstLine)
                     if url.hasPrefix("#") {
