@@ -135,14 +135,15 @@ public enum Markdown {
                 let event = cmark_iter_next(iterator)
                 if event == CMARK_EVENT_DONE { break }
                 guard let node = cmark_iter_get_node(iterator) else { continue }
+                let type = cmark_node_get_type(node)
                 guard event == CMARK_EVENT_ENTER else {
-                    if cmark_node_get_type(node) == CMARK_NODE_IMAGE { setApart = true }
+                    if type == CMARK_NODE_IMAGE { setApart = true }
                     continue
                 }
-                switch cmark_node_get_type(node) {
+                switch type {
                 case CMARK_NODE_TEXT, CMARK_NODE_CODE, CMARK_NODE_CODE_BLOCK:
                     // A code block is a block: on a line of its own, not run into the paragraph before.
-                    if cmark_node_get_type(node) == CMARK_NODE_CODE_BLOCK { startLine(&plain) }
+                    if type == CMARK_NODE_CODE_BLOCK { startLine(&plain) }
                     if setApart, let last = plain.last, last != 0x20 && last != 0x0A { plain.append(0x20) }
                     setApart = false
                     if let literal = cmark_node_get_literal(node) {
@@ -163,7 +164,7 @@ public enum Markdown {
                     startLine(&plain)
                     if firstParagraph == nil && cmark_node_parent(node) == document { firstParagraph = plainText(of: node) }
                 case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
-                    if cmark_node_get_type(node) == CMARK_NODE_IMAGE { setApart = true }
+                    if type == CMARK_NODE_IMAGE { setApart = true }
                     let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
                     let (line, column) = position(of: node, firstLine: firstLine)
                     if url.hasPrefix("#") {

@@ -107,7 +107,8 @@ public enum Renderer {
             + p.reflections.filter(visibility.shows).map { ("reflection:\($0.folder)/\($0.slug)", $0.file, Routes.reflection($0.folder, $0.slug)) }
         let unsafe = p.config.unsafeHTML
         @Sendable func markdown(_ source: (key: String, file: SourceFile, sitePath: String), _ links: LinkResolver) -> RenderedMarkdown {
-            // Not measured here: the search index measures each body in the pass that finds its terms.
+            // Measured here only in the build without the index: the index measures each body in the
+            // pass that finds its terms.
             Markdown.render(source.file.body, unsafeHTML: unsafe, firstLine: source.file.bodyLine, measuring: !buildsIndex) {
                 links.resolve($0, from: source.file.contentPath, page: source.sitePath)
             }
