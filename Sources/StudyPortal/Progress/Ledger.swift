@@ -41,10 +41,13 @@ public enum Ledger {
     /// Indices of the activities a group's ledger lists for a year: the group's own and those with no
     /// group, dated in the year up to the as-of date, by date.
     public static func activities(of group: String, year: Int, _ index: ProgressIndex) -> [Int] {
-        index.activities.indices.filter { i in
-            let a = index.activities[i]
-            return a.date.year == year && a.date <= index.asOf && (a.group == nil || a.group?.id == group)
-        }.sorted { (index.activities[$0].date, index.activities[$0].slug) < (index.activities[$1].date, index.activities[$1].slug) }
+        // Through the buffer, field by field: `let a = activities[i]` copied each whole activity
+        // (a retain per field) for every group's ledger.
+        index.activities.withUnsafeBufferPointer { activities in
+            activities.indices.filter { i in
+                activities[i].date.year == year && activities[i].date <= index.asOf && (activities[i].group.map { $0.id == group } ?? true)
+            }.sorted { (activities[$0].date, activities[$0].slug) < (activities[$1].date, activities[$1].slug) }
+        }
     }
 
     /// Members of a group at any time during the year (up to the as-of date), by id.
