@@ -31,6 +31,34 @@ import Testing
         #expect(error.message.contains("never closed"))
     }
 
+    /// The bytes' path (`split(bytes:)`) takes the common files, and reads each it takes exactly as
+    /// the general path (`TextDecoding.markdown`, then `split`) does, with no warning lost: random
+    /// files built from fences, near-fences, BOMs, CRs, NULs, invalid bytes and combining marks.
+    @Test func bytesPathReadsAsTheGeneralPath() throws {
+        var random = SystemRandomNumberGenerator()
+        let pieces: [[UInt8]] = ["---", "--- \t", "----", "-- -", "---\u{301}", "title: 甲", "正文", "", " ", "\t", "a",
+                                 "\u{FEFF}", "\r", "\0", "# 标题", "é"].map { Array($0.utf8) } + [[0xFF], [0xE6, 0xAD], [0xC3]]
+        var taken = 0
+        for round in 0..<3000 {
+            var lines = (0..<Int.random(in: 0...6, using: &random)).map { _ in pieces.randomElement(using: &random) ?? [] }
+            if round % 2 == 0 { lines = [Array("---".utf8)] + lines }   // half open with a fence
+            if round % 4 == 0 { lines.insert(Array("---".utf8), at: Int.random(in: 1...lines.count, using: &random)) }
+            var bytes = Array(lines.joined(separator: [0x0A]))
+            if Bool.random(using: &random) { bytes.append(0x0A) }
+            let (text, warnings) = TextDecoding.markdown(Data(bytes), path: "x.md")
+            let general = FrontMatter.split(text)
+            guard let fast = bytes.withUnsafeBytes(FrontMatter.split(bytes:)) else { continue }
+            taken += 1
+            let expected = try general.get()
+            #expect(warnings.isEmpty, "\(bytes)")
+            #expect(fast.yaml == expected.yaml && fast.body == expected.body && fast.bodyLine == expected.bodyLine, "\(bytes)")
+            #expect(fast.yaml.map { Array($0.utf8) } == expected.yaml.map { Array($0.utf8) } && Array(fast.body.utf8) == Array(expected.body.utf8))
+        }
+        #expect(taken > 300)
+        let common = Array("---\ntitle: 甲\n---\n正文\n".utf8).withUnsafeBytes(FrontMatter.split(bytes:))
+        #expect(common?.yaml == "title: 甲" && common?.body == "正文\n" && common?.bodyLine == 4)
+    }
+
     @Test func yamlErrorIsReportedAtTheLineInTheFile() {
         // Line 3 of the file is the bad one (line 2 of the YAML block).
         do {

@@ -157,14 +157,20 @@ public enum Loader {
         guard let data else {
             return Parsed(diagnostics: [.error("cannot read this file (check its permissions)", path: path)])
         }
-        let (text, diagnostics) = TextDecoding.markdown(data, path: path)
-        if text.allSatisfy(\.isWhitespace) {
-            return Parsed(diagnostics: diagnostics + [.error("the file is empty; it needs front matter with at least a title (---\\ntitle: …\\n---)", path: path, line: 1, column: 1)])
-        }
+        var diagnostics: [Diagnostic] = []
         let source: SourceText
-        switch FrontMatter.split(text) {
-        case .success(let s): source = s
-        case .failure(let e): return Parsed(diagnostics: diagnostics + [.error(e.message, path: path, line: e.line, column: e.column)])
+        if let common = data.withUnsafeBytes(FrontMatter.split(bytes:)) {
+            source = common
+        } else {
+            let text: String
+            (text, diagnostics) = TextDecoding.markdown(data, path: path)
+            if text.allSatisfy(\.isWhitespace) {
+                return Parsed(diagnostics: diagnostics + [.error("the file is empty; it needs front matter with at least a title (---\\ntitle: …\\n---)", path: path, line: 1, column: 1)])
+            }
+            switch FrontMatter.split(text) {
+            case .success(let s): source = s
+            case .failure(let e): return Parsed(diagnostics: diagnostics + [.error(e.message, path: path, line: e.line, column: e.column)])
+            }
         }
         guard let yaml = source.yaml else {
             return Parsed(diagnostics: diagnostics + [.error("missing front matter: the file should start with a line ---, then `title: …`, then ---", path: path, line: 1, column: 1)])
