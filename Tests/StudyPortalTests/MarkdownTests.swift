@@ -72,6 +72,26 @@ import Testing
         #expect(out.headings.map(\.id) == ["二存在的问题", "小结", "小结-1", "强调-与-代码"])
     }
 
+    /// Ids are written into cmark's heading tags unless raw HTML is kept, where each heading is
+    /// rendered on its own instead: both ways give the same HTML. A raw HTML block at the end (kept
+    /// in unsafe mode, and written last) makes a document take the second way.
+    @Test func headingIDsWrittenInPlaceMatchHeadingsRenderedApart() {
+        let pieces = ["# 标题", "## 小结", "### *强调* 与 `代码`", "###### 六", "#######", "##", "## 一 ##", "标题\n===", "二\n---",
+                      "正文", "- 项\n  ## 列表里", "> ## 引用里", "    ## 代码块", "```\n<h2>\n```", "`<h2>`", "&lt;h2&gt;", "***",
+                      "[链接](/a \"<h2>\")", "![图](x.png)", "a &amp; b", "终身\n学习", "\\<h2>", "* * *", ""]
+        var random = SystemRandomNumberGenerator()
+        var withHeadings = 0
+        for _ in 0..<400 {
+            let text = (0..<Int.random(in: 1...8, using: &random)).map { _ in pieces.randomElement(using: &random) ?? "" }.joined(separator: "\n\n")
+            let inPlace = render(text)
+            let apart = render(text + "\n\n<div>x</div>\n", unsafe: true)
+            #expect(apart.html.text == inPlace.html.text + "<div>x</div>\n", "\(text.debugDescription)")
+            #expect(apart.headings.map(\.id) == inPlace.headings.map(\.id))
+            if !inPlace.headings.isEmpty { withHeadings += 1 }
+        }
+        #expect(withHeadings > 200)
+    }
+
     @Test func safeModeDropsRawHTMLAndScriptLinks() {
         let out = render("<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)>\n\n## <b>标题</b>\n")
         #expect(!out.html.text.contains("<script"))

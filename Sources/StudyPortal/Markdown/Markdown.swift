@@ -127,6 +127,8 @@ public enum Markdown {
         // Whether the next text is set apart from the text before it: an image's alt text, and what
         // follows an image or inline HTML (`one<br>two` reads as two words, as a space would make it).
         var setApart = false
+        // Raw HTML, kept under `unsafe_html`, may hold tags like a heading's.
+        var keepsRawHTML = false
 
         // One walk over the tree (cmark's iterator: no recursion, so deep nesting cannot overflow the stack).
         if let iterator = cmark_iter_new(document) {
@@ -156,7 +158,10 @@ public enum Markdown {
                 case CMARK_NODE_LINEBREAK:
                     plain.append(0x20)
                 case CMARK_NODE_HTML_INLINE:
+                    keepsRawHTML = unsafeHTML
                     if !joinsCJK(node) { setApart = true }   // 学<br>习 still holds the bigram, as a line break does
+                case CMARK_NODE_HTML_BLOCK:
+                    keepsRawHTML = unsafeHTML
                 case CMARK_NODE_HEADING:
                     headingNodes.append(node)
                     if !plain.isEmpty { plain.append(0x0A) }
@@ -199,9 +204,7 @@ public enum Markdown {
         for node in headingNodes {
             let level = Int(cmark_node_get_heading_level(node))
             let plain = plainText(of: node)
-            let id = allocator.id(for: plain)
-            headings.append(TOCEntry(level: level, id: id, text: plain))
-            replaceWithIdentifiedHeading(node, level: level, id: id, options: options)
+            headings.append(TOCEntry(level: level, id: allocator.id(for: plain), text: plain))
         }
 
         let ids = Set(headings.map(\.id))
@@ -225,7 +228,16 @@ public enum Markdown {
 
         var metrics = TextMetrics()
         if measuring { plain.withUnsafeBufferPointer { metrics.add(utf8: $0) } }
-        var html = takeBytes(cmark_render_html(document, options))
+        // The ids go into the headings' opening tags as cmark's HTML is copied out: without raw HTML,
+        // the output's only `<h1>`…`<h6>` are the headings', in order. With it (or should the tags
+        // found not be one per heading), each heading becomes a block writing its tag and content,
+        // rendered on their own (a second render per heading: 20 ms at 10,000 materials).
+        var identified = keepsRawHTML ? nil : takeBytes(cmark_render_html(document, options), identifying: headings)
+        if identified == nil {
+            for (node, heading) in zip(headingNodes, headings) { replaceWithIdentifiedHeading(node, level: heading.level, id: heading.id, options: options) }
+            identified = takeBytes(cmark_render_html(document, options))
+        }
+        var html = identified ?? []
         if mayHoldNoncharacters, let repaired = html.withUnsafeBufferPointer(Self.repairingNoncharacters) { html = repaired }
         return RenderedMarkdown(html: HTMLFragment(html), headings: headings, metrics: metrics,
                                 firstParagraph: firstParagraph ?? "", plainText: plain, pendingAnchors: pending, brokenLinks: broken)
@@ -330,6 +342,35 @@ public enum Markdown {
 
     private static func takeString(_ pointer: UnsafeMutablePointer<CChar>?) -> String {
         String(decoding: takeBytes(pointer), as: UTF8.self)
+    }
+
+    /// cmark's HTML with ` id="…"` written into the opening tag of each heading, in order; nil when
+    /// the tags found are fewer than the headings.
+    private static func takeBytes(_ pointer: UnsafeMutablePointer<CChar>?, identifying headings: [TOCEntry]) -> [UInt8]? {
+        guard !headings.isEmpty else { return takeBytes(pointer) }
+        guard let pointer else { return nil }
+        defer { free(pointer) }
+        let bytes = UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)).bindMemory(to: UInt8.self)
+        guard let base = bytes.baseAddress else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + headings.count * 16)
+        var from = 0, at = 0
+        for heading in headings {
+            // The next `<hN>`, N the heading's level.
+            while true {
+                guard at < bytes.count, let found = memchr(base + at, 0x3C, bytes.count - at) else { return nil }
+                let i = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                at = i + 1
+                if i + 3 < bytes.count && bytes[i + 1] == 0x68 && bytes[i + 2] == 0x30 + UInt8(heading.level) && bytes[i + 3] == 0x3E { break }
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from..<(at + 2)]))
+            out.append(contentsOf: #" id=""#.utf8)
+            HTMLEscape.append(heading.id, to: &out)
+            out.append(0x22)
+            from = at + 2
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from...]))
+        return out
     }
 
     private static func takeBytes(_ pointer: UnsafeMutablePointer<CChar>?) -> [UInt8] {
