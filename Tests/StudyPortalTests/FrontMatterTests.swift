@@ -113,6 +113,25 @@ import Testing
         #expect(messages.contains { $0.hasPrefix("content/materials/x.md:4:1: warning: unknown field `colour`") })
     }
 
+    /// Keys are matched as strings compare (canonical equivalence), and unknown keys are warned
+    /// about in the order written, however many keys there are. (Equal keys twice are the YAML
+    /// reader's error.)
+    @Test func fieldsFindKeysAsStringsCompare() throws {
+        for extra in [0, 40] {
+            let filler = (0..<extra).map { "k\($0): v\($0)\n" }.joined()
+            let yaml = "caf\u{E9}: 1\n" + filler + "title: 甲\n\u{212A}ind: 3\nodd: 4\n"
+            var fields = Fields(try YAML.parse(yaml, lineOffset: 1), path: "x.md")
+            #expect(fields.string("cafe\u{301}") == "1")
+            #expect(fields.string("title") == "甲")
+            #expect(fields.string("Kind") == "3")   // U+212A KELVIN SIGN is K to `==`
+            #expect(fields.string("missing") == nil)
+            for k in stride(from: 0, to: extra, by: 2) { #expect(fields.string("k\(k)") == "v\(k)") }
+            fields.finish()
+            let unknown = fields.diagnostics.map(\.message)
+            #expect(unknown == (0..<extra).filter { $0 % 2 == 1 }.map { "unknown field `k\($0)` (ignored)" } + ["unknown field `odd` (ignored)"])
+        }
+    }
+
     @Test(arguments: ["", "a/b", "a\\b", ".hidden", "a..b", "x\u{7}y"])
     func unsafeSlugsAreRefused(_ slug: String) {
         #expect(Slug.problem(slug) != nil)

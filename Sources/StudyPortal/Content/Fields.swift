@@ -2,9 +2,13 @@
 /// (wrong type, bad date, unknown key, missing required field) instead of stopping at the first.
 public struct Fields {
     public let path: String
-    private var entries: [String: (keyPosition: YAMLValue.Position, value: YAMLValue)] = [:]
-    private var order: [String] = []
-    private var used: Set<String> = []
+    /// The mapping's keys, first occurrences in the order written, and their values. A front matter
+    /// holds a dozen keys, each asked for once or twice: compared in a row rather than hashed (the
+    /// hashing was 5% of the parse stage's CPU at 10,000 materials); hashed beyond `linearLimit`.
+    private var keys: [String] = []
+    private var entries: [(keyPosition: YAMLValue.Position, value: YAMLValue, used: Bool)] = []
+    private var index: [String: Int]?
+    private static let linearLimit = 32
     private let origin: YAMLValue.Position
     public private(set) var diagnostics: [Diagnostic] = []
 
@@ -14,9 +18,12 @@ public struct Fields {
         self.origin = origin
         switch value {
         case .map(let pairs, _):
-            for pair in pairs where entries[pair.key] == nil {
-                entries[pair.key] = (pair.keyPosition, pair.value)
-                order.append(pair.key)
+            for pair in pairs where place(of: pair.key) == nil {
+                keys.append(pair.key)
+                entries.append((pair.keyPosition, pair.value, false))
+                if index != nil { index?[pair.key] = keys.count - 1 } else if keys.count > Self.linearLimit {
+                    index = Dictionary(keys.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+                }
             }
         case .none:
             break
@@ -28,15 +35,29 @@ public struct Fields {
         }
     }
 
-    public func position(of key: String) -> YAMLValue.Position { entries[key]?.keyPosition ?? origin }
+    /// Where `key` is in `keys`, as a dictionary would find it (`==`: canonical equivalence).
+    private func place(of key: String) -> Int? {
+        if let index { return index[key] }
+        let length = key.utf8.count
+        // Keys of different lengths are equal only through a non-ASCII character (é written as
+        // e and a combining accent): lengths rule out the rest without comparing them.
+        let ascii = key.utf8.allSatisfy { $0 < 0x80 }
+        for i in keys.indices where keys[i].utf8.count == length || !ascii || !keys[i].utf8.allSatisfy({ $0 < 0x80 }) {
+            if keys[i] == key { return i }
+        }
+        return nil
+    }
+
+    public func position(of key: String) -> YAMLValue.Position { place(of: key).map { entries[$0].keyPosition } ?? origin }
 
     /// Where the value of `key` is written (for messages about the value itself).
-    public func valuePosition(of key: String) -> YAMLValue.Position { entries[key]?.value.position ?? origin }
+    public func valuePosition(of key: String) -> YAMLValue.Position { place(of: key).map { entries[$0].value.position } ?? origin }
 
     private mutating func take(_ key: String) -> YAMLValue? {
-        used.insert(key)
-        guard let value = entries[key]?.value, !value.isNull else { return nil }
-        return value
+        guard let i = place(of: key) else { return nil }
+        entries[i].used = true
+        let value = entries[i].value
+        return value.isNull ? nil : value
     }
 
     private mutating func problem(_ message: String, at value: YAMLValue) {
@@ -149,8 +170,8 @@ public struct Fields {
 
     /// Warns about every key no reader asked for, in the order written.
     public mutating func finish(knownElsewhere: Set<String> = []) {
-        for key in order where !used.contains(key) && !knownElsewhere.contains(key) {
-            let p = entries[key]?.keyPosition ?? origin
+        for (key, entry) in zip(keys, entries) where !entry.used && !knownElsewhere.contains(key) {
+            let p = entry.keyPosition
             diagnostics.append(.warning("unknown field `\(key)` (ignored)", path: path, line: p.line, column: p.column))
         }
     }
