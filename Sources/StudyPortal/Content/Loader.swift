@@ -28,17 +28,17 @@ public enum Loader {
         }
     }
 
-    /// The load stage's result: every content file found, classified, and the bytes of those the
-    /// parse stage reads.
+    /// The load stage's result: every content file found and classified; the parse stage reads the
+    /// Markdown and record files.
     public struct Files: Sendable {
         var site: Site
         var contentDir = ""
-        var markdown: [(entry: Walk.Entry, kind: Kind, data: Data?)] = []
-        var records: [(entry: Walk.Entry, data: Data?)] = []
+        var markdown: [(entry: Walk.Entry, kind: Kind)] = []
+        var records: [Walk.Entry] = []
         var diagnostics: [Diagnostic] = []
     }
 
-    /// The load stage: walk `content/` and read the Markdown and record files, side by side.
+    /// The load stage: walk `content/` and classify what it holds.
     public static func read(root: String, config: SiteConfig, jobs: Int) async -> Files {
         var files = Files(site: Site(root: root, config: config))
         let contentDir = root + "/content"
@@ -49,26 +49,25 @@ public enum Loader {
         files.diagnostics = walk.diagnostics
         files.diagnostics += walk.unreadable.map { .error("cannot read this file or folder (check its permissions)", path: "content/" + $0) }
 
-        var markdown: [(Walk.Entry, Kind)] = []
-        var recordFiles: [Walk.Entry] = []
         for entry in walk.entries {
             let kind = kind(of: entry.relative)
             switch kind {
-            case .material, .page, .plan, .activity, .reflection: markdown.append((entry, kind))
+            case .material, .page, .plan, .activity, .reflection: files.markdown.append((entry, kind))
             case .data:
-                if entry.relative.hasPrefix("records/") && entry.relative.hasSuffix(".csv") { recordFiles.append(entry) }
+                if entry.relative.hasPrefix("records/") && entry.relative.hasSuffix(".csv") { files.records.append(entry) }
             case .asset(let isPrivate):
                 if !isPrivate || config.profile == .internal {
                     files.site.staticFiles.append(StaticFile(contentPath: entry.relative, absolutePath: entry.absolute))
                 }
             }
         }
-        files.markdown = await parallelMap(markdown, jobs: jobs) { entry, kind in (entry, kind, FileManager.default.contents(atPath: entry.absolute)) }
-        files.records = await parallelMap(recordFiles, jobs: jobs) { entry in (entry, FileManager.default.contents(atPath: entry.absolute)) }
         return files
     }
 
-    /// The parse stage: front matter split and decoded into typed values, the roster and the records.
+    /// The parse stage: each file read, its front matter split and decoded into typed values; the
+    /// roster and the records. A file's bytes are read where they are parsed and let go at once:
+    /// read in the load stage, the 100 MB of a 10,000-material site were all held until parsing
+    /// ended, in pages faulted in for them alone.
     public static func parse(_ files: Files, jobs: Int) async -> (Site, [Diagnostic]) {
         var site = files.site
         var diagnostics = files.diagnostics
@@ -76,8 +75,15 @@ public enum Loader {
         // The record files are parsed beside the Markdown files, not after them: the last few
         // large CSV files, and the records gathered into one array, kept a core idle (60 ms at
         // 10,000 materials).
-        async let records = Self.records(files.records, jobs: jobs)
-        let parsed = await parallelMap(files.markdown, jobs: jobs) { parse($0.entry, kind: $0.kind, data: $0.data) }
+        // Opened by name inside `content/`: the kernel walks the names above it once, not per file.
+        let folder = open(files.contentDir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        defer { if folder >= 0 { close(folder) } }
+        let read: @Sendable (Walk.Entry) -> [UInt8]? = { entry in
+            folder >= 0 ? FileSystem.contents(ofFile: entry.relative, in: folder, followingLinks: true)
+                        : FileSystem.contents(ofFile: entry.absolute, followingLinks: true)
+        }
+        async let records = Self.records(files.records, jobs: jobs, read: read)
+        let parsed = await parallelMap(files.markdown, jobs: jobs) { parse($0.entry, kind: $0.kind, bytes: read($0.entry)) }
         for item in parsed {
             diagnostics += item.diagnostics
             switch item.value {
@@ -98,11 +104,11 @@ public enum Loader {
 
     /// Every record of the record files, in file and row order, and their problems. The files (one
     /// a month, typically) are parsed side by side.
-    static func records(_ files: [(entry: Walk.Entry, data: Data?)], jobs: Int) async -> ([Record], [Diagnostic]) {
-        let tables = await parallelMap(files, jobs: jobs) { file -> ([Record], [Diagnostic]) in
-            let path = "content/" + file.entry.relative
-            guard let data = file.data else { return ([], [.error("cannot read this file (check its permissions)", path: path)]) }
-            let (table, problems) = CSVTable.parse(data, path: path, required: RecordLoader.required, optional: RecordLoader.optional)
+    static func records(_ files: [Walk.Entry], jobs: Int, read: @escaping @Sendable (Walk.Entry) -> [UInt8]?) async -> ([Record], [Diagnostic]) {
+        let tables = await parallelMap(files, jobs: jobs) { entry -> ([Record], [Diagnostic]) in
+            let path = "content/" + entry.relative
+            guard let bytes = read(entry) else { return ([], [.error("cannot read this file (check its permissions)", path: path)]) }
+            let (table, problems) = CSVTable.parse(Data(bytes), path: path, required: RecordLoader.required, optional: RecordLoader.optional)
             guard let table else { return ([], problems) }
             let (records, more) = RecordLoader.records(table)
             return (records, problems + more)
@@ -149,21 +155,21 @@ public enum Loader {
     }
 
     static func parse(_ entry: Walk.Entry, kind: Kind) -> Parsed {
-        parse(entry, kind: kind, data: FileManager.default.contents(atPath: entry.absolute))
+        parse(entry, kind: kind, bytes: FileSystem.contents(ofFile: entry.absolute, followingLinks: true))
     }
 
-    static func parse(_ entry: Walk.Entry, kind: Kind, data: Data?) -> Parsed {
+    static func parse(_ entry: Walk.Entry, kind: Kind, bytes: [UInt8]?) -> Parsed {
         let path = "content/" + entry.relative
-        guard let data else {
+        guard let bytes else {
             return Parsed(diagnostics: [.error("cannot read this file (check its permissions)", path: path)])
         }
         var diagnostics: [Diagnostic] = []
         let source: SourceText
-        if let common = data.withUnsafeBytes(FrontMatter.split(bytes:)) {
+        if let common = bytes.withUnsafeBytes(FrontMatter.split(bytes:)) {
             source = common
         } else {
             let text: String
-            (text, diagnostics) = TextDecoding.markdown(data, path: path)
+            (text, diagnostics) = TextDecoding.markdown(Data(bytes), path: path)
             if text.allSatisfy(\.isWhitespace) {
                 return Parsed(diagnostics: diagnostics + [.error("the file is empty; it needs front matter with at least a title (---\\ntitle: …\\n---)", path: path, line: 1, column: 1)])
             }

@@ -121,10 +121,11 @@ enum FileSystem {
         return UnsafeRawPointer(entry).advanced(by: offset).assumingMemoryBound(to: CChar.self)
     }
 
-    /// The bytes of the regular file at `path` (never through a link), or nil.
-    static func contents(ofFile path: String) -> [UInt8]? {
+    /// The bytes of the regular file at `path` (never through a link unless `followingLinks`; relative
+    /// to the folder open as `folder`, if given), or nil.
+    static func contents(ofFile path: String, in folder: Int32 = AT_FDCWD, followingLinks: Bool = false) -> [UInt8]? {
         // Non-blocking: a FIFO put there must not hold the build (it is not a plain file, and read no further).
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+        let fd = openat(folder, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (followingLinks ? 0 : O_NOFOLLOW))
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var info = stat()
