@@ -85,4 +85,34 @@ struct CSVTests {
         let (_, warnings) = CSVTable.parse(Data("id,name\ng1,\"一\"支部\n".utf8), path: "content/people/groups.csv", required: ["id", "name"], optional: [])
         #expect(warnings.map(\.description) == ["content/people/groups.csv:2:7: warning: text after a closing quote (kept as part of the cell); write a quote inside a quoted cell as \"\""])
     }
+
+    /// Record files read side by side give their records in file and row order, rows in error left
+    /// out with their problems, whatever the files' sizes (each file's records are moved, not copied).
+    @Test func recordsComeInFileAndRowOrder() async {
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<20 {
+            var files: [String: String] = [:], expected: [String] = [], problems: [String] = []
+            for f in 0..<Int.random(in: 0...7, using: &random) {
+                var text = "date,member,material,hours,note\n"
+                for row in 0..<Int.random(in: 0...60, using: &random) {
+                    if Int.random(in: 0..<5, using: &random) == 0 {
+                        text += "2026-13-01,u\(f)-\(row),m,,\n"
+                        problems.append("content/records/\(f).csv:\(row + 2):1")
+                    } else {
+                        text += "2026-01-0\(1 + row % 9),u\(f)-\(row),m\(row),,note \(row)\n"
+                        expected.append("u\(f)-\(row)")
+                    }
+                }
+                files["\(f).csv"] = Int.random(in: 0..<6, using: &random) == 0 ? "" : text
+                if files["\(f).csv"] == "" { expected.removeAll { $0.hasPrefix("u\(f)-") }; problems.removeAll { $0.hasPrefix("content/records/\(f).csv:") } }
+            }
+            let entries = files.keys.sorted { Int($0.dropLast(4)) ?? 0 < Int($1.dropLast(4)) ?? 0 }.map { Walk.Entry(relative: "records/" + $0, absolute: "/nowhere/" + $0) }
+            let contents = files
+            let (records, diagnostics) = await Loader.records(entries, jobs: 2) { contents[String($0.relative.dropFirst(8))].map { Array($0.utf8) } }
+            #expect(records.map(\.member.id) == expected)
+            #expect(records.allSatisfy { r in r.material.map { "note " + $0.id.dropFirst() } == r.note })
+            let rowErrors = diagnostics.filter { $0.message.contains("`date`") }.map { "\($0.path):\($0.line):\($0.column)" }
+            #expect(rowErrors == problems)
+        }
+    }
 }

@@ -103,24 +103,41 @@ public enum Loader {
     }
 
     /// Every record of the record files, in file and row order, and their problems. The files (one
-    /// a month, typically) are parsed side by side.
+    /// a month, typically) are parsed side by side, each into a buffer of its own, and the records
+    /// are then moved into one array: gathered from an array per file, the 200,000 records of a
+    /// large site were copied (a retain per reference) and the copies' sources freed (a release per
+    /// reference), 25 ms of CPU on one core.
     static func records(_ files: [Walk.Entry], jobs: Int, read: @escaping @Sendable (Walk.Entry) -> [UInt8]?) async -> ([Record], [Diagnostic]) {
-        let tables = await parallelMap(files, jobs: jobs) { entry -> ([Record], [Diagnostic]) in
+        let parts = await parallelMap(files, jobs: jobs) { entry -> (records: Part, diagnostics: [Diagnostic]) in
             let path = "content/" + entry.relative
-            guard let bytes = read(entry) else { return ([], [.error("cannot read this file (check its permissions)", path: path)]) }
+            guard let bytes = read(entry) else { return (Part(), [.error("cannot read this file (check its permissions)", path: path)]) }
             let (table, problems) = CSVTable.parse(Data(bytes), path: path, required: RecordLoader.required, optional: RecordLoader.optional)
-            guard let table else { return ([], problems) }
-            let (records, more) = RecordLoader.records(table)
-            return (records, problems + more)
+            guard let table else { return (Part(), problems) }
+            let part = Part(capacity: table.rows.count)
+            let (count, more) = RecordLoader.records(table, into: UnsafeMutableBufferPointer(start: part.base, count: table.rows.count))
+            return (Part(base: part.base, count: count), problems + more)
         }
-        var records: [Record] = [], diagnostics: [Diagnostic] = []
-        // Room for all at once: grown by doubling, 200,000 records were copied twice over, into fresh pages.
-        records.reserveCapacity(tables.reduce(0) { $0 + $1.0.count })
-        for (part, problems) in tables {
-            records += part
-            diagnostics += problems
+        var diagnostics: [Diagnostic] = []
+        let records = [Record](unsafeUninitializedCapacity: parts.reduce(0) { $0 + $1.records.count }) { buffer, count in
+            for (part, problems) in parts {
+                diagnostics += problems
+                if let base = buffer.baseAddress, let from = part.base { (base + count).moveInitialize(from: from, count: part.count) }
+                count += part.count
+                part.base?.deallocate()
+            }
         }
         return (records, diagnostics)
+    }
+
+    /// One record file's records, initialized at `base` by the task that read it, moved out (and the
+    /// memory freed) by `records` once every task has ended: hence `@unchecked Sendable`.
+    private struct Part: @unchecked Sendable {
+        var base: UnsafeMutablePointer<Record>?
+        var count = 0
+
+        init() {}
+        init(capacity: Int) { base = .allocate(capacity: max(1, capacity)) }
+        init(base: UnsafeMutablePointer<Record>?, count: Int) { (self.base, self.count) = (base, count) }
     }
 
     /// The roster: both files are optional, but groups are needed as soon as members name them.

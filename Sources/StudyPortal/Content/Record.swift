@@ -17,9 +17,10 @@ enum RecordLoader {
     static let required = ["date", "member", "material", "hours", "note"]
     static let optional = ["title", "kind"]
 
-    static func records(_ table: CSVTable) -> ([Record], [Diagnostic]) {
-        var out: [Record] = []
-        out.reserveCapacity(table.rows.count)
+    /// The table's records, initialized at the start of `out` (room for one per row), and how many
+    /// there are, with the problems of the rows that are not.
+    static func records(_ table: CSVTable, into out: UnsafeMutableBufferPointer<Record>) -> (count: Int, diagnostics: [Diagnostic]) {
+        var made = 0
         var diagnostics: [Diagnostic] = []
         let (dateAt, memberAt, materialAt, hoursAt) = (table.place(of: "date"), table.place(of: "member"), table.place(of: "material"), table.place(of: "hours"))
         let (noteAt, titleAt, kindAt) = (table.place(of: "note"), table.place(of: "title"), table.place(of: "kind"))
@@ -55,10 +56,12 @@ enum RecordLoader {
                 continue
             }
             let title = row.cell(titleAt), kind = row.cell(kindAt)
-            out.append(Record(date: date, member: Ref(member, path: path, line: row.line),
-                              material: material.isEmpty ? nil : Ref(material, path: path, line: row.line),
-                              hours: hours, note: row.cell(noteAt), title: title.isEmpty ? nil : title, kind: kind.isEmpty ? nil : kind))
+            guard made < out.count, let base = out.baseAddress else { break }   // room for one a row: never
+            (base + made).initialize(to: Record(date: date, member: Ref(member, path: path, line: row.line),
+                                                    material: material.isEmpty ? nil : Ref(material, path: path, line: row.line),
+                                                    hours: hours, note: row.cell(noteAt), title: title.isEmpty ? nil : title, kind: kind.isEmpty ? nil : kind))
+            made += 1
         }
-        return (out, diagnostics)
+        return (made, diagnostics)
     }
 }
