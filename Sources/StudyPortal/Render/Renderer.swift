@@ -165,9 +165,7 @@ public enum Renderer {
             if !measured[k] && buildsIndex { rendered[k].plainText.withUnsafeBufferPointer { rendered[k].metrics.add(utf8: $0) } }
             rendered[k].plainText = []
         }
-        var bodies: [String: RenderedMarkdown] = [:]
-        bodies.reserveCapacity(sources.count)
-        for (source, body) in zip(sources, consume rendered) { bodies[source.key] = body }
+        let bodies = Bodies(consume rendered, places: positions)
         let index = built.files
         timings.append(clock.stage("search"))
 
@@ -233,56 +231,66 @@ public enum Renderer {
     static func searchIndex(_ p: Programme, lookup: Lookup, routes: Routes, strings: [String: String], bodies: [RenderedMarkdown], positions: [String: Int],
                             visibility: Visibility, jobs: Int, store: @escaping @Sendable (String, [UInt8]) -> OutputFile) async -> (files: [OutputFile], metrics: [(body: Int, metrics: TextMetrics)]) {
         guard buildsIndex else { return ([], []) }
-        let (documents, keys) = await searchDocuments(p, lookup: lookup, routes: routes, strings: strings,
-                                                      text: { positions[$0].map { bodies[$0].plainText } ?? [] }, visibility: visibility, jobs: jobs)
+        let (documents, places) = await searchDocuments(p, lookup: lookup, routes: routes, strings: strings, place: { positions[$0] },
+                                                        text: { bodies[$0].plainText }, visibility: visibility, jobs: jobs)
         let built = await SearchIndex.build(documents, jobs: jobs, store: store)
-        return (built.files, zip(keys, built.metrics).compactMap { key, metrics in positions[key].map { ($0, metrics) } })
+        return (built.files, zip(places, built.metrics).compactMap { place, metrics in place.map { ($0, metrics) } })
     }
 
     /// What search covers (SPEC §5): materials, plans, activities, pages, and reflections the profile shows.
     /// The materials' and reflections' documents are made on all cores (15,000 documents at 10,000
     /// materials: alone, on one core, they began the search stage with the other idle). Each
-    /// document's body is a part the index measures (`SearchIndex.Document.measured`); the bodies'
-    /// keys come in the documents' order.
-    static func searchDocuments(_ p: Programme, lookup: Lookup, routes: Routes, strings: [String: String], text: @escaping @Sendable (String) -> [UInt8],
-                                visibility: Visibility, jobs: Int) async -> (documents: [SearchIndex.Document], bodyKeys: [String]) {
+    /// document's body is a part the index measures (`SearchIndex.Document.measured`). `place` finds
+    /// a body's place by its key and `text` gives that body's text; the bodies' places come in the
+    /// documents' order (nil for a document without a body).
+    static func searchDocuments(_ p: Programme, lookup: Lookup, routes: Routes, strings: [String: String], place: @escaping @Sendable (String) -> Int?,
+                                text: @escaping @Sendable (Int) -> [UInt8],
+                                visibility: Visibility, jobs: Int) async -> (documents: [SearchIndex.Document], bodyPlaces: [Int?]) {
         func t(_ key: String) -> String { strings[key] ?? key }
         // Links from the render's tables (`Lookup`), made once for the pages too.
         let kind = (material: t("kind_material"), activity: t("kind_activity"), reflection: t("kind_reflection"))
         // Fields read in place: a material copied out retained a dozen references and released them.
-        let materials = p.publishedMaterials
-        let materialKeys = materials.map { "material:" + p.materials[$0].slug }
-        var keys = materialKeys
-        var docs = await parallelMap(Array(materials.indices), jobs: jobs) { n -> SearchIndex.Document in
-            let i = materials[n]
-            return .init(title: p.materials[i].title, url: lookup.materialURL[i] ?? routes.link(Routes.material(p.materials[i].slug)), kind: kind.material,
-                         date: p.materials[i].date?.description ?? "",
-                         utf8: [Array((p.materials[i].summary ?? "").utf8), text(materialKeys[n]),
-                                Array(([p.materials[i].category].compactMap { $0 } + p.materials[i].tags).joined(separator: " ").utf8)],
-                         measured: 1)
+        /// The body of `key`: its place, and its text (none for a key without a body).
+        @Sendable func body(_ key: String) -> (place: Int?, text: [UInt8]) {
+            guard let k = place(key) else { return (nil, []) }
+            return (k, text(k))
         }
+        let materials = p.publishedMaterials
+        let made = await parallelMap(Array(materials.indices), jobs: jobs) { n -> (SearchIndex.Document, Int?) in
+            let i = materials[n]
+            let (place, text) = body("material:" + p.materials[i].slug)
+            return (.init(title: p.materials[i].title, url: lookup.materialURL[i] ?? routes.link(Routes.material(p.materials[i].slug)), kind: kind.material,
+                          date: p.materials[i].date?.description ?? "",
+                          utf8: [Array((p.materials[i].summary ?? "").utf8), text,
+                                 Array(([p.materials[i].category].compactMap { $0 } + p.materials[i].tags).joined(separator: " ").utf8)],
+                          measured: 1), place)
+        }
+        var docs = made.map(\.0), places = made.map(\.1)
         for plan in p.plans {
-            keys.append("plan:" + plan.slug)
-            docs.append(.init(title: plan.title, url: routes.link(Routes.plan(plan.slug)), kind: t("kind_plan"), date: plan.start.description, utf8: [text(keys[keys.count - 1])], measured: 0))
+            let (place, text) = body("plan:" + plan.slug)
+            places.append(place)
+            docs.append(.init(title: plan.title, url: routes.link(Routes.plan(plan.slug)), kind: t("kind_plan"), date: plan.start.description, utf8: [text], measured: 0))
         }
         for (k, a) in p.activities.enumerated() {
             let about = [a.speaker, a.location].compactMap { $0 }.joined(separator: " ")
-            keys.append("activity:" + a.slug)
+            let (place, text) = body("activity:" + a.slug)
+            places.append(place)
             docs.append(.init(title: a.title, url: lookup.activityURL[k], kind: kind.activity, date: a.date.description,
-                              utf8: [Array(about.utf8), text(keys[keys.count - 1])], measured: 1))
+                              utf8: [Array(about.utf8), text], measured: 1))
         }
         for page in p.pages where p.isPublished(page) {
-            keys.append("page:" + page.slug)
-            docs.append(.init(title: page.title, url: routes.link(Routes.page(page.slug)), kind: t("kind_page"), date: "", utf8: [text(keys[keys.count - 1])], measured: 0))
+            let (place, text) = body("page:" + page.slug)
+            places.append(place)
+            docs.append(.init(title: page.title, url: routes.link(Routes.page(page.slug)), kind: t("kind_page"), date: "", utf8: [text], measured: 0))
         }
         let reflections = p.reflections.indices.filter { visibility.shows(p.reflections[$0]) }
-        let reflectionKeys = reflections.map { "reflection:\(p.reflections[$0].folder)/\(p.reflections[$0].slug)" }
-        docs += await parallelMap(Array(reflections.indices), jobs: jobs) { n -> SearchIndex.Document in
+        let madeReflections = await parallelMap(Array(reflections.indices), jobs: jobs) { n -> (SearchIndex.Document, Int?) in
             let k = reflections[n]
-            return .init(title: p.reflections[k].title, url: routes.link(Routes.reflection(p.reflections[k].folder, p.reflections[k].slug)), kind: kind.reflection,
-                         date: p.reflections[k].date.description, utf8: [text(reflectionKeys[n])], measured: 0)
+            let (place, text) = body("reflection:\(p.reflections[k].folder)/\(p.reflections[k].slug)")
+            return (.init(title: p.reflections[k].title, url: routes.link(Routes.reflection(p.reflections[k].folder, p.reflections[k].slug)), kind: kind.reflection,
+                          date: p.reflections[k].date.description, utf8: [text], measured: 0), place)
         }
-        return (docs, keys + reflectionKeys)
+        return (docs + madeReflections.map(\.0), places + madeReflections.map(\.1))
     }
 
     /// Two things written to one path: an error naming both, rather than one silently winning.

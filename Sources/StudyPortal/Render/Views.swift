@@ -7,7 +7,7 @@ struct Views {
     let strings: [String: String]
     /// The same words as a view, made once (templates read them as `t.KEY`).
     let stringsView: SharedView
-    var bodies: [String: RenderedMarkdown]
+    var bodies: Bodies
     let programmeFigures: Figures
     let lookup: Lookup
     let visibility: Visibility
