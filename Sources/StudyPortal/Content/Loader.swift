@@ -117,10 +117,16 @@ public enum Loader {
             let (count, more) = RecordLoader.records(table, into: UnsafeMutableBufferPointer(start: part.base, count: table.rows.count))
             return (Part(base: part.base, count: count), problems + more)
         }
-        var diagnostics: [Diagnostic] = []
-        let records = [Record](unsafeUninitializedCapacity: parts.reduce(0) { $0 + $1.records.count }) { buffer, count in
-            for (part, problems) in parts {
-                diagnostics += problems
+        let diagnostics = parts.flatMap(\.diagnostics)
+        let total = parts.reduce(0) { $0 + $1.records.count }
+        // None: no array made over no room (that one writes its count into the empty array all
+        // arrays share, which ThreadSanitizer reports when two builds run side by side).
+        guard total > 0 else {
+            for (part, _) in parts { part.base?.deallocate() }
+            return ([], diagnostics)
+        }
+        let records = [Record](unsafeUninitializedCapacity: total) { buffer, count in
+            for (part, _) in parts {
                 if let base = buffer.baseAddress, let from = part.base { (base + count).moveInitialize(from: from, count: part.count) }
                 count += part.count
                 part.base?.deallocate()
