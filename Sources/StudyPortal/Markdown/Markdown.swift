@@ -121,8 +121,9 @@ public struct RenderedMarkdown: Sendable {
 
 /// A small, safe wrapper over cmark's node API (Debian's libcmark, the reference implementation).
 ///
-/// cmark's safe mode (the default) drops raw HTML and `javascript:`-style links. Heading ids are added
-/// as cmark custom blocks whose inline content was itself rendered in safe mode, so they survive it.
+/// cmark's safe mode (the default) drops raw HTML and `javascript:`-style links. Heading ids are
+/// written into cmark's heading tags as its HTML is copied out; where raw HTML is kept (which may
+/// hold tags like theirs), each heading becomes a custom block whose content is rendered on its own.
 public enum Markdown {
     /// `measuring: false` leaves `metrics` zero for a caller that counts `plainText` itself (the
     /// build's search index measures each body in the pass that finds its terms).
