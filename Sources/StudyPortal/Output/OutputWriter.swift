@@ -71,15 +71,13 @@ public enum OutputWriter {
             // Every path was built from validated slugs and ids; check again, since a path that
             // climbs out of the output folder must never be written, whatever the input.
             guard isContained(relative) else { return ("refusing to write \(relative): not a plain path inside the output", nil) }
-            let target = path + "/" + relative
             let hash = OutputManifest.hash(bytes)
-            if existed {
-                if let old = known[relative] {
-                    if old.hash == hash && old.size == bytes.count && FileSystem.stamp(in: lock.fd, relative, hash: hash) == old { return (nil, old) }
-                } else if FileSystem.holds(target, bytes) {
-                    return (nil, FileSystem.stamp(target, hash: hash))
-                }
-            }
+            let old = existed ? known[relative] : nil
+            // Unchanged since the manifest recorded it (most files of a rebuild): nothing more to do,
+            // not even the file's full path to make.
+            if let old, old.hash == hash && old.size == bytes.count && FileSystem.stamp(in: lock.fd, relative, hash: hash) == old { return (nil, old) }
+            let target = path + "/" + relative
+            if existed && old == nil && FileSystem.holds(target, bytes) { return (nil, FileSystem.stamp(target, hash: hash)) }
             if let failure = FileSystem.write(bytes, to: target, makingFoldersUnder: path) { return (failure, nil) }
             return (nil, FileSystem.stamp(target, hash: hash))
         }
