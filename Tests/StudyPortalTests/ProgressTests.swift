@@ -198,4 +198,39 @@ import Testing
         #expect(index.studied == ["a": ["m1": [Self.d("2026-01-02")]], "x": ["m1": [Self.d("2026-01-03")]]])
         #expect(index.memberIndex == ["b": 0, "a": 1])
     }
+
+    /// A ledger row is marked reflected on when the member wrote a reflection about the row's
+    /// material or activity: random records (of materials the site has or not, and of none),
+    /// activities attended and reflections about either.
+    @Test func ledgerRowsKnowWhatTheMemberReflectedOn() {
+        var random = SystemRandomNumberGenerator()
+        let slugs = ["m1", "m2", "m3", "gone"]
+        for _ in 0..<100 {
+            let members = ["a", "b"].map { Self.member($0) }
+            let records = (0..<12).map { k in
+                Self.record("2026-0\(1 + k % 9)-0\(1 + k % 7)", ["a", "b"].randomElement(using: &random) ?? "a",
+                            Int.random(in: 0..<5, using: &random) == 0 ? nil : slugs.randomElement(using: &random), hours: 1)
+            }
+            let activities = (0..<2).map { Self.activity("act\($0)", "2026-03-0\(1 + $0)") }
+            var reflections: [Reflection] = []
+            for (n, author) in ["a", "b", "a"].enumerated() where Bool.random(using: &random) {
+                var r = Self.reflection(author, "2026-04-0\(1 + n)")
+                r.about = Self.ref((slugs + ["act0", "act1"]).randomElement(using: &random) ?? "m1")
+                reflections.append(r)
+            }
+            let index = Self.index(members, activities: activities, records: records, reflections: reflections,
+                                   materialHours: ["m1": 2, "m2": nil, "m3": 1], asOf: "2026-12-31")
+            for member in ["a", "b"] {
+                let about = Set(reflections.filter { $0.author.id == member }.compactMap { $0.about?.id })
+                for entry in Ledger.member(member, year: 2026, index) {
+                    let subject: String?
+                    switch entry.event.source {
+                    case .record(let i): subject = records[i].material?.id
+                    case .activity(let i): subject = activities[i].slug
+                    }
+                    #expect(entry.hasReflection == subject.map(about.contains) ?? false, "\(member) \(entry)")
+                }
+            }
+        }
+    }
 }

@@ -31,7 +31,9 @@ public enum Ledger {
             total += e.hours
             let subject: String?
             switch e.source {
-            case .record(let i): subject = index.records[i].material?.id
+            case .record(let i):
+                let m = Int(index.recordMaterial[i])
+                subject = m >= 0 ? index.materialSlugs[m] : index.records[i].material?.id
             case .activity(let i): subject = index.activities[i].slug
             }
             return LedgerEntry(event: e, cumulative: total, hasReflection: !about.isEmpty && (subject.map(about.contains) ?? false))

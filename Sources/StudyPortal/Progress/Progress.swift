@@ -21,6 +21,11 @@ public struct ProgressIndex: Sendable {
     /// Per member id, materials they have a record of, with the record dates (only the materials in
     /// `tracking` when it is given: plans ask about a few dozen of 10,000).
     let studied: [String: [String: [Day]]]
+    /// Per record: its material's slug as a place in `materialSlugs`, or -1 (`RecordKeys.material`).
+    /// What a ledger row asks of a record's material, without visiting the record (168 bytes, all over
+    /// memory in a member's date order: a cache miss a row).
+    let recordMaterial: [Int32]
+    let materialSlugs: [String]
 
     /// Looks the records' members and materials up itself; `materialHours` is every material's hours by slug.
     public init(members: [Member], activities: [Activity], records: [Record], reflections: [Reflection],
@@ -39,6 +44,8 @@ public struct ProgressIndex: Sendable {
          defaultHours: Double, asOf: Day, tracking: Set<String>?) {
         precondition(keys.member.count == records.count && keys.material.count == records.count, "the keys are these records'")
         self.asOf = asOf
+        self.recordMaterial = keys.material
+        self.materialSlugs = materials.map(\.slug)
         self.members = members
         self.activities = activities
         self.records = records

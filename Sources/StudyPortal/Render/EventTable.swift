@@ -18,14 +18,17 @@ final class EventSubjects: Sendable {
     /// Per activity: its title, link and the name of its type.
     let activities: [(title: String, url: String, form: String)]
     /// The built-in table's cells, escaped: the content cell of each material, then of each activity,
-    /// then each activity's form; then the start of a row on each day a record or an activity falls
+    /// then each activity's form, then each kind of record (`facts.kinds`) and `recordWord`; then the
+    /// start of a row on each day a record or an activity falls
     /// (`<tr><td><time datetime="2026-03-01">2026年3月1日</time></td><td>`), by `dayCell`.
     private let cells: FlatCells
     private let dayCell: DayCells
+    private let facts: RecordFacts
 
     static let empty = EventSubjects(language: .zhCN, recordWord: "", records: [], recordMaterial: [], materials: [], activities: [])
 
-    init(language: SiteConfig.Language, recordWord: String, records: [Record], recordMaterial: [Int],
+    /// `facts` are the records' (`RecordFacts(records)` when not given).
+    init(language: SiteConfig.Language, recordWord: String, records: [Record], recordMaterial: [Int], facts: RecordFacts? = nil,
          materials: [(title: String, url: String?)], activities: [(title: String, url: String, form: String)], activityDays: [Day] = []) {
         (self.language, self.recordWord, self.records, self.recordMaterial) = (language, recordWord, records, recordMaterial)
         (self.materials, self.activities) = (materials, activities)
@@ -33,7 +36,10 @@ final class EventSubjects: Sendable {
         for m in materials { cells.add { Self.appendContent(title: m.title, url: m.url, to: &$0) } }
         for a in activities { cells.add { Self.appendContent(title: a.title, url: a.url, to: &$0) } }
         for a in activities { cells.add { HTMLEscape.append(a.form, to: &$0) } }
-        dayCell = DayCells(records.lazy.map(\.date) + activityDays, next: materials.count + 2 * activities.count) { day in
+        let facts = facts ?? RecordFacts(records)
+        self.facts = facts
+        for kind in facts.kinds + [recordWord] { cells.add { HTMLEscape.append(kind, to: &$0) } }
+        dayCell = DayCells(records.lazy.map(\.date) + activityDays, next: materials.count + 2 * activities.count + facts.kinds.count + 1) { day in
             cells.add { Self.appendRowStart(day, language, to: &$0) }
         }
         self.cells = cells
@@ -84,7 +90,8 @@ final class EventSubjects: Sendable {
                 }
                 switch e.source {
                 case .record(let k):
-                    HTMLEscape.append(records[k].kind ?? recordWord, to: &out)
+                    let kind = facts.kind[k]
+                    cells.copy(materials.count + 2 * activities.count + (kind >= 0 ? Int(kind) : facts.kinds.count), to: &out)
                     out.append("</td><td>")
                     let m = recordMaterial[k]
                     if m >= 0 { cells.copy(m, to: &out) } else { HTMLEscape.append(records[k].title ?? "", to: &out) }

@@ -21,9 +21,11 @@ final class LedgerSubjects: Sendable {
     let recordWord: String
     /// The subjects' texts by cell number: per material its title and author (the organiser
     /// column), per activity the name of its type, its title, organiser (speaker, else host) and
-    /// location, then the words yes and no (`materialCell`, `activityCell`, `yesCell`); and the same
-    /// as HTML (escaped) and CSV (quoted) cells.
+    /// location, then the words yes and no, then each kind of record (`facts.kinds`) and `recordWord`
+    /// (`materialCell`, `activityCell`, `yesCell`, `kindCell`); and the same as HTML (escaped) and
+    /// CSV (quoted) cells.
     private let texts: [String]
+    private let facts: RecordFacts
     private let html: FlatCells, csv: FlatCells
     private let materialCount: Int, activityCount: Int
     /// The dates of the days records and activities fall on, after the texts in both.
@@ -33,10 +35,13 @@ final class LedgerSubjects: Sendable {
 
     init(records: [Record], recordMaterial: [Int], recordWord: String, yes: String, no: String,
          materials: [(title: String, author: String)], activities: [(form: String, title: String, organiser: String, location: String)],
-         activityDays: [Day] = []) {
+         activityDays: [Day] = [], facts: RecordFacts? = nil) {
         (self.records, self.recordMaterial, self.recordWord) = (records, recordMaterial, recordWord)
         (materialCount, activityCount) = (materials.count, activities.count)
+        let facts = facts ?? RecordFacts(records)
+        self.facts = facts
         texts = materials.flatMap { [$0.title, $0.author] } + activities.flatMap { [$0.form, $0.title, $0.organiser, $0.location] } + [yes, no]
+            + facts.kinds + [recordWord]
         var html = FlatCells(), csv = FlatCells()
         for text in texts {
             html.add { HTMLEscape.append(text, to: &$0) }
@@ -51,6 +56,11 @@ final class LedgerSubjects: Sendable {
     }
 
     private var yesCell: Int { 2 * materialCount + 4 * activityCount }
+    /// Record `i`'s form: its kind, or `recordWord`.
+    private func kindCell(_ i: Int) -> Int {
+        let kind = facts.kind[i]
+        return yesCell + 2 + (kind >= 0 ? Int(kind) : facts.kinds.count)
+    }
     private func materialCell(_ m: Int, _ field: Int) -> Int { 2 * m + field }
     private func activityCell(_ a: Int, _ field: Int) -> Int { 2 * materialCount + 4 * a + field }
 
@@ -71,7 +81,7 @@ final class LedgerSubjects: Sendable {
         sink.date(e.date, cell: dayCell(e.date))
         switch e.source {
         case .record(let i):
-            sink.text(records[i].kind ?? recordWord)
+            sink.flat(kindCell(i))
             let m = recordMaterial[i]
             if m >= 0 {
                 sink.flat(materialCell(m, 0))
@@ -87,7 +97,7 @@ final class LedgerSubjects: Sendable {
         sink.plain { Strings.appendHours(e.hours, to: &$0) }
         sink.plain { Strings.appendHours(entry.cumulative, to: &$0) }
         sink.flat(yesCell + (entry.hasReflection ? 0 : 1))
-        if case .record(let i) = e.source { sink.text(records[i].note) } else { sink.text("") }
+        if case .record(let i) = e.source, facts.noted[i] { sink.text(records[i].note) } else { sink.text("") }
         sink.end()
     }
 

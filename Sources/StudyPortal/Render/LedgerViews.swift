@@ -44,7 +44,7 @@ extension Views {
                               activities: p.activities.indices.map { i in
                                   let a = p.activities[i]
                                   return (lookup.activityForm[i], a.title, a.speaker ?? a.host.map { lookup.memberName($0.id) } ?? "", a.location ?? "")
-                              }, activityDays: p.activities.map(\.date))
+                              }, activityDays: p.activities.map(\.date), facts: lookup.recordFacts)
     }
 
     func groupLedgerTable(_ group: Group, year: Int) -> Table {

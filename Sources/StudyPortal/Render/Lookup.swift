@@ -15,6 +15,8 @@ struct Lookup: Sendable {
     /// hundred events each, thousands of times over, and looking up a slug and making a link per row
     /// was a third of their views' time. Per record: the index of its material, or -1.
     let recordMaterial: [Int]
+    /// Per record: its kind and whether it has a note (`RecordFacts`).
+    let recordFacts: RecordFacts
     /// Per material: its link, nil when it has no page (a draft).
     let materialURL: [String?]
     /// Per activity: its link and the name of its type.
@@ -45,6 +47,7 @@ struct Lookup: Sendable {
         let materials = materials
         let position = p.site.materials.indices.map { materials[p.site.materials[$0].slug] ?? -1 }
         recordMaterial = keys.material.map { $0 >= 0 ? position[Int($0)] : -1 }
+        recordFacts = RecordFacts(p.site.records)
         materialURL = p.materials.indices.map { p.isPublished(material: $0) ? routes.link(Routes.material(p.materials[$0].slug)) : nil }
         activityURL = p.activities.map { routes.link(Routes.activity($0.slug)) }
         let types = types

@@ -234,7 +234,7 @@ extension Views {
     }
 
     func makeEventSubjects() -> EventSubjects {
-        EventSubjects(language: language, recordWord: t("record"), records: programme.site.records, recordMaterial: lookup.recordMaterial,
+        EventSubjects(language: language, recordWord: t("record"), records: programme.site.records, recordMaterial: lookup.recordMaterial, facts: lookup.recordFacts,
                       materials: programme.materials.indices.map { (programme.materials[$0].title, lookup.materialURL[$0]) },
                       activities: programme.activities.indices.map { (programme.activities[$0].title, lookup.activityURL[$0], lookup.activityForm[$0]) },
                       activityDays: programme.activities.map(\.date))
