@@ -119,7 +119,7 @@ extension Views {
             view["length"] = t("characters", String((body?.metrics.cjkCharacters ?? 0) + (body?.metrics.words ?? 0)))
             view["tags"] = m.tags.map { termLink($0, category: false) }
             c["material"] = view
-            c["description"] = summary(m)
+            c["description"] = summary(m, body: body)
             c["content"] = body?.html ?? HTMLFragment()
             c["toc"] = toc(body)
             return ("material", c)

@@ -105,8 +105,13 @@ struct Views {
     func key(_ p: Page) -> String { "page:" + p.slug }
 
     func summary(_ m: Material) -> String {
+        summary(m, body: m.summary == nil ? bodies[key(m)] : nil)
+    }
+
+    /// `summary(m)` with the material's body already found.
+    func summary(_ m: Material, body: RenderedMarkdown?) -> String {
         if let s = m.summary { return s }
-        return (bodies[key(m)]?.firstParagraph ?? "").truncatedOnCharacters(120)
+        return (body?.firstParagraph ?? "").truncatedOnCharacters(120)
     }
 
     /// A material as lists show it.
