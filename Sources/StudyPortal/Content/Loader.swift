@@ -113,9 +113,10 @@ public enum Loader {
             guard let bytes = read(entry) else { return (Part(), [.error("cannot read this file (check its permissions)", path: path)]) }
             let (table, problems) = CSVTable.parse(Data(bytes), path: path, required: RecordLoader.required, optional: RecordLoader.optional)
             guard let table else { return (Part(), problems) }
-            let part = Part(capacity: table.rows.count)
-            let (count, more) = RecordLoader.records(table, into: UnsafeMutableBufferPointer(start: part.base, count: table.rows.count))
-            return (Part(base: part.base, count: count), problems + more)
+            var part = Part(capacity: table.rows.count)
+            let more: [Diagnostic]
+            (part.count, more) = RecordLoader.records(table, into: UnsafeMutableBufferPointer(start: part.base, count: table.rows.count))
+            return (part, problems + more)
         }
         let diagnostics = parts.flatMap(\.diagnostics)
         let total = parts.reduce(0) { $0 + $1.records.count }
@@ -143,7 +144,6 @@ public enum Loader {
 
         init() {}
         init(capacity: Int) { base = .allocate(capacity: max(1, capacity)) }
-        init(base: UnsafeMutablePointer<Record>?, count: Int) { (self.base, self.count) = (base, count) }
     }
 
     /// The roster: both files are optional, but groups are needed as soon as members name them.

@@ -255,9 +255,7 @@ public enum Renderer {
             guard let k = place(key) else { return (nil, []) }
             return (k, text(k))
         }
-        let materials = p.publishedMaterials
-        let made = await parallelMap(Array(materials.indices), jobs: jobs) { n -> (SearchIndex.Document, Int?) in
-            let i = materials[n]
+        let made = await parallelMap(p.publishedMaterials, jobs: jobs) { i -> (SearchIndex.Document, Int?) in
             let (place, text) = body("material:" + p.materials[i].slug)
             return (.init(title: p.materials[i].title, url: lookup.materialURL[i] ?? routes.link(Routes.material(p.materials[i].slug)), kind: kind.material,
                           date: p.materials[i].date?.description ?? "",
@@ -283,9 +281,7 @@ public enum Renderer {
             places.append(place)
             docs.append(.init(title: page.title, url: routes.link(Routes.page(page.slug)), kind: t("kind_page"), date: "", utf8: [text], measured: 0))
         }
-        let reflections = p.reflections.indices.filter { visibility.shows(p.reflections[$0]) }
-        let madeReflections = await parallelMap(Array(reflections.indices), jobs: jobs) { n -> (SearchIndex.Document, Int?) in
-            let k = reflections[n]
+        let madeReflections = await parallelMap(p.reflections.indices.filter { visibility.shows(p.reflections[$0]) }, jobs: jobs) { k -> (SearchIndex.Document, Int?) in
             let (place, text) = body("reflection:\(p.reflections[k].folder)/\(p.reflections[k].slug)")
             return (.init(title: p.reflections[k].title, url: routes.link(Routes.reflection(p.reflections[k].folder, p.reflections[k].slug)), kind: kind.reflection,
                           date: p.reflections[k].date.description, utf8: [text], measured: 0), place)
