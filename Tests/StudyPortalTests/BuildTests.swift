@@ -155,6 +155,25 @@ import Testing
         #expect(lenient.diagnostics.warningCount == 3)
     }
 
+    /// A link to a ledger, an address known only once the figures are, is checked again then and
+    /// its body rendered again, whole: the build lets each body go once it is rendered, but not one
+    /// it may render again.
+    @Test func aLinkToALedgerResolvesAndItsBodyIsKeptForTheSecondRender() async throws {
+        let root = try makeSite([
+            "content/materials/a.md": material("甲", "[我的台账](/ledgers/2026/members/u1/)\n\n第二段正文。\n", extra: "date: 2026-03-01\n"),
+            "content/materials/b.md": material("乙", "乙的正文。\n", extra: "date: 2026-03-02\n"),
+            "content/people/groups.csv": "id,name\ng1,一支部\n",
+            "content/people/members.csv": "id,name,group,role\nu1,张三,g1,member\n",
+            "content/records/r.csv": "date,member,material,hours,note\n2026-03-05,u1,a,1,读\n",
+        ], config: "title: t\nprofile: internal\nas_of: 2026-06-30\n")
+        let (report, out) = await runBuild(root)
+        #expect(report.diagnostics.isEmpty, "\(report.diagnostics)")
+        let a = read(out + "/materials/a/index.html")
+        #expect(a.contains("<a href=\"/ledgers/2026/members/u1/\">我的台账</a>") && a.contains("<p>第二段正文。</p>"))
+        #expect(read(out + "/materials/b/index.html").contains("<p>乙的正文。</p>"))
+        #expect(!read(out + "/ledgers/2026/members/u1/index.html").isEmpty)
+    }
+
     @Test func relativeLinksToFilesPointAtTheCopiedFile() async throws {
         let root = try makeSite([
             "content/materials/a.md": material("甲", "![图](img/p.png) [文件](../files/规定.pdf)"),

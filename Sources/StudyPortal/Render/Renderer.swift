@@ -78,7 +78,8 @@ public enum Renderer {
 
     /// `figures` are being computed meanwhile (one core's work): the Markdown is rendered beside them.
     /// With a work folder, pages are written into it as they are rendered (and come back as
-    /// `.written`); without one (`check`, `serve`) they are kept in memory.
+    /// `.written`); without one (`check`, `serve`) they are kept in memory. It renders a programme
+    /// once: the content files' bodies are let go as they are rendered (`SourceFile.releaseBody`).
     static func render(_ p: Programme, figures computing: Task<Figures, Never>, tables: Tables, theme: Theme, jobs: Int,
                        into work: OutputWriter.WorkFolder? = nil) async -> Result {
         var diagnostics: [Diagnostic] = []
@@ -113,7 +114,13 @@ public enum Renderer {
                 links.resolve($0, from: source.file.contentPath, page: source.sitePath)
             }
         }
-        var rendered = await parallelMap(sources, jobs: jobs) { markdown($0, contentLinks) }
+        // Each body is let go as soon as it is rendered (its pages then reuse its memory), but for
+        // one with a link the ledgers' addresses may mend: it is rendered again below.
+        var rendered = await parallelMap(sources, jobs: jobs) { source in
+            let body = markdown(source, contentLinks)
+            if body.brokenLinks.isEmpty { source.file.releaseBody() }
+            return body
+        }
         let figures = await computing.value
         let ledgerJobs = PageJob.ledgers(p, figures: figures)
         let jobsList = contentJobs + ledgerJobs
