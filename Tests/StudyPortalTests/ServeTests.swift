@@ -148,4 +148,70 @@ import Testing
         first.waitUntilExit()
         #expect(first.terminationReason == .exit && first.terminationStatus == 0)
     }
+
+    /// Sends `raw` as it is and reads until the server closes the connection.
+    static func exchange(_ port: UInt16, _ raw: [UInt8]) -> String {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return "" }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard connected == 0 else { return "" }
+        var tv = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        _ = raw.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        shutdown(fd, Int32(SHUT_WR))
+        var data = [UInt8](), buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = recv(fd, &buffer, buffer.count, 0)
+            guard n > 0 else { break }
+            data += buffer[0..<n]
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The preview's own HTTP, in process: GET and HEAD with lengths, the query left out of the path,
+    /// and requests that are not HTTP, or too large, refused; one connection per request.
+    @Test func theLoopbackServerSpeaksPlainHTTP() throws {
+        let port = Self.freePort()
+        let server = try LoopbackHTTPServer(port: port)
+        Thread.detachNewThread {
+            server.serve { request in
+                .init(status: 200, headers: [("Content-Type", "text/plain; charset=utf-8")], body: .bytes(Data("\(request.method) \(request.path)".utf8)))
+            }
+        }
+        defer { server.stop() }
+        let get = Self.exchange(port, Array("GET /a%20b/?x=1 HTTP/1.1\r\nHost: h\r\n\r\n".utf8))
+        #expect(get.hasPrefix("HTTP/1.1 200 OK\r\n") && get.contains("Content-Length: 11\r\n") && get.contains("Connection: close\r\n"))
+        #expect(get.hasSuffix("\r\n\r\nGET /a%20b/"))
+        let head = Self.exchange(port, Array("HEAD /x HTTP/1.0\r\n\r\n".utf8))
+        #expect(head.contains("Content-Length: 7\r\n") && head.hasSuffix("\r\n\r\n"), "\(head)")
+        for bad in ["GET x HTTP/1.1", "GET /x HTTP/2", "get /x HTTP/1.1", "GET /x  HTTP/1.1", "GET /\u{1}x HTTP/1.1"] {
+            #expect(Self.exchange(port, Array((bad + "\r\n\r\n").utf8)).hasPrefix("HTTP/1.1 400 "), "\(bad)")
+        }
+        let huge = Self.exchange(port, Array(("GET /x HTTP/1.1\r\nX: " + String(repeating: "a", count: 20_000) + "\r\n\r\n").utf8))
+        #expect(huge.hasPrefix("HTTP/1.1 431 "))
+        // A client that leaves without a request is let go without an answer.
+        #expect(Self.exchange(port, []).isEmpty)
+        #expect(Self.exchange(port, Array("GET / HTTP/1.1\r\n\r\n".utf8)).hasSuffix("GET /"))
+    }
+
+    /// A page's events come in order, the newest eight if its reader falls behind, a keep-alive
+    /// comment after a quiet spell, and nothing once finished.
+    @Test func eventChannelsKeepOrderAndKeepAlive() {
+        let channel = EventChannel(keepAlive: 0.05)
+        for k in 0..<10 { channel.send(Data("\(k)".utf8)) }
+        var got: [String] = []
+        for _ in 0..<8 { got.append(String(decoding: channel.next() ?? Data(), as: UTF8.self)) }
+        #expect(got == (2..<10).map(String.init))
+        #expect(channel.next() == Data(": keep-alive\n\n".utf8))
+        channel.send(Data("a".utf8))
+        #expect(channel.next() == Data("a".utf8))
+        channel.finish()
+        channel.send(Data("b".utf8))
+        #expect(channel.next() == nil && channel.isFinished)
+    }
 }

@@ -1,5 +1,3 @@
-import FlyingFox
-import FlyingSocks
 import Foundation
 
 /// `studyportal serve` (SPEC §2): the site built in memory and served on 127.0.0.1 under base_url's
@@ -23,8 +21,8 @@ public final class PreviewServer: @unchecked Sendable {
     private let lock = NSLock()
     private var state = State()
     private var basePath = "/"
-    private var listeners: [UUID: AsyncStream<Data>.Continuation] = [:]
-    private var server: HTTPServer?
+    private var listeners: [ObjectIdentifier: EventChannel] = [:]
+    private var server: LoopbackHTTPServer?
 
     public static let eventsPath = "__studyportal/events"
 
@@ -36,8 +34,8 @@ public final class PreviewServer: @unchecked Sendable {
     /// Builds, starts listening and serves until stopped. Throws when the port cannot be had.
     public func run(log: @escaping @Sendable (String) -> Void) async throws {
         await rebuild(log: log)
-        let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: port), timeout: 3600, logger: .disabled, handler: Handler(owner: self))
-        self.server = server
+        let server = try LoopbackHTTPServer(port: port)
+        lock.withLock { self.server = server }
         let root = options.siteRoot
         Thread.detachNewThread { [weak self] in
             guard let watcher = Watcher(root: root) else { log("cannot watch \(root) for changes (inotify)"); return }
@@ -55,7 +53,15 @@ public final class PreviewServer: @unchecked Sendable {
                 done.wait()
             }
         }
-        try await server.run()
+        // Answered on threads of the server's own (blocking calls, and event streams that last as
+        // long as a page is open, would hold the task pool's few threads).
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            // Held while serving (the HTTP server keeps no handler once `serve` returns).
+            Thread.detachNewThread { [self] in
+                server.serve { request in self.respond(to: request) }
+                done.resume()
+            }
+        }
     }
 
     /// Set once `stop` was called: the listening loop then ends without it being an error.
@@ -63,10 +69,10 @@ public final class PreviewServer: @unchecked Sendable {
     private var stopping = false
 
     public func stop() async {
-        lock.withLock { stopping = true }
-        await server?.stop(timeout: 1)
-        let continuations = lock.withLock { Array(listeners.values) }
-        for c in continuations { c.finish() }
+        let server = lock.withLock { stopping = true; return self.server }
+        server?.stop()
+        let channels = lock.withLock { Array(listeners.values) }
+        for c in channels { c.finish() }
     }
 
     /// A new build into memory; on errors the last good site stays and the errors are shown over it.
@@ -168,46 +174,41 @@ public final class PreviewServer: @unchecked Sendable {
     }
 
     func broadcast(_ message: String) {
-        let continuations = lock.withLock { Array(listeners.values) }
-        for c in continuations { c.yield(Data(message.utf8)) }
-    }
-
-    /// Holds the server weakly: the server holds the HTTP server, which holds this handler.
-    struct Handler: HTTPHandler {
-        weak var owner: PreviewServer?
-        func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
-            owner?.respond(to: request) ?? HTTPResponse(statusCode: .serviceUnavailable)
+        let channels = lock.withLock { () -> [EventChannel] in
+            listeners = listeners.filter { !$0.value.isFinished }   // pages closed since
+            return Array(listeners.values)
         }
+        for c in channels { c.send(Data(message.utf8)) }
     }
 
     /// Answers one request from memory.
-    func respond(to request: HTTPRequest) -> HTTPResponse {
+    /// (A HEAD request is answered as GET is, without the body: `LoopbackHTTPServer` leaves it out.)
+    func respond(to request: LoopbackHTTPServer.Request) -> LoopbackHTTPServer.Response {
         let (base, snapshot) = lock.withLock { (basePath, state) }
-        guard request.method == .GET || request.method == .HEAD else { return HTTPResponse(statusCode: .methodNotAllowed) }
-        let raw = request.target.path()   // as sent: `path` is already normalised (and loses the trailing slash)
+        guard request.method == "GET" || request.method == "HEAD" else { return .init(status: 405, headers: [("Allow", "GET, HEAD")]) }
+        let raw = request.path   // as sent, percent-encoded
         guard raw.hasPrefix(base) || raw + "/" == base else {
-            return HTTPResponse(statusCode: .temporaryRedirect, headers: HTTPHeaders([.location: base]))
+            return .init(status: 307, headers: [("Location", base)])
         }
-        guard let decoded = raw.removingPercentEncoding else { return HTTPResponse(statusCode: .badRequest) }
+        guard let decoded = raw.removingPercentEncoding else { return .init(status: 400) }
         var path = raw + "/" == base ? "" : String(decoded.dropFirst(base.count))
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
         if segments.contains(where: { $0 == ".." || $0 == "." }) || path.contains("\\") || path.hasPrefix("/") || path.contains("\0") {
-            return HTTPResponse(statusCode: .badRequest, headers: HTTPHeaders([.contentType: "text/plain; charset=utf-8"]), body: Data("bad path\n".utf8))
+            return .init(status: 400, headers: [("Content-Type", "text/plain; charset=utf-8")], body: .bytes(Data("bad path\n".utf8)))
         }
         if path == Self.eventsPath { return events() }
         if path.isEmpty || path.hasSuffix("/") { path += "index.html" }
         if snapshot.files[path] == nil, snapshot.files[path + "/index.html"] != nil {
-            return HTTPResponse(statusCode: .movedPermanently, headers: HTTPHeaders([.location: base + Routes.path(path) + "/"]))
+            return .init(status: 301, headers: [("Location", base + Routes.path(path) + "/")])
         }
-        let status: HTTPStatusCode = snapshot.files[path] == nil ? .notFound : .ok
+        let status = snapshot.files[path] == nil ? 404 : 200
         let key = snapshot.files[path] == nil ? Routes.notFound : path
         guard let content = snapshot.files[key], var data = Self.bytes(content) else {
-            return HTTPResponse(statusCode: .notFound, headers: HTTPHeaders([.contentType: "text/plain; charset=utf-8"]), body: Data("not found\n".utf8))
+            return .init(status: 404, headers: [("Content-Type", "text/plain; charset=utf-8")], body: .bytes(Data("not found\n".utf8)))
         }
         let type = Self.contentType(key)
         if type.hasPrefix("text/html") { data = inject(into: data, base: base, errors: snapshot.errors) }
-        return HTTPResponse(statusCode: status, headers: HTTPHeaders([.contentType: type, HTTPHeader("Cache-Control"): "no-store"]),
-                            body: request.method == .HEAD ? Data() : data)
+        return .init(status: status, headers: [("Content-Type", type), ("Cache-Control", "no-store")], body: .bytes(data))
     }
 
     static func bytes(_ content: OutputFile.Content) -> Data? {
@@ -234,24 +235,11 @@ public final class PreviewServer: @unchecked Sendable {
     }
 
     /// Server-Sent Events: one `reload` event after every rebuild, a comment every 15 s to keep it open.
-    func events() -> HTTPResponse {
-        let id = UUID()
-        let (stream, continuation) = AsyncStream<Data>.makeStream(bufferingPolicy: .bufferingNewest(8))
-        lock.withLock { listeners[id] = continuation }
-        continuation.onTermination = { [weak self] _ in _ = self?.lock.withLock { self?.listeners.removeValue(forKey: id) } }
-        continuation.yield(Data(": connected\n\n".utf8))
-        let keepAlive = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(nanoseconds: 15_000_000_000)
-                continuation.yield(Data(": keep-alive\n\n".utf8))
-            }
-        }
-        continuation.onTermination = { [weak self] _ in
-            keepAlive.cancel()
-            _ = self?.lock.withLock { self?.listeners.removeValue(forKey: id) }
-        }
-        return HTTPResponse(statusCode: .ok, headers: HTTPHeaders([.contentType: "text/event-stream; charset=utf-8", HTTPHeader("Cache-Control"): "no-store"]),
-                            body: HTTPBodySequence(from: EventBytes(stream: stream)))
+    func events() -> LoopbackHTTPServer.Response {
+        let channel = EventChannel()
+        lock.withLock { listeners[ObjectIdentifier(channel)] = channel }
+        channel.send(Data(": connected\n\n".utf8))
+        return .init(status: 200, headers: [("Content-Type", "text/event-stream; charset=utf-8"), ("Cache-Control", "no-store")], body: .events(channel))
     }
 
     static func contentType(_ path: String) -> String {
@@ -273,31 +261,6 @@ public final class PreviewServer: @unchecked Sendable {
         case "pdf": return "application/pdf"
         case "woff2": return "font/woff2"
         default: return "application/octet-stream"
-        }
-    }
-}
-
-/// An event stream as the byte sequence FlyingFox sends with chunked encoding, chunk by chunk.
-struct EventBytes: AsyncBufferedSequence, Sendable {
-    typealias Element = UInt8
-    let stream: AsyncStream<Data>
-
-    func makeAsyncIterator() -> Iterator { Iterator(inner: stream.makeAsyncIterator()) }
-
-    struct Iterator: AsyncBufferedIteratorProtocol {
-        var inner: AsyncStream<Data>.AsyncIterator
-        var pending: [UInt8] = []
-
-        mutating func next() async -> UInt8? {
-            if pending.isEmpty { guard let chunk = await inner.next() else { return nil }; pending = Array(chunk) }
-            return pending.removeFirst()
-        }
-
-        mutating func nextBuffer(suggested count: Int) async -> [UInt8]? {
-            if pending.isEmpty { guard let chunk = await inner.next() else { return nil }; pending = Array(chunk) }
-            let out = Array(pending.prefix(count))
-            pending.removeFirst(out.count)
-            return out
         }
     }
 }
