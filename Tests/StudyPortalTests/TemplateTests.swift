@@ -183,4 +183,23 @@ import Testing
             #expect(error.message.contains(message), "\(error.message)")
         }
     }
+
+    /// Tag names are trimmed of tabs and space separators exactly as Foundation's `.whitespaces`
+    /// trims them (line breaks and other characters stay), for random mixes of both.
+    @Test func tagNamesTrimAsFoundationTrimsWhitespace() throws {
+        let pieces = ["\t", " ", "\u{3000}", "\u{A0}", "\u{2009}", "\n", "\r", "\u{200B}", "\u{FEFF}", "a", "学", ".", "é", "\u{301}"]
+        // Every scalar alone, then random mixes.
+        for v in 0..<0x3_0000 {
+            guard let scalar = Unicode.Scalar(v) else { continue }
+            let text = "a" + String(scalar)
+            if TemplateParser.trimmingSpaces(text[...]) != text.trimmingCharacters(in: .whitespaces) { Issue.record("U+\(String(v, radix: 16))") }
+        }
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let text = (0..<Int.random(in: 0...8, using: &random)).map { _ in pieces.randomElement(using: &random) ?? "" }.joined()
+            #expect(TemplateParser.trimmingSpaces(text[...]) == text.trimmingCharacters(in: .whitespaces), "\(Array(text.unicodeScalars))")
+        }
+        #expect(throws: Template.ParseError.self) { try Template("{{ \u{3000} }}") }
+        #expect(try render("{{\u{3000}x\t}}", ["x": "好"]) == "好")
+    }
 }

@@ -64,7 +64,8 @@ struct TemplateParser {
                 }
             }
             guard let close = find(closer, from: j) else { throw error("a tag opened here is not closed with \(String(decoding: closer, as: UTF8.self))", at: start) }
-            let name = String(decoding: bytes[j..<close], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+            // A comment's text is not kept (the theme's comments are long, and trimming went through NSString).
+            let name = kind == .comment ? "" : Self.trimmingSpaces(String(decoding: bytes[j..<close], as: UTF8.self)[...])
             if kind != .comment && name.isEmpty { throw error("a tag needs a name", at: start) }
             if kind != .comment && name.contains(where: { $0 == "{" || $0 == "}" || $0.isNewline }) { throw error("a tag name cannot contain braces or line breaks", at: start) }
             i = close + closer.count
@@ -75,10 +76,23 @@ struct TemplateParser {
         return pieces
     }
 
+    /// `text` without the tabs and space separators (Unicode's Zs, and U+200B, which Foundation's set
+    /// keeps from older Unicode) it begins or ends with, as `trimmingCharacters(in: .whitespaces)`
+    /// gives it, but without a trip through NSString: parsing the theme's templates is part of every
+    /// build's start.
+    static func trimmingSpaces(_ text: Substring) -> String {
+        let scalars = text.unicodeScalars
+        func isSpace(_ s: Unicode.Scalar) -> Bool { s == "\t" || s == "\u{200B}" || s.properties.generalCategory == .spaceSeparator }
+        var lo = scalars.startIndex, hi = scalars.endIndex
+        while lo < hi, isSpace(scalars[lo]) { lo = scalars.index(after: lo) }
+        while hi > lo, isSpace(scalars[scalars.index(before: hi)]) { hi = scalars.index(before: hi) }
+        return String(scalars[lo..<hi])
+    }
+
     func find(_ needle: [UInt8], from: Int) -> Int? {
         var k = from
         while k + needle.count <= bytes.count {
-            if bytes[k] == needle[0] && Array(bytes[k..<(k + needle.count)]) == needle { return k }
+            if bytes[k] == needle[0] && bytes[k..<(k + needle.count)].elementsEqual(needle) { return k }
             k += 1
         }
         return nil
@@ -171,7 +185,7 @@ struct TemplateParser {
         if name.hasSuffix(")"), let open = name.firstIndex(of: "(") {
             let transform = String(name[..<open])
             guard transform == "empty" else { throw error("unknown transform `\(transform)(…)` (only empty(…) is supported)", at: tag.start) }
-            name = String(name[name.index(after: open)..<name.index(before: name.endIndex)]).trimmingCharacters(in: .whitespaces)
+            name = Self.trimmingSpaces(name[name.index(after: open)..<name.index(before: name.endIndex)])
             empty = true
         }
         if name == "." { return Template.Path(names: [], empty: empty) }
