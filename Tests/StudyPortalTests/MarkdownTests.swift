@@ -1,3 +1,6 @@
+import CMark
+import CSupport
+import Foundation
 import Testing
 @testable import StudyPortal
 
@@ -231,5 +234,42 @@ import Testing
         #expect(render("See![diagram](d.png)Figure 1").metrics.words == 4)
         #expect(String(decoding: render("学<br>习").plainText, as: UTF8.self) == "学习")
         #expect(String(decoding: render("![图](d.png)\n\n下一段").plainText, as: UTF8.self) == "图\n下一段")
+    }
+
+    /// cmark through a thread's arena (`studyportal_cmark_arena`) gives the HTML cmark's own allocator
+    /// gives, for documents small and large: a large one grows the arena past its first block, and
+    /// its buffers are reallocated in place and out of place. Renders on both a test thread and
+    /// another thread, resetting between documents as the build does.
+    @Test func cmarkThroughTheArenaRendersAsWithItsOwnAllocator() async {
+        let pieces = ["# 标题\n", "正文**加粗**与*斜体*", "\n\n", "- 列表项\n", "`code`", "[链接](http://x.cn/路径)", "> 引用\n", "```\n代码\n```\n",
+                      "&#xFFFF;", "<b>x</b>", "1. 一\n", "| a | b |\n|---|---|\n| 1 | 2 |\n", "    缩进\n", String(repeating: "长", count: 5000), "\\", "<!-- c -->"]
+        @Sendable func check(_ seed: UInt64) -> [String] {
+            var random = ProgressPropertyTests.Random(state: seed)   // seeded: a failing document can be made again
+            var failures: [String] = []
+            for round in 0..<150 {
+                let count = Int.random(in: 0...(round % 10 == 0 ? 2000 : 40), using: &random)
+                let text = (0..<count).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &random)] }.joined()
+                for options in [CMARK_OPT_DEFAULT, CMARK_OPT_UNSAFE] {
+                    let expected: String = text.withCString { source in
+                        guard let html = cmark_markdown_to_html(source, strlen(source), options) else { return "" }
+                        defer { free(html) }
+                        return String(cString: html)
+                    }
+                    let mem = studyportal_cmark_arena().assumingMemoryBound(to: cmark_mem.self)
+                    let got: String = text.withCString { source in
+                        guard let parser = cmark_parser_new_with_mem(options, mem) else { return "no parser" }
+                        cmark_parser_feed(parser, source, strlen(source))
+                        guard let document = cmark_parser_finish(parser), let html = cmark_render_html(document, options) else { return "no document" }
+                        return String(cString: html)
+                    }
+                    studyportal_cmark_arena_reset()
+                    if got != expected { failures.append("seed \(seed) round \(round): \(text.prefix(80))") }
+                }
+            }
+            return failures
+        }
+        async let other = Task.detached { check(2) }.value
+        #expect(check(1).isEmpty)
+        #expect(await other.isEmpty)
     }
 }

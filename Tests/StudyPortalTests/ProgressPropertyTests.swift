@@ -4,7 +4,7 @@ import Testing
 /// Properties that must hold for any programme: random rosters, records, activities and plans.
 @Suite(.temporaryFiles) struct ProgressPropertyTests {
     /// A small deterministic generator (SplitMix64), so a failure can be replayed from its seed.
-    struct Random {
+    struct Random: RandomNumberGenerator {
         var state: UInt64
         mutating func next() -> UInt64 {
             state &+= 0x9E37_79B9_7F4A_7C15

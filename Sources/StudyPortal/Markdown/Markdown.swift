@@ -1,4 +1,5 @@
 import CMark
+import CSupport
 import Foundation
 
 /// What a link in content turns into (SPEC §6), decided by the caller who knows the site.
@@ -134,11 +135,18 @@ public enum Markdown {
         // UTF-8; only a numeric character reference makes them, so only a body holding `&#` is
         // repaired (each such byte becomes U+FFFD, as `String(decoding:)` reads it).
         let mayHoldNoncharacters = text.utf8.withContiguousStorageIfAvailable(Self.containsCharacterReference) ?? true
-        let document: OpaquePointer? = text.withCString { cmark_parse_document($0, strlen($0), options) }
+        // Everything cmark allocates for the document comes from this thread's arena, let go of at once
+        // when the render is done (nothing below keeps a pointer into it: what is kept is copied out).
+        let mem = studyportal_cmark_arena().assumingMemoryBound(to: cmark_mem.self)
+        defer { studyportal_cmark_arena_reset() }
+        let document: OpaquePointer? = text.withCString { source in
+            guard let parser = cmark_parser_new_with_mem(options, mem) else { return nil }
+            cmark_parser_feed(parser, source, strlen(source))
+            return cmark_parser_finish(parser)
+        }
         guard let document else {
             return RenderedMarkdown(html: HTMLFragment(), headings: [], metrics: TextMetrics(), firstParagraph: "", plainText: [], pendingAnchors: [], brokenLinks: [])
         }
-        defer { cmark_node_free(document) }
 
         // The plain text as bytes: text nodes are appended straight from cmark's buffers.
         var plain: [UInt8] = []
@@ -262,7 +270,7 @@ public enum Markdown {
         // rendered on their own (a second render per heading: 20 ms at 10,000 materials).
         var identified = keepsRawHTML ? nil : takeBytes(cmark_render_html(document, options), identifying: headings)
         if identified == nil {
-            for (node, heading) in zip(headingNodes, headings) { replaceWithIdentifiedHeading(node, level: heading.level, id: heading.id, options: options) }
+            for (node, heading) in zip(headingNodes, headings) { replaceWithIdentifiedHeading(node, level: heading.level, id: heading.id, options: options, mem: mem) }
             identified = takeBytes(cmark_render_html(document, options))
         }
         var html = identified ?? []
@@ -349,10 +357,9 @@ public enum Markdown {
 
     /// Replaces `<hN>` with a custom block that writes `<hN id="…">…</hN>`. The heading's inline content
     /// is moved into a scratch document and rendered with the same (safe) options first.
-    private static func replaceWithIdentifiedHeading(_ heading: OpaquePointer, level: Int, id: String, options: Int32) {
-        guard let scratch = cmark_node_new(CMARK_NODE_DOCUMENT) else { return }
-        defer { cmark_node_free(scratch) }
-        guard let paragraph = cmark_node_new(CMARK_NODE_PARAGRAPH) else { return }
+    private static func replaceWithIdentifiedHeading(_ heading: OpaquePointer, level: Int, id: String, options: Int32, mem: UnsafeMutablePointer<cmark_mem>) {
+        guard let scratch = cmark_node_new_with_mem(CMARK_NODE_DOCUMENT, mem) else { return }
+        guard let paragraph = cmark_node_new_with_mem(CMARK_NODE_PARAGRAPH, mem) else { return }
         cmark_node_append_child(scratch, paragraph)
         while let child = cmark_node_first_child(heading) {
             cmark_node_unlink(child)
@@ -361,11 +368,10 @@ public enum Markdown {
         var inner = takeString(cmark_render_html(scratch, options))
         if inner.hasPrefix("<p>") { inner.removeFirst(3) }
         if inner.hasSuffix("</p>\n") { inner.removeLast(5) }
-        guard let block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else { return }
+        guard let block = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, mem) else { return }
         cmark_node_set_on_enter(block, "<h\(level) id=\"\(HTML.escape(id))\">\(inner)</h\(level)>")
         cmark_node_set_on_exit(block, "")
         cmark_node_replace(heading, block)
-        cmark_node_free(heading)
     }
 
     private static func takeString(_ pointer: UnsafeMutablePointer<CChar>?) -> String {
@@ -373,11 +379,10 @@ public enum Markdown {
     }
 
     /// cmark's HTML with ` id="…"` written into the opening tag of each heading, in order; nil when
-    /// the tags found are fewer than the headings.
+    /// the tags found are fewer than the headings. (The HTML is the arena's: not freed here.)
     private static func takeBytes(_ pointer: UnsafeMutablePointer<CChar>?, identifying headings: [TOCEntry]) -> [UInt8]? {
         guard !headings.isEmpty else { return takeBytes(pointer) }
         guard let pointer else { return nil }
-        defer { free(pointer) }
         let bytes = UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)).bindMemory(to: UInt8.self)
         guard let base = bytes.baseAddress else { return nil }
         var out: [UInt8] = []
@@ -401,9 +406,9 @@ public enum Markdown {
         return out
     }
 
+    /// cmark's HTML, copied out of the arena.
     private static func takeBytes(_ pointer: UnsafeMutablePointer<CChar>?) -> [UInt8] {
         guard let pointer else { return [] }
-        defer { free(pointer) }
         return Array(UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)))
     }
 }
