@@ -109,6 +109,27 @@ import Testing
         #expect(try Self.query("学习", files) == ["甲", "乙"])
     }
 
+    /// However the documents are split into runs, a term's shard holds every document with the term:
+    /// the index of a few hundred random documents (sixteen shards) is the same built on 1, 2, 3 or 5
+    /// jobs, and two-character terms find exactly the documents whose text has them.
+    @Test func shardsHoldEveryDocumentOfTheirTermsWhateverTheRuns() async throws {
+        var random = ProgressPropertyTests.Random(state: 7)
+        let alphabet = Array("学习党建理论实践组织生活会议精神文件")
+        let texts = (0..<300).map { _ in String((0..<Int.random(in: 200...1200, using: &random)).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &random)] }) }
+        let docs = texts.indices.map { Self.doc("d\($0)", texts[$0]) }
+        let files = await SearchIndex.files(for: docs, jobs: 2)
+        #expect(files.contains { $0.path == "search/t/15.json" } && !files.contains { $0.path == "search/t/16.json" })
+        for jobs in [1, 3, 5] {
+            let other = await SearchIndex.files(for: docs, jobs: jobs)
+            #expect(other.map(\.path) == files.map(\.path) && other.map(\.data) == files.map(\.data), "jobs \(jobs)")
+        }
+        for _ in 0..<30 {
+            let term = String([alphabet[Int.random(in: 0..<alphabet.count, using: &random)], alphabet[Int.random(in: 0..<alphabet.count, using: &random)]])
+            let expected = Set(texts.indices.filter { texts[$0].contains(term) }.map { "d\($0)" })
+            #expect(Set(try Self.query(term, files)) == expected, "\(term)")
+        }
+    }
+
     @Test func titleMatchesRankFirst() async throws {
         let files = await SearchIndex.files(for: [
             Self.doc("工作总结", String(repeating: "远程教育很方便。", count: 30)),
@@ -188,7 +209,7 @@ import Testing
     /// A task's posting buffers keep what was written when they grow (a run of documents larger than
     /// the room first reserved).
     @Test func postingBuffersKeepTheirPostingsWhenTheyGrow() {
-        let scratch = SearchIndex.Scratch(span: 4)
+        let scratch = SearchIndex.Scratch()
         scratch.reserve(3, keeping: 0)
         for k in 0..<3 {
             scratch.entries[k] = SearchIndex.Posting(key: UInt64(k + 1), doc: k, count: Int32(k))

@@ -217,10 +217,11 @@ public struct SearchIndex: Sendable {
         }
     }
 
-    /// Postings of a run of documents, already sorted into shards.
+    /// Postings of a run of documents, sorted into buckets (`buckets`); and what the index needs of
+    /// the run's documents besides: their excerpts, their measured parts' metrics, their text's size.
     struct Chunk: Sendable {
-        /// The run's postings in shard order (document order within a shard): shard `s` is
-        /// `entries[offsets[s]..<offsets[s + 1]]`. One flat array rather than an array per shard,
+        /// The run's postings in bucket order (document order within a bucket): bucket `b` is
+        /// `entries[offsets[b]..<offsets[b + 1]]`. One flat array rather than an array per bucket,
         /// whose appends paid two uniqueness checks each.
         var entries: [Posting]
         var offsets: [Int]
@@ -229,9 +230,20 @@ public struct SearchIndex: Sendable {
         var firstDoc: Int
         /// Each document's measured part's metrics (`Document.measured`; zero without one).
         var metrics: [TextMetrics]
+        /// Each document's excerpt (`excerptLength` characters of its text).
+        var excerpts: [String]
+        /// The bytes of the run's titles and texts (a line break between two parts counted), which
+        /// decide how many shards the index has.
+        var textBytes: Int
 
-        func shard(_ s: Int) -> ArraySlice<Posting> { entries[offsets[s]..<offsets[s + 1]] }
+        func bucket(_ b: Int) -> ArraySlice<Posting> { entries[offsets[b]..<offsets[b + 1]] }
     }
+
+    /// Postings are sorted before the shard count is known (it depends on all of the text, and the
+    /// build counts each body's terms as soon as its Markdown is rendered) into this many buckets: the
+    /// most shards an index has. A term's bucket is its hash modulo 4096 and its shard the hash modulo
+    /// the shard count, a power of two that divides 4096: each bucket lies wholly in one shard.
+    static let buckets = 4096
 
     /// `items` stably sorted by their buckets `0..<count` (a counting sort), and where each bucket
     /// starts: bucket `b` is `sorted[starts[b]..<starts[b + 1]]`.
@@ -259,100 +271,115 @@ public struct SearchIndex: Sendable {
         return (sorted, starts)
     }
 
+    /// The runs of documents whose terms are counted together: eight per job, at most `Posting.maxChunk`
+    /// documents each.
+    static func runs(count: Int, jobs: Int) -> [Range<Int>] {
+        let size = min(Posting.maxChunk, max(1, (count + jobs * 8 - 1) / (jobs * 8)))
+        return stride(from: 0, to: count, by: size).map { $0..<min($0 + size, count) }
+    }
+
     /// Each run of documents: its terms counted one document at a time and its postings sorted into
-    /// shards at once, so no document's term table outlives it (memory stays flat).
-    static func chunks(_ documents: [Document], sizes: [Int], shardCount: Int, jobs: Int) async -> [Chunk] {
-        let chunkSize = min(Posting.maxChunk, max(1, (documents.count + jobs * 8 - 1) / (jobs * 8)))
-        let ranges = stride(from: 0, to: documents.count, by: chunkSize).map { $0..<min($0 + chunkSize, documents.count) }
-        // Each run's postings in the order found, and their shards, before the sort: each task's own,
-        // kept from run to run (their pages are faulted in once per core, not once per run), and
-        // freed with this function, before the shards are written.
-        let span = Int(CharCountTable.end - CharCountTable.first)
-        precondition(shardCount > 0 && shardCount & (shardCount - 1) == 0, "the shard count is a power of two")
-        let shardMask = UInt32(shardCount - 1)
-        return await parallelMap(ranges, jobs: jobs, local: { Scratch(span: span) }) { scratch, range -> Chunk in
-            // Room for every posting the run can have, up to 16 M (then it grows as needed). A
-            // document has no more distinct terms than bytes: a Chinese character, three bytes,
-            // starts two (itself and the pair with the next), a word takes at least one byte and a
-            // separator.
-            scratch.reserve(min(1 << 24, sizes[range].reduce(range.count, +)), keeping: 0)
-            var counter = TermCounter()
-            var shardOf = CountTable()   // word key → shard (its FNV hash computed once per chunk)
-            let charStates = scratch.charStates
-            func shard(_ key: UInt64) -> Int {
-                // A CJK key's hash is a few multiplications; for the common blocks (`CharCountTable`'s)
-                // each character's hash state is kept, so a single character's shard is a look-up and
-                // a pair's hashes only its second character (the shards of half the postings cost 7%
-                // of the index's time). Words (rarer, hashed as text) are remembered.
-                // (0 stands for "not computed yet"; a character whose state happens to be 0 is hashed
-                // each time, which is only slower.)
-                if key & wordFlag == 0 {
-                    let slot = Int(UInt32(truncatingIfNeeded: key >> 21) &- CharCountTable.first)
-                    guard slot < span else { return Tokenizer.Key.cjk(key).shard(count: shardCount) }
-                    var hash = charStates[slot]
-                    if hash == 0 {
-                        hash = Tokenizer.fnvStart
-                        Tokenizer.fnvFeed(UInt32(truncatingIfNeeded: key >> 21), &hash)
-                        charStates[slot] = hash
-                    }
-                    if key & 0x1F_FFFF != 0 { Tokenizer.fnvFeed(UInt32(truncatingIfNeeded: key & 0x1F_FFFF), &hash) }
-                    return Int(hash & shardMask)   // `hash % shardCount`: the count is a power of two
-                }
-                if let s = shardOf.value(key) { return Int(s) }
-                let s = Tokenizer.Key.word(counter.words.words[Int(key & ~wordFlag)]).shard(count: shardCount)
-                shardOf.set(key, Int32(s))
-                return s
-            }
-            // Written through the scratch's pointers with the count in a local: appended to arrays,
-            // each posting waited on the array's count stored by the one before.
-            var (entries, entryShards) = (scratch.entries, scratch.shards)
-            var n = 0
-            var metrics: [TextMetrics] = []
-            metrics.reserveCapacity(range.count)
-            for doc in range {
-                counter.startDocument()
-                counter.inTitle = true
-                Tokenizer.forEachKey(documents[doc].title, into: &counter)
-                counter.inTitle = false
-                // A line break between parts ends any term, as it would in the joined text.
-                let measured = documents[doc].measured
-                for (k, part) in documents[doc].parts.enumerated() {
-                    counter.measuring = k == measured
-                    part.withUnsafeBufferPointer { Tokenizer.forEachKey(utf8: $0, into: &counter) }
-                }
-                metrics.append(counter.metrics)
-                let local = doc - range.lowerBound
-                if n + counter.termCount > scratch.capacity {
-                    scratch.reserve(max(2 * scratch.capacity, n + counter.termCount), keeping: n)
-                    (entries, entryShards) = (scratch.entries, scratch.shards)
-                }
-                counter.titles.forEach { key, _ in
-                    entries[n] = Posting(key: key, doc: local, count: 0)
-                    entryShards[n] = UInt16(shard(key))
-                    n += 1
-                }
-                counter.forEachTextCount { key, count in
-                    entries[n] = Posting(key: key, doc: local, count: count)
-                    entryShards[n] = UInt16(shard(key))
-                    n += 1
-                }
-            }
-            let (sorted, offsets) = bucketed(UnsafeBufferPointer(start: entries, count: n), by: UnsafeBufferPointer(start: entryShards, count: n), count: shardCount)
-            return Chunk(entries: sorted, offsets: offsets, words: counter.words.words, firstDoc: range.lowerBound, metrics: metrics)
+    /// buckets at once, so no document's term table outlives it (memory stays flat).
+    static func chunks(_ documents: [Document], jobs: Int) async -> [Chunk] {
+        await parallelMap(runs(count: documents.count, jobs: jobs), jobs: jobs, local: { Scratch() }) { scratch, range -> Chunk in
+            let estimate = documents[range].reduce(0) { $0 + $1.title.utf8.count + $1.parts.reduce($1.parts.count) { $0 + $1.count } }
+            return count(range, scratch: scratch, estimate: estimate) { documents[$0] }
         }
     }
 
+    /// The chunk of the documents `range`, each given by `document` when it is its turn (the build
+    /// renders a body's Markdown there, so that its text is counted while it is fresh and let go at
+    /// once); `estimate` is about how many bytes of text they hold (room for the postings is made
+    /// from it). Uses `scratch`'s buffers (a task's own, kept from run to run).
+    static func count(_ range: Range<Int>, scratch: Scratch, estimate: Int, document: (Int) -> Document) -> Chunk {
+        // Room for every posting the run can have, up to 16 M (then it grows as needed). A document
+        // has no more distinct terms than bytes: a Chinese character, three bytes, starts two
+        // (itself and the pair with the next), a word takes at least one byte and a separator.
+        scratch.reserve(min(1 << 24, estimate + range.count), keeping: 0)
+        var counter = TermCounter()
+        var bucketOf = CountTable()   // word key → bucket (its FNV hash computed once per chunk)
+        let charStates = scratch.charStates
+        let span = Int(CharCountTable.end - CharCountTable.first)
+        let mask = UInt32(buckets - 1)
+        func bucket(_ key: UInt64) -> Int {
+            // A CJK key's hash is a few multiplications; for the common blocks (`CharCountTable`'s)
+            // each character's hash state is kept, so a single character's bucket is a look-up and
+            // a pair's hashes only its second character (the shards of half the postings cost 7%
+            // of the index's time). Words (rarer, hashed as text) are remembered.
+            // (0 stands for "not computed yet"; a character whose state happens to be 0 is hashed
+            // each time, which is only slower.)
+            if key & wordFlag == 0 {
+                let slot = Int(UInt32(truncatingIfNeeded: key >> 21) &- CharCountTable.first)
+                guard slot < span else { return Tokenizer.Key.cjk(key).shard(count: buckets) }
+                var hash = charStates[slot]
+                if hash == 0 {
+                    hash = Tokenizer.fnvStart
+                    Tokenizer.fnvFeed(UInt32(truncatingIfNeeded: key >> 21), &hash)
+                    charStates[slot] = hash
+                }
+                if key & 0x1F_FFFF != 0 { Tokenizer.fnvFeed(UInt32(truncatingIfNeeded: key & 0x1F_FFFF), &hash) }
+                return Int(hash & mask)   // `hash % buckets`: a power of two
+            }
+            if let b = bucketOf.value(key) { return Int(b) }
+            let b = Tokenizer.Key.word(counter.words.words[Int(key & ~wordFlag)]).shard(count: buckets)
+            bucketOf.set(key, Int32(b))
+            return b
+        }
+        // Written through the scratch's pointers with the count in a local: appended to arrays,
+        // each posting waited on the array's count stored by the one before.
+        var (entries, entryBuckets) = (scratch.entries, scratch.shards)
+        var n = 0, textBytes = 0
+        var metrics: [TextMetrics] = [], excerpts: [String] = []
+        metrics.reserveCapacity(range.count)
+        excerpts.reserveCapacity(range.count)
+        for doc in range {
+            let d = document(doc)
+            counter.startDocument()
+            counter.inTitle = true
+            Tokenizer.forEachKey(d.title, into: &counter)
+            counter.inTitle = false
+            // A line break between parts ends any term, as it would in the joined text.
+            for (k, part) in d.parts.enumerated() {
+                counter.measuring = k == d.measured
+                part.withUnsafeBufferPointer { Tokenizer.forEachKey(utf8: $0, into: &counter) }
+            }
+            metrics.append(counter.metrics)
+            excerpts.append(d.excerpt(excerptLength))
+            textBytes += d.title.utf8.count + d.parts.reduce(max(0, d.parts.count - 1)) { $0 + $1.count }
+            let local = doc - range.lowerBound
+            if n + counter.termCount > scratch.capacity {
+                scratch.reserve(max(2 * scratch.capacity, n + counter.termCount), keeping: n)
+                (entries, entryBuckets) = (scratch.entries, scratch.shards)
+            }
+            counter.titles.forEach { key, _ in
+                entries[n] = Posting(key: key, doc: local, count: 0)
+                entryBuckets[n] = UInt16(bucket(key))
+                n += 1
+            }
+            counter.forEachTextCount { key, count in
+                entries[n] = Posting(key: key, doc: local, count: count)
+                entryBuckets[n] = UInt16(bucket(key))
+                n += 1
+            }
+        }
+        let (sorted, offsets) = bucketed(UnsafeBufferPointer(start: entries, count: n), by: UnsafeBufferPointer(start: entryBuckets, count: n), count: buckets)
+        return Chunk(entries: sorted, offsets: offsets, words: counter.words.words, firstDoc: range.lowerBound,
+                     metrics: metrics, excerpts: excerpts, textBytes: textBytes)
+    }
+
     /// A task's buffers for its runs of documents, kept from run to run (their pages are faulted in
-    /// once per core, not once per run) and freed with the index's first stage, before the shards
-    /// are written: each run's postings in the order found and their shards, before the sort, and
-    /// each common character's FNV state (`chunks`).
+    /// once per core, not once per run) and freed when the runs are counted, before the shards are
+    /// written: each run's postings in the order found and their buckets, before the sort, and each
+    /// common character's FNV state (`count`).
     final class Scratch {
         private(set) var entries: UnsafeMutablePointer<Posting>
+        /// Each posting's bucket (`SearchIndex.buckets`).
         private(set) var shards: UnsafeMutablePointer<UInt16>
         private(set) var capacity = 0
         let charStates: UnsafeMutablePointer<UInt32>
 
-        init(span: Int) {
+        init() {
+            let span = Int(CharCountTable.end - CharCountTable.first)
             entries = .allocate(capacity: 0)
             shards = .allocate(capacity: 0)
             charStates = .allocate(capacity: span)
@@ -390,16 +417,23 @@ public struct SearchIndex: Sendable {
     /// part's metrics, in the documents' order.
     static func build<File: Sendable>(_ documents: [Document], jobs: Int,
                                       store: @escaping @Sendable (String, [UInt8]) -> File) async -> (files: [File], metrics: [TextMetrics]) {
-        // Shard count from the text size (about one posting per 3 bytes of CJK text, 3 bytes a posting).
-        let sizes = documents.map { $0.title.utf8.count + $0.parts.reduce(max(0, $0.parts.count - 1)) { $0 + $1.count } }
-        let textBytes = sizes.reduce(0, +)
-        var count = 1
-        while count < 4096 && count * targetShardBytes < textBytes / 2 { count *= 2 }
-        let shardCount = count
-        let chunks = await Self.chunks(documents, sizes: sizes, shardCount: shardCount, jobs: jobs)
+        await write(await chunks(documents, jobs: jobs), documents: documents, jobs: jobs, store: store)
+    }
 
-        // Each shard: its postings from every chunk, in document order, written compactly.
+    /// The index's files from the counted chunks (which cover `documents` in order; the documents'
+    /// titles, URLs, kinds and dates are read here, their texts were read by the counting), each given
+    /// to `store` as it is made; and each document's measured part's metrics, in order.
+    static func write<File: Sendable>(_ chunks: [Chunk], documents: [Document], jobs: Int,
+                                      store: @escaping @Sendable (String, [UInt8]) -> File) async -> (files: [File], metrics: [TextMetrics]) {
+        // Shard count from the text size (about one posting per 3 bytes of CJK text, 3 bytes a posting).
+        let textBytes = chunks.reduce(0) { $0 + $1.textBytes }
+        var count = 1
+        while count < buckets && count * targetShardBytes < textBytes / 2 { count *= 2 }
+        let shardCount = count
+
+        // Each shard: its postings from every chunk (the buckets lying in it), written compactly.
         let shards = await parallelMap(Array(0..<shardCount), jobs: jobs) { shard -> File in
+            let inShard = Array(stride(from: shard, to: buckets, by: shardCount))
             // Term → its postings list: CJK terms through the integer table, words through a Dictionary.
             var cjkIndex = CountTable(capacity: 1024)
             var wordIndex: [String: Int] = [:]
@@ -407,8 +441,8 @@ public struct SearchIndex: Sendable {
             // Each posting with its term, then laid out term by term.
             // Room for the shard's postings at once (grown by doubling, each array was copied a dozen
             // times over), and for its text: about two bytes a posting and a dozen a term.
-            let postingCount = chunks.reduce(0) { $0 + $1.offsets[shard + 1] - $1.offsets[shard] }
-            // Written through pointers with the count in a local (as `chunks` writes its postings).
+            let postingCount = chunks.reduce(0) { total, chunk in inShard.reduce(total) { $0 + chunk.offsets[$1 + 1] - chunk.offsets[$1] } }
+            // Written through pointers with the count in a local (as `count` writes its postings).
             let found = UnsafeMutablePointer<(doc: Int32, count: Int32)>.allocate(capacity: postingCount)
             let termOf = UnsafeMutablePointer<Int32>.allocate(capacity: postingCount)
             defer {
@@ -419,31 +453,35 @@ public struct SearchIndex: Sendable {
             // A chunk's word (its index there, the chunk's place above it) → its term here: the word's
             // text is hashed once per chunk, not once per posting.
             var chunkWords = CountTable(capacity: 64)
+            // A term's postings all lie in one bucket of each chunk, in document order: taken chunk by
+            // chunk, they come in document order whatever the buckets' order.
             for (c, chunk) in chunks.enumerated() {
                 chunk.entries.withUnsafeBufferPointer { entries in
-                    for e in entries[chunk.offsets[shard]..<chunk.offsets[shard + 1]] {
-                        let k: Int, key = e.key
-                        if key & wordFlag == 0 {
-                            if let found = cjkIndex.value(key) { k = Int(found) } else {
-                                k = keys.count
-                                cjkIndex.set(key, Int32(k))
-                                keys.append(.cjk(key))
-                            }
-                        } else {
-                            let local = UInt64(c + 1) << 32 | key & ~wordFlag
-                            if let found = chunkWords.value(local) { k = Int(found) } else {
-                                let word = chunk.words[Int(key & ~wordFlag)]
-                                if let found = wordIndex[word] { k = found } else {
+                    for b in inShard {
+                        for e in entries[chunk.offsets[b]..<chunk.offsets[b + 1]] {
+                            let k: Int, key = e.key
+                            if key & wordFlag == 0 {
+                                if let found = cjkIndex.value(key) { k = Int(found) } else {
                                     k = keys.count
-                                    wordIndex[word] = k
-                                    keys.append(.word(word))
+                                    cjkIndex.set(key, Int32(k))
+                                    keys.append(.cjk(key))
                                 }
-                                chunkWords.set(local, Int32(k))
+                            } else {
+                                let local = UInt64(c + 1) << 32 | key & ~wordFlag
+                                if let found = chunkWords.value(local) { k = Int(found) } else {
+                                    let word = chunk.words[Int(key & ~wordFlag)]
+                                    if let found = wordIndex[word] { k = found } else {
+                                        k = keys.count
+                                        wordIndex[word] = k
+                                        keys.append(.word(word))
+                                    }
+                                    chunkWords.set(local, Int32(k))
+                                }
                             }
+                            found[n] = (Int32(chunk.firstDoc + e.doc), e.count)
+                            termOf[n] = Int32(k)
+                            n += 1
                         }
-                        found[n] = (Int32(chunk.firstDoc + e.doc), e.count)
-                        termOf[n] = Int32(k)
-                        n += 1
                     }
                 }
             }
@@ -481,6 +519,7 @@ public struct SearchIndex: Sendable {
             return store("search/t/\(shard).json", out)
         }
         var files = shards
+        let excerpts = chunks.flatMap(\.excerpts)
         let docShards = await parallelMap(Array(stride(from: 0, to: documents.count, by: docsPerShard)), jobs: jobs) { start -> File in
             // `[{"t":…,"u":…,"k":…,"d":…,"x":…},…]` as `JSON.compact` writes it, without a tree of
             // values made per document first.
@@ -495,7 +534,7 @@ public struct SearchIndex: Sendable {
                 out.append(",\"d\":")
                 JSON.quote(d.date, into: &out)
                 out.append(",\"x\":")
-                JSON.quote(d.excerpt(excerptLength), into: &out)
+                JSON.quote(excerpts[start + k], into: &out)
                 out.append(0x7D)
             }
             out.append(0x5D)
