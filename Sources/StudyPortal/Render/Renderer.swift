@@ -99,12 +99,13 @@ public enum Renderer {
         sitePaths.formUnion(theme.assets.map(\.path))
         let contentLinks = LinkResolver(routes: routes, pages: tables.pages, sitePaths: sitePaths, staticFiles: Set(p.site.staticFiles.map(\.contentPath)))
 
-        // Markdown.
+        // Markdown, in the order of the search index's documents (`searchDocuments`): body k is
+        // document k's text.
         let sources: [(key: String, file: SourceFile, sitePath: String)] =
             p.publishedMaterials.map { ("material:" + p.materials[$0].slug, p.materials[$0].file, Routes.material(p.materials[$0].slug)) }
-            + p.pages.filter(p.isPublished).map { ("page:" + $0.slug, $0.file, Routes.page($0.slug)) }
             + p.plans.map { ("plan:" + $0.slug, $0.file, Routes.plan($0.slug)) }
             + p.activities.map { ("activity:" + $0.slug, $0.file, Routes.activity($0.slug)) }
+            + p.pages.filter(p.isPublished).map { ("page:" + $0.slug, $0.file, Routes.page($0.slug)) }
             + p.reflections.filter(visibility.shows).map { ("reflection:\($0.folder)/\($0.slug)", $0.file, Routes.reflection($0.folder, $0.slug)) }
         let unsafe = p.config.unsafeHTML
         @Sendable func markdown(_ source: (key: String, file: SourceFile, sitePath: String), _ links: LinkResolver) -> RenderedMarkdown {
@@ -116,10 +117,37 @@ public enum Renderer {
         }
         // Each body is let go as soon as it is rendered (its pages then reuse its memory), but for
         // one with a link the ledgers' addresses may mend: it is rendered again below.
-        var rendered = await parallelMap(sources, jobs: jobs) { source in
-            let body = markdown(source, contentLinks)
-            if body.brokenLinks.isEmpty { source.file.releaseBody() }
+        @Sendable func render(_ k: Int) -> RenderedMarkdown {
+            let body = markdown(sources[k], contentLinks)
+            if body.brokenLinks.isEmpty { sources[k].file.releaseBody() }
             return body
+        }
+        let strings = Strings.table(p.config.language)
+        var rendered: [RenderedMarkdown]
+        var counted: (chunks: [SearchIndex.Chunk], documents: [SearchIndex.Document]) = ([], [])
+        if buildsIndex {
+            // The search index counts each body's terms (and measures it) as soon as it is rendered,
+            // in the same task: the text is read while it is in the cache and let go at once, where
+            // the bodies' texts (54 MB at 10,000 materials) were kept for a pass of their own.
+            let documents = await searchDocuments(p, lookup: lookup, routes: routes, strings: strings, visibility: visibility, jobs: jobs)
+            precondition(documents.count == sources.count, "a search document for every body")
+            let runs = await parallelMap(SearchIndex.runs(count: sources.count, jobs: jobs), jobs: jobs, local: { SearchIndex.Scratch() }) { scratch, range in
+                var bodies: [RenderedMarkdown] = []
+                bodies.reserveCapacity(range.count)
+                let estimate = sources[range].reduce(0) { $0 + $1.file.body.utf8.count + 64 }
+                let chunk = SearchIndex.count(range, scratch: scratch, estimate: estimate) { k in
+                    var body = render(k)
+                    var document = documents[k]
+                    if let part = document.measured { swap(&document.parts[part], &body.plainText) }
+                    bodies.append(body)
+                    return document
+                }
+                return (bodies: bodies, chunk: chunk)
+            }
+            rendered = runs.flatMap(\.bodies)
+            counted = (runs.map(\.chunk), documents)
+        } else {
+            rendered = await parallelMap(Array(sources.indices), jobs: jobs, render)
         }
         let figures = await computing.value
         let ledgerJobs = PageJob.ledgers(p, figures: figures)
@@ -155,23 +183,13 @@ public enum Renderer {
             work?.store(path, bytes, origin: origin) ?? OutputFile(path: path, content: .bytes(bytes), origin: origin)
         }
 
-        // Search, before the pages: the pass that finds each body's terms also counts its characters
-        // and words (the pages show them), and the bodies' text is let go before the pages are made.
-        let strings = Strings.table(p.config.language)
-        // Its files go into the work folder as they are made, as the pages do.
-        let built = await searchIndex(p, lookup: lookup, routes: routes, strings: strings, bodies: rendered, positions: positions, visibility: visibility, jobs: jobs) {
-            keep($0, $1, origin: "search index")
-        }
-        var measured = [Bool](repeating: false, count: rendered.count)
-        for (k, metrics) in built.metrics {
-            rendered[k].metrics = metrics
-            measured[k] = true
-        }
-        for k in rendered.indices {
-            // Any body the index did not read (none, as the site's searchable kinds stand) is measured here.
-            if !measured[k] && buildsIndex { rendered[k].plainText.withUnsafeBufferPointer { rendered[k].metrics.add(utf8: $0) } }
-            rendered[k].plainText = []
-        }
+        // Search, before the pages: the pass that found each body's terms also counted its characters
+        // and words (the pages show them). Its files go into the work folder as they are made, as the
+        // pages do.
+        let built: (files: [OutputFile], metrics: [TextMetrics]) = buildsIndex
+            ? await SearchIndex.write(counted.chunks, documents: counted.documents, jobs: jobs) { keep($0, $1, origin: "search index") } : ([], [])
+        for (k, metrics) in built.metrics.enumerated() { rendered[k].metrics = metrics }   // document k is body k
+        for k in rendered.indices where !rendered[k].plainText.isEmpty { rendered[k].plainText = [] }
         let bodies = Bodies(consume rendered, places: positions)
         let index = built.files
         timings.append(clock.stage("search"))
@@ -234,66 +252,39 @@ public enum Renderer {
         return files
     }
 
-    /// The search index's files, and the metrics of each body it read, by the body's place in `bodies`.
-    static func searchIndex(_ p: Programme, lookup: Lookup, routes: Routes, strings: [String: String], bodies: [RenderedMarkdown], positions: [String: Int],
-                            visibility: Visibility, jobs: Int, store: @escaping @Sendable (String, [UInt8]) -> OutputFile) async -> (files: [OutputFile], metrics: [(body: Int, metrics: TextMetrics)]) {
-        guard buildsIndex else { return ([], []) }
-        let (documents, places) = await searchDocuments(p, lookup: lookup, routes: routes, strings: strings, place: { positions[$0] },
-                                                        text: { bodies[$0].plainText }, visibility: visibility, jobs: jobs)
-        let built = await SearchIndex.build(documents, jobs: jobs, store: store)
-        return (built.files, zip(places, built.metrics).compactMap { place, metrics in place.map { ($0, metrics) } })
-    }
-
-    /// What search covers (SPEC §5): materials, plans, activities, pages, and reflections the profile shows.
-    /// The materials' and reflections' documents are made on all cores (15,000 documents at 10,000
-    /// materials: alone, on one core, they began the search stage with the other idle). Each
-    /// document's body is a part the index measures (`SearchIndex.Document.measured`). `place` finds
-    /// a body's place by its key and `text` gives that body's text; the bodies' places come in the
-    /// documents' order (nil for a document without a body).
-    static func searchDocuments(_ p: Programme, lookup: Lookup, routes: Routes, strings: [String: String], place: @escaping @Sendable (String) -> Int?,
-                                text: @escaping @Sendable (Int) -> [UInt8],
-                                visibility: Visibility, jobs: Int) async -> (documents: [SearchIndex.Document], bodyPlaces: [Int?]) {
+    /// What search covers (SPEC §5): materials, plans, activities, pages, and reflections the profile
+    /// shows, in that order — the order of the bodies `render` gives the index. Each document's body
+    /// is the part the index measures (`SearchIndex.Document.measured`), left empty here: the body's
+    /// text is put there as its Markdown is rendered. The materials' and reflections' documents are
+    /// made on all cores (15,000 documents at 10,000 materials).
+    static func searchDocuments(_ p: Programme, lookup: Lookup, routes: Routes, strings: [String: String],
+                                visibility: Visibility, jobs: Int) async -> [SearchIndex.Document] {
         func t(_ key: String) -> String { strings[key] ?? key }
         // Links from the render's tables (`Lookup`), made once for the pages too.
         let kind = (material: t("kind_material"), activity: t("kind_activity"), reflection: t("kind_reflection"))
         // Fields read in place: a material copied out retained a dozen references and released them.
-        /// The body of `key`: its place, and its text (none for a key without a body).
-        @Sendable func body(_ key: String) -> (place: Int?, text: [UInt8]) {
-            guard let k = place(key) else { return (nil, []) }
-            return (k, text(k))
+        var docs = await parallelMap(p.publishedMaterials, jobs: jobs) { i -> SearchIndex.Document in
+            .init(title: p.materials[i].title, url: lookup.materialURL[i] ?? routes.link(Routes.material(p.materials[i].slug)), kind: kind.material,
+                  date: p.materials[i].date?.description ?? "",
+                  utf8: [Array((p.materials[i].summary ?? "").utf8), [],
+                         Array(([p.materials[i].category].compactMap { $0 } + p.materials[i].tags).joined(separator: " ").utf8)],
+                  measured: 1)
         }
-        let made = await parallelMap(p.publishedMaterials, jobs: jobs) { i -> (SearchIndex.Document, Int?) in
-            let (place, text) = body("material:" + p.materials[i].slug)
-            return (.init(title: p.materials[i].title, url: lookup.materialURL[i] ?? routes.link(Routes.material(p.materials[i].slug)), kind: kind.material,
-                          date: p.materials[i].date?.description ?? "",
-                          utf8: [Array((p.materials[i].summary ?? "").utf8), text,
-                                 Array(([p.materials[i].category].compactMap { $0 } + p.materials[i].tags).joined(separator: " ").utf8)],
-                          measured: 1), place)
-        }
-        var docs = made.map(\.0), places = made.map(\.1)
         for plan in p.plans {
-            let (place, text) = body("plan:" + plan.slug)
-            places.append(place)
-            docs.append(.init(title: plan.title, url: routes.link(Routes.plan(plan.slug)), kind: t("kind_plan"), date: plan.start.description, utf8: [text], measured: 0))
+            docs.append(.init(title: plan.title, url: routes.link(Routes.plan(plan.slug)), kind: t("kind_plan"), date: plan.start.description, utf8: [[]], measured: 0))
         }
         for (k, a) in p.activities.enumerated() {
             let about = [a.speaker, a.location].compactMap { $0 }.joined(separator: " ")
-            let (place, text) = body("activity:" + a.slug)
-            places.append(place)
-            docs.append(.init(title: a.title, url: lookup.activityURL[k], kind: kind.activity, date: a.date.description,
-                              utf8: [Array(about.utf8), text], measured: 1))
+            docs.append(.init(title: a.title, url: lookup.activityURL[k], kind: kind.activity, date: a.date.description, utf8: [Array(about.utf8), []], measured: 1))
         }
         for page in p.pages where p.isPublished(page) {
-            let (place, text) = body("page:" + page.slug)
-            places.append(place)
-            docs.append(.init(title: page.title, url: routes.link(Routes.page(page.slug)), kind: t("kind_page"), date: "", utf8: [text], measured: 0))
+            docs.append(.init(title: page.title, url: routes.link(Routes.page(page.slug)), kind: t("kind_page"), date: "", utf8: [[]], measured: 0))
         }
-        let madeReflections = await parallelMap(p.reflections.indices.filter { visibility.shows(p.reflections[$0]) }, jobs: jobs) { k -> (SearchIndex.Document, Int?) in
-            let (place, text) = body("reflection:\(p.reflections[k].folder)/\(p.reflections[k].slug)")
-            return (.init(title: p.reflections[k].title, url: routes.link(Routes.reflection(p.reflections[k].folder, p.reflections[k].slug)), kind: kind.reflection,
-                          date: p.reflections[k].date.description, utf8: [text], measured: 0), place)
+        let reflections = await parallelMap(p.reflections.indices.filter { visibility.shows(p.reflections[$0]) }, jobs: jobs) { k -> SearchIndex.Document in
+            .init(title: p.reflections[k].title, url: routes.link(Routes.reflection(p.reflections[k].folder, p.reflections[k].slug)), kind: kind.reflection,
+                  date: p.reflections[k].date.description, utf8: [[]], measured: 0)
         }
-        return (docs + madeReflections.map(\.0), places + madeReflections.map(\.1))
+        return docs + reflections
     }
 
     /// Two things written to one path: an error naming both, rather than one silently winning.
