@@ -40,8 +40,9 @@ func parallelMap<T: Sendable, R: Sendable, Local>(_ items: [T], jobs: Int, local
 
 /// Room for a `parallelMap`'s results, each written once by the task that took its index (the
 /// counter hands every index to exactly one task) and read only after every task has ended:
-/// hence `@unchecked Sendable`.
-private final class Slots<R>: @unchecked Sendable {
+/// hence `@unchecked Sendable`. (The build's Markdown runs fill one the same way, each run its own
+/// range of bodies.)
+final class Slots<R>: @unchecked Sendable {
     private let base: UnsafeMutablePointer<R>
     private let count: Int
     private var moved = false
