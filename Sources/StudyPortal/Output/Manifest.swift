@@ -167,9 +167,17 @@ struct OutputManifest: Sendable {
 
     /// The manifest of folders written apart (`section`), in the order of their inodes.
     static func serialized(sections: [(inode: UInt64, lines: [UInt8])]) -> [UInt8] {
+        serialized(sections: sections.map { ($0.inode, [$0.lines]) })
+    }
+
+    /// `serialized(sections:)` of sections given in parts (a section's text is its parts one after
+    /// another), each copied once, into the manifest itself.
+    static func serialized(sections: [(inode: UInt64, parts: [[UInt8]])]) -> [UInt8] {
         var out = Array((header + "\n").utf8)
-        out.reserveCapacity(out.count + sections.reduce(0) { $0 + $1.lines.count } + 4)
-        for section in sections.sorted(by: { $0.inode < $1.inode }) { out += section.lines }
+        out.reserveCapacity(out.count + sections.reduce(0) { $0 + $1.parts.reduce(0) { $0 + $1.count } } + 4)
+        for section in sections.sorted(by: { $0.inode < $1.inode }) {
+            for part in section.parts { out += part }
+        }
         out += "end\n".utf8
         return out
     }
@@ -184,17 +192,26 @@ struct OutputManifest: Sendable {
 
     /// A folder's part from its file lines made beforehand (`fileLines`, in any number of runs).
     static func section(_ inode: UInt64, fileLines: [[UInt8]], subfolders: [String: FolderStamp]) -> (inode: UInt64, lines: [UInt8]) {
+        (inode, Array(sectionParts(inode, fileLines: fileLines, dirLines: dirLines(subfolders)).joined()))
+    }
+
+    /// A folder's part as parts to write one after another: its `folder` line, its file lines
+    /// (`fileLines`) and its sub-folders' lines (`dirLines`) — the folders after the files (and the
+    /// manifest ends with `end`): a record of folders is never read without all of the files it
+    /// vouches for.
+    static func sectionParts(_ inode: UInt64, fileLines: [[UInt8]], dirLines: [UInt8]) -> [[UInt8]] {
+        [Array("folder \(inode)\n".utf8)] + fileLines + [dirLines]
+    }
+
+    /// The `dir` lines of a folder's sub-folders.
+    static func dirLines(_ subfolders: [String: FolderStamp]) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(fileLines.reduce(0) { $0 + $1.count } + subfolders.count * 64 + 32)
-        out += "folder \(inode)\n".utf8
-        for run in fileLines { out += run }
-        // The folders after the files (and the manifest ends with `end`): a record of folders is
-        // never read without all of the files it vouches for.
+        out.reserveCapacity(subfolders.count * 64)
         for (path, s) in subfolders {
             out += "dir ".utf8
             appendLineEnd(s.inode, s.changed, path, to: &out)
         }
-        return (inode, out)
+        return out
     }
 
     /// The lines of these files' stamps: `commit` makes those of the pages while it finds what to

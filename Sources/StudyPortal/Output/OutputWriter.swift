@@ -150,7 +150,8 @@ public enum OutputWriter {
     }
 
     /// Writes what is still in memory among `files`, removes what the new site does not have, and
-    /// swaps the work folder in as the output.
+    /// swaps the work folder in as the output. The files' paths are distinct: the render reports two
+    /// files for one path as an error, and a build with errors never commits.
     public static func commit(_ files: [OutputFile], in folder: WorkFolder, jobs: Int) async throws(Failure) {
         let work = folder.path
         let out = folder.output
@@ -160,21 +161,29 @@ public enum OutputWriter {
         }, count: files.count)
         // The folders the new site needs, beside the files it has (each a table of ~27,000 paths).
         async let neededFolders = Self.folders(of: files)
-        var wanted = Set(files.map(\.path))
-        let folders = await neededFolders
+        // The record's folder lines, made meanwhile too: most builds record the same folders again.
+        async let recordedDirLines = OutputManifest.dirLines(folder.subfolders ?? [:])
         // The repository keeps output/.gitkeep so the folder exists in a fresh clone: keep it.
         let keepGitkeep = FileManager.default.fileExists(atPath: out + "/.gitkeep")
-        if keepGitkeep { wanted.insert(".gitkeep") }
+        // Whether the site itself has a `.gitkeep`, or a file named as the manifest (one pass; no
+        // table of the paths is made unless files must be looked up one by one below).
+        var hasGitkeep = false, hasManifestName = false
+        for i in files.indices {
+            if files[i].path == ".gitkeep" { hasGitkeep = true } else if files[i].path == OutputManifest.fileName { hasManifestName = true }
+        }
+        let folders = await neededFolders
         // The folders the new site lacks are found on the other core meanwhile; deepest first, and
         // only those few are sorted (20,000 folders at 10,000 materials).
         async let staleDirs = folder.existingDirs.filter { !folders.contains($0) }.sorted(by: >)
         // Whether anything was removed below the root (whose own entries every build reads).
         var removedBelow = false
         // The last manifest is always one (the new one is written after the swap).
-        let oldManifest = folder.existing.contains(OutputManifest.fileName) && !wanted.contains(OutputManifest.fileName)
-        if Self.keepsOnlyWanted(files, wanted: wanted, keepGitkeep: keepGitkeep, in: folder, besides: oldManifest ? 1 : 0) {
+        let oldManifest = folder.existing.contains(OutputManifest.fileName) && !hasManifestName
+        if Self.keepsOnlyWanted(files, keepGitkeep: keepGitkeep && !hasGitkeep, in: folder, besides: oldManifest ? 1 : 0) {
             if oldManifest { FileSystem.removeTree(work + "/" + OutputManifest.fileName) }
         } else {
+            var wanted = Set(files.map(\.path))
+            if keepGitkeep { wanted.insert(".gitkeep") }
             for path in folder.existing where !wanted.contains(path) {
                 FileSystem.removeTree(work + "/" + path)
                 removedBelow = removedBelow || path.utf8.contains(UInt8(ascii: "/"))
@@ -185,13 +194,16 @@ public enum OutputWriter {
             removedBelow = removedBelow || dir.utf8.contains(UInt8(ascii: "/"))
         }
 
-        let outcomes = await parallelMap(files, jobs: jobs) { file -> (failure: String?, stamp: OutputManifest.Stamp?) in
-            switch file.content {
-            case .written: return (nil, file.stamp)
-            case .bytes(let data): return data.withUnsafeBytes { folder.put(file.path, $0) }
+        // The files still in memory (the feed, the theme's assets, static files …); the pages and the
+        // index went into the folder as they were made.
+        let pending = files.indices.filter { !files[$0].isWritten }
+        let outcomes = await parallelMap(pending, jobs: jobs) { i -> (failure: String?, stamp: OutputManifest.Stamp?) in
+            switch files[i].content {
+            case .written: return (nil, files[i].stamp)
+            case .bytes(let data): return data.withUnsafeBytes { folder.put(files[i].path, $0) }
             case .copy(let source):
                 guard let data = FileManager.default.contents(atPath: source) else { return ("cannot read \(source)", nil) }
-                return data.withUnsafeBytes { folder.put(file.path, $0) }
+                return data.withUnsafeBytes { folder.put(files[i].path, $0) }
             }
         }
         if let failure = outcomes.lazy.compactMap(\.failure).first { throw Failure(message: failure) }
@@ -201,8 +213,11 @@ public enum OutputWriter {
         // lists those). A folder this build adds to moves its change time, and the next build
         // reads it again.
         var subfolders: [String: OutputManifest.FolderStamp] = [:]
-        if let found = folder.subfolders, !removedBelow, folders.allSatisfy({ found[$0] != nil }), outcomes.allSatisfy({ $0.stamp != nil }) {
-            subfolders = found.count == folders.count ? found : found.filter { folders.contains($0.key) }
+        var recordsFoundFolders = false
+        if let found = folder.subfolders, !removedBelow, found.count >= folders.count, folders.allSatisfy({ found[$0] != nil }),
+           outcomes.allSatisfy({ $0.stamp != nil }), files.indices.allSatisfy({ !files[$0].isWritten || files[$0].stamp != nil }) {
+            recordsFoundFolders = found.count == folders.count
+            if !recordsFoundFolders { subfolders = found.filter { folders.contains($0.key) } }
         }
         if keepGitkeep && !folder.existing.contains(".gitkeep") { _ = FileSystem.write(UnsafeRawBufferPointer(start: nil, count: 0), to: work + "/.gitkeep", makingFoldersUnder: work) }
 
@@ -222,12 +237,12 @@ public enum OutputWriter {
             // `work` now holds the previous output: the base for the next build, with what the last
             // two builds wrote (best effort: without it the next build compares bytes). The two
             // folders' parts are written side by side.
-            let rest = zip(files, outcomes).lazy.compactMap { file, outcome -> (String, OutputManifest.Stamp)? in
-                if case .written = file.content { return nil }
-                return outcome.stamp.map { (file.path, $0) }
+            let rest = zip(pending, outcomes).lazy.compactMap { i, outcome -> (String, OutputManifest.Stamp)? in
+                outcome.stamp.map { (files[i].path, $0) }
             }
-            var sections = [OutputManifest.section(folder.inode, fileLines: [await writtenLines, OutputManifest.fileLines(rest, count: 0)], subfolders: subfolders)]
-            if let live = folder.live, live.inode != folder.inode { sections.append((live.inode, live.section)) }   // one part per folder
+            let dirLines = recordsFoundFolders ? await recordedDirLines : OutputManifest.dirLines(subfolders)
+            var sections = [(folder.inode, OutputManifest.sectionParts(folder.inode, fileLines: [await writtenLines, OutputManifest.fileLines(rest, count: 0)], dirLines: dirLines))]
+            if let live = folder.live, live.inode != folder.inode { sections.append((live.inode, [live.section])) }   // one part per folder
             // Written beside and renamed into place: a manifest is there whole or not at all.
             let manifest = work + "/" + OutputManifest.fileName, partial = manifest + ".partial"
             let failed = OutputManifest.serialized(sections: sections).withUnsafeBytes { FileSystem.write($0, to: partial, makingFoldersUnder: work) }
@@ -240,13 +255,11 @@ public enum OutputWriter {
     /// Whether every file in the work folder is one of `files` (or the kept `.gitkeep`) but for
     /// `besides` known others, told by counting rather than looking each up: the files written
     /// during the render know whether they were there (`OutputFile.existed`), and only the others
-    /// are looked up. Exact when the paths are distinct (else false: `commit` looks each file up).
-    static func keepsOnlyWanted(_ files: [OutputFile], wanted: Set<String>, keepGitkeep: Bool, in folder: WorkFolder, besides: Int) -> Bool {
-        let gitkeep = keepGitkeep && !files.contains { $0.path == ".gitkeep" } ? 1 : 0
-        guard wanted.count == files.count + gitkeep else { return false }
-        var kept = gitkeep == 1 && folder.existing.contains(".gitkeep") ? 1 : 0
-        for file in files {
-            if case .written = file.content { kept += file.existed ? 1 : 0 } else if folder.existing.contains(file.path) { kept += 1 }
+    /// are looked up. Exact because the paths are distinct (`commit`).
+    static func keepsOnlyWanted(_ files: [OutputFile], keepGitkeep: Bool, in folder: WorkFolder, besides: Int) -> Bool {
+        var kept = keepGitkeep && folder.existing.contains(".gitkeep") ? 1 : 0
+        for i in files.indices {
+            if files[i].isWritten { kept += files[i].existed ? 1 : 0 } else if folder.existing.contains(files[i].path) { kept += 1 }
         }
         return kept + besides == folder.existing.count
     }

@@ -21,6 +21,9 @@ public struct OutputFile: Sendable {
     /// For `.written` files: whether the work folder had the file when the build began (`commit`
     /// then knows whether any file there is one the site no longer has without looking each up).
     var existed = false
+
+    /// Whether it was written into the work folder as it was made (`Content.written`).
+    var isWritten: Bool { if case .written = content { true } else { false } }
 }
 
 /// The render stage: Markdown through cmark, pages through the templates, feeds — in parallel.
