@@ -222,14 +222,18 @@ public enum Renderer {
         // `--jobs 1` too, like the members' shared tables above: `serve`'s background rebuild then
         // borrows the other core for those milliseconds.) Their time is counted in the templates stage.
         async let extras = Self.feedFiles(p, figures: figures, views: views, jobs: jobsList, routes: routes, visibility: visibility, theme: theme)
-        let pages = await parallelMap(jobsList, jobs: jobs) { job -> [OutputFile] in
-            let view = views.page(job)
+        // Each job's page as the result (moved into `files` below, not copied), its attachments (the
+        // ledgers' CSV files) to the side.
+        let attachments = Slots<[OutputFile]>(count: jobsList.count)
+        var files = await parallelMap(Array(jobsList.indices), jobs: jobs) { k -> OutputFile in
+            let view = views.page(jobsList[k])
             let page = keep(Routes.file(for: view.sitePath), pageTheme.render(view.template, view.context), origin: "templates/\(view.template).html")
-            return [page] + view.attachments.map { keep($0.path, $0.bytes, origin: view.sitePath) }
+            attachments.initialize(k, to: view.attachments.map { keep($0.path, $0.bytes, origin: view.sitePath) })
+            return page
         }
         timings.append(clock.stage("templates"))
 
-        var files = pages.flatMap { $0 }
+        for list in attachments.array() where !list.isEmpty { files += list }
         files += index
         files += await extras
         diagnostics += collisions(files)
@@ -297,11 +301,10 @@ public enum Renderer {
         var seen: [String: Int] = [:]
         seen.reserveCapacity(files.count)
         var out: [Diagnostic] = []
-        for (i, file) in files.enumerated() {
-            if let other = seen[file.path] {
-                out.append(.error("writes /\(file.path), which \(files[other].origin) also writes; rename one of them", path: file.origin))
-            } else {
-                seen[file.path] = i
+        for i in files.indices {   // by index: a file copied out retained its fields
+            if let other = seen.updateValue(i, forKey: files[i].path) {
+                seen[files[i].path] = other   // the first keeps the path
+                out.append(.error("writes /\(files[i].path), which \(files[other].origin) also writes; rename one of them", path: files[i].origin))
             }
         }
         return out
