@@ -55,6 +55,7 @@ static void arena_destroy(void *p) {
     arena *a = p;
     for (arena_block *b = a->first, *next; b; b = next) { next = b->next; free(b); }
     free(a);
+    thread_arena = NULL;   // a later destructor's cmark call makes a new one
 }
 
 static void arena_make_key(void) { pthread_key_create(&arena_key, arena_destroy); }

@@ -184,7 +184,7 @@ import Testing
             }
         }
         defer { server.stop() }
-        let get = Self.exchange(port, Array("GET /a%20b/?x=1 HTTP/1.1\r\nHost: h\r\n\r\n".utf8))
+        let get = Self.exchange(port, Array("GET /a%20b/?x=1 HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\r\n".utf8))
         #expect(get.hasPrefix("HTTP/1.1 200 OK\r\n") && get.contains("Content-Length: 11\r\n") && get.contains("Connection: close\r\n"))
         #expect(get.hasSuffix("\r\n\r\nGET /a%20b/"))
         let head = Self.exchange(port, Array("HEAD /x HTTP/1.0\r\n\r\n".utf8))
@@ -194,6 +194,12 @@ import Testing
         }
         let huge = Self.exchange(port, Array(("GET /x HTTP/1.1\r\nX: " + String(repeating: "a", count: 20_000) + "\r\n\r\n").utf8))
         #expect(huge.hasPrefix("HTTP/1.1 431 "))
+        // Bare line feeds are read as line ends; a Host naming another machine (a rebound name) is refused.
+        #expect(Self.exchange(port, Array("GET /lf HTTP/1.1\nHost: localhost:\(port)\n\n".utf8)).hasSuffix("GET /lf"))
+        #expect(Self.exchange(port, Array("GET /v6 HTTP/1.1\r\nhost: [::1]:\(port)\r\n\r\n".utf8)).hasSuffix("GET /v6"))
+        for host in ["evil.example", "evil.example:\(port)", "127.0.0.1.evil.example", "localhost.evil:80"] {
+            #expect(Self.exchange(port, Array("GET / HTTP/1.1\r\nHost: \(host)\r\n\r\n".utf8)).hasPrefix("HTTP/1.1 421 "), "\(host)")
+        }
         // A client that leaves without a request is let go without an answer.
         #expect(Self.exchange(port, []).isEmpty)
         #expect(Self.exchange(port, Array("GET / HTTP/1.1\r\n\r\n".utf8)).hasSuffix("GET /"))
@@ -213,5 +219,25 @@ import Testing
         channel.finish()
         channel.send(Data("b".utf8))
         #expect(channel.next() == nil && channel.isFinished)
+    }
+
+    /// A request sent a byte at a time cannot hold its thread past the head's deadline, however
+    /// often the bytes come.
+    @Test func aRequestDribbledInIsGivenUpAtItsDeadline() {
+        var fds: [Int32] = [0, 0]
+        #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0)
+        defer { close(fds[0]); close(fds[1]) }
+        let writer = fds[1]
+        Thread.detachNewThread {
+            for _ in 0..<40 {
+                var byte: UInt8 = 0x47   // G, forever
+                guard send(writer, &byte, 1, Int32(MSG_NOSIGNAL)) == 1 else { return }
+                usleep(20_000)
+            }
+        }
+        let started = Date()
+        let head = LoopbackHTTPServer.readHead(fds[0], within: 0.3)
+        #expect(head?.isEmpty == true)
+        #expect(Date().timeIntervalSince(started) < 0.75)   // without the deadline: ~1.1 s
     }
 }

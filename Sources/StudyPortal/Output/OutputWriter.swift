@@ -153,6 +153,7 @@ public enum OutputWriter {
     /// swaps the work folder in as the output. The files' paths are distinct: the render reports two
     /// files for one path as an error, and a build with errors never commits.
     public static func commit(_ files: [OutputFile], in folder: WorkFolder, jobs: Int) async throws(Failure) {
+        assert(Set(files.map(\.path)).count == files.count, "commit is given distinct paths")
         let work = folder.path
         let out = folder.output
         // The manifest's lines for the pages written during the render, made meanwhile.

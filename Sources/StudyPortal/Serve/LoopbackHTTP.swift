@@ -20,6 +20,11 @@ final class LoopbackHTTPServer: Sendable {
         var path: String
     }
 
+    /// The names a `Host` header may give: a page served under any other name (a site whose name an
+    /// attacker pointed at 127.0.0.1, "DNS rebinding") could otherwise read the preview, the internal
+    /// profile's ledgers included. A request without `Host` (HTTP/1.0) is answered.
+    static let hostNames: Set<String> = ["127.0.0.1", "localhost", "[::1]"]
+
     struct Response: Sendable {
         enum Body: Sendable {
             case bytes(Data)
@@ -72,8 +77,10 @@ final class LoopbackHTTPServer: Sendable {
         listener = fd
     }
 
-    /// Accepts connections until `stop`, answering each on a thread of its own with `handler`.
+    /// Accepts connections until `stop`, answering each on a thread of its own with `handler`; closes
+    /// the listening socket when it returns (here, so that no `accept` can see its number reused).
     func serve(_ handler: @escaping @Sendable (Request) -> Response) {
+        defer { close(listener) }
         while true {
             let fd = accept(listener, nil, nil)
             if fd >= 0 { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }   // (Glibc does not show `accept4`)
@@ -82,44 +89,60 @@ final class LoopbackHTTPServer: Sendable {
                 if errno == EMFILE || errno == ENFILE || errno == ENOMEM || errno == ENOBUFS { usleep(10_000) }
                 continue
             }
-            let admitted = state.withLock { s -> Bool in
-                guard !s.stopped, s.connections < Self.maxConnections else { return false }
+            let admitted = state.withLock { s -> Bool? in
+                if s.stopped { return nil }
+                guard s.connections < Self.maxConnections else { return false }
                 s.connections += 1
                 return true
             }
+            guard let admitted else { close(fd); return }
             guard admitted else { close(fd); continue }
             Thread.detachNewThread { [self] in
                 answer(fd, handler)
-                close(fd)
+                Self.finish(fd)
                 state.withLock { $0.connections -= 1 }
             }
         }
     }
 
-    /// Stops accepting; `serve` returns. Connections being answered finish on their own.
+    /// Stops accepting: `serve` returns. Connections being answered finish on their own.
     func stop() {
         let first = state.withLock { s -> Bool in
             defer { s.stopped = true }
             return !s.stopped
         }
-        guard first else { return }
-        shutdown(listener, Int32(SHUT_RDWR))   // wakes the blocked accept
-        close(listener)
+        if first { shutdown(listener, Int32(SHUT_RDWR)) }   // wakes the blocked accept
+    }
+
+    /// Ends a connection so that what was written arrives: a socket closed with unread input sends a
+    /// reset, which may discard the response (a refused head larger than `maxHead`, a request with a
+    /// body). The input is read and dropped for a moment first.
+    static func finish(_ fd: Int32) {
+        shutdown(fd, Int32(SHUT_WR))
+        var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        for _ in 0..<64 where recv(fd, &buffer, buffer.count, 0) > 0 {}
+        close(fd)
     }
 
     /// Reads one request from `fd` and writes its response.
     private func answer(_ fd: Int32, _ handler: (Request) -> Response) {
-        // A client that sends nothing, or reads nothing, cannot hold the thread for long.
+        // A client that reads nothing cannot hold the thread for long (nor one that sends its
+        // request slowly: `readHead` has a deadline of its own).
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        guard let head = Self.readHead(fd) else {
+        guard let head = Self.readHead(fd, within: 10) else {
             Self.send(fd, Self.head(Response(status: 431), length: 0))
             return
         }
         if head.isEmpty { return }   // closed, or quiet, before a whole request came
         guard let request = Self.parse(head) else {
             Self.send(fd, Self.head(Response(status: 400), length: 0))
+            return
+        }
+        guard Self.hostIsOurs(head) else {
+            Self.send(fd, Self.head(Response(status: 421), length: 0))
             return
         }
         let response = handler(request)
@@ -138,14 +161,19 @@ final class LoopbackHTTPServer: Sendable {
         }
     }
 
-    /// The request's head (up to the blank line), or nil when it is larger than `maxHead`; an empty
-    /// result when the client closed or went quiet first.
-    static func readHead(_ fd: Int32) -> Data? {
+    /// The request's head (up to the blank line, CRLF or bare LF), or nil when it is larger than
+    /// `maxHead`; an empty result when the client closed first, or had not sent it all `within`
+    /// seconds.
+    static func readHead(_ fd: Int32, within seconds: Double) -> Data? {
         var head = Data()
         var buffer = [UInt8](repeating: 0, count: 4096)
-        let end = Data("\r\n\r\n".utf8)
-        while head.range(of: end) == nil {
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
+        while head.range(of: Data("\r\n\r\n".utf8)) == nil && head.range(of: Data("\n\n".utf8)) == nil {
             guard head.count < maxHead else { return nil }
+            let now = DispatchTime.now().uptimeNanoseconds
+            guard now < deadline else { return Data() }
+            var timeout = timeval(tv_sec: Int((deadline - now) / 1_000_000_000), tv_usec: Int((deadline - now) % 1_000_000_000 / 1000))
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
             let n = recv(fd, &buffer, buffer.count, 0)
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else { return Data() }
@@ -154,9 +182,23 @@ final class LoopbackHTTPServer: Sendable {
         return head
     }
 
+    /// Whether the head's `Host` header, if it has one, names this machine (`hostNames`, any port).
+    static func hostIsOurs(_ head: Data) -> Bool {
+        for line in head.split(separator: UInt8(ascii: "\n")).dropFirst() {
+            guard let text = String(bytes: line, encoding: .utf8), let colon = text.firstIndex(of: ":"),
+                  text[..<colon].lowercased() == "host" else { continue }
+            var host = text[text.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+            if let portColon = host.lastIndex(of: ":"), !host.hasSuffix("]"), host[host.index(after: portColon)...].allSatisfy(\.isNumber) {
+                host = String(host[..<portColon])
+            }
+            return hostNames.contains(host.lowercased())
+        }
+        return true
+    }
+
     /// The request line of a head: `METHOD /path?query HTTP/1.x`; nil when it is not one.
     static func parse(_ head: Data) -> Request? {
-        guard let lineEnd = head.firstIndex(of: UInt8(ascii: "\r")) else { return nil }
+        guard let lineEnd = head.firstIndex(where: { $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") }) else { return nil }
         let parts = head[head.startIndex..<lineEnd].split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
         guard parts.count == 3, let method = String(bytes: parts[0], encoding: .ascii), !method.isEmpty,
               method.utf8.allSatisfy({ $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }),
@@ -184,6 +226,7 @@ final class LoopbackHTTPServer: Sendable {
         case 400: return "Bad Request"
         case 404: return "Not Found"
         case 405: return "Method Not Allowed"
+        case 421: return "Misdirected Request"
         case 431: return "Request Header Fields Too Large"
         case 503: return "Service Unavailable"
         default: return "Status \(status)"

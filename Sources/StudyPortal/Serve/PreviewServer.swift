@@ -237,8 +237,13 @@ public final class PreviewServer: @unchecked Sendable {
     /// Server-Sent Events: one `reload` event after every rebuild, a comment every 15 s to keep it open.
     func events() -> LoopbackHTTPServer.Response {
         let channel = EventChannel()
-        lock.withLock { listeners[ObjectIdentifier(channel)] = channel }
-        channel.send(Data(": connected\n\n".utf8))
+        let open = lock.withLock { () -> Bool in
+            listeners = listeners.filter { !$0.value.isFinished }   // pages closed since
+            guard !stopping else { return false }   // `stop` finishes the channels it finds
+            listeners[ObjectIdentifier(channel)] = channel
+            return true
+        }
+        if open { channel.send(Data(": connected\n\n".utf8)) } else { channel.finish() }
         return .init(status: 200, headers: [("Content-Type", "text/event-stream; charset=utf-8"), ("Cache-Control", "no-store")], body: .events(channel))
     }
 

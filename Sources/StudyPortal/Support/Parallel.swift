@@ -57,6 +57,9 @@ final class Slots<R>: @unchecked Sendable {
     /// The results, moved into an array (once every slot is written).
     func array() -> [R] {
         moved = true
+        // Not through `unsafeUninitializedCapacity` when empty: with capacity 0 it writes the count
+        // into the storage every empty array shares (a data race ThreadSanitizer reports).
+        guard count > 0 else { return [] }
         return Array(unsafeUninitializedCapacity: count) { buffer, initialized in
             guard let start = buffer.baseAddress else { return }
             start.moveInitialize(from: base, count: count)
