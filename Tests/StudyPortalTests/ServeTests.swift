@@ -4,20 +4,26 @@ import Testing
 
 /// `studyportal serve` as a separate process, talked to over loopback with a plain socket client.
 @Suite(.serialized, .temporaryFiles) struct ServeTests {
-    /// A minimal HTTP/1.1 client: one request, reads until the peer closes, `until` is seen, or `timeout`.
-    static func http(_ port: UInt16, _ path: String, until: String? = nil, timeout: Double = 5,
-                     midway: (marker: String, action: () -> Void)? = nil) -> (status: Int, body: String) {
+    /// A socket connected to 127.0.0.1:`port` whose reads give up after `receiveTimeout`, or nil.
+    static func connected(_ port: UInt16, receiveTimeout: timeval) -> Int32? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return (0, "") }
-        defer { close(fd) }
+        guard fd >= 0 else { return nil }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard connected == 0 else { return (0, "") }
-        var tv = timeval(tv_sec: 0, tv_usec: 200_000)
+        let result = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard result == 0 else { close(fd); return nil }
+        var tv = receiveTimeout
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        return fd
+    }
+
+    /// A minimal HTTP/1.1 client: one request, reads until the peer closes, `until` is seen, or `timeout`.
+    static func http(_ port: UInt16, _ path: String, until: String? = nil, timeout: Double = 5,
+                     midway: (marker: String, action: () -> Void)? = nil) -> (status: Int, body: String) {
+        guard let fd = connected(port, receiveTimeout: timeval(tv_sec: 0, tv_usec: 200_000)) else { return (0, "") }
+        defer { close(fd) }
         let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
         _ = request.withCString { send(fd, $0, strlen($0), 0) }
         var data = Data()
@@ -151,17 +157,8 @@ import Testing
 
     /// Sends `raw` as it is and reads until the server closes the connection.
     static func exchange(_ port: UInt16, _ raw: [UInt8]) -> String {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return "" }
+        guard let fd = connected(port, receiveTimeout: timeval(tv_sec: 5, tv_usec: 0)) else { return "" }
         defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard connected == 0 else { return "" }
-        var tv = timeval(tv_sec: 5, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         _ = raw.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         shutdown(fd, Int32(SHUT_WR))
         var data = [UInt8](), buffer = [UInt8](repeating: 0, count: 65536)

@@ -200,7 +200,7 @@ public enum OutputWriter {
         let pending = files.indices.filter { !files[$0].isWritten }
         let outcomes = await parallelMap(pending, jobs: jobs) { i -> (failure: String?, stamp: OutputManifest.Stamp?) in
             switch files[i].content {
-            case .written: return (nil, files[i].stamp)
+            case .written: return (nil, files[i].stamp)   // (not among `pending`)
             case .bytes(let data): return data.withUnsafeBytes { folder.put(files[i].path, $0) }
             case .copy(let source):
                 guard let data = FileManager.default.contents(atPath: source) else { return ("cannot read \(source)", nil) }
@@ -215,7 +215,7 @@ public enum OutputWriter {
         // reads it again.
         var subfolders: [String: OutputManifest.FolderStamp] = [:]
         var recordsFoundFolders = false
-        if let found = folder.subfolders, !removedBelow, found.count >= folders.count, folders.allSatisfy({ found[$0] != nil }),
+        if let found = folder.subfolders, !removedBelow, folders.allSatisfy({ found[$0] != nil }),
            outcomes.allSatisfy({ $0.stamp != nil }), files.indices.allSatisfy({ !files[$0].isWritten || files[$0].stamp != nil }) {
             recordsFoundFolders = found.count == folders.count
             if !recordsFoundFolders { subfolders = found.filter { folders.contains($0.key) } }

@@ -39,6 +39,10 @@ public struct SearchIndex: Sendable {
             (self.title, self.url, self.kind, self.date, self.parts, self.measured) = (title, url, kind, date, parts, measured)
         }
 
+        /// The bytes of the title and the text, a line break between two parts counted: what decides
+        /// the index's shard count (`write`).
+        var textSize: Int { title.utf8.count + parts.reduce(max(0, parts.count - 1)) { $0 + $1.count } }
+
         /// The first `length` characters of the text, for the result's snippet.
         func excerpt(_ length: Int) -> String {
             var out = "", remaining = length
@@ -282,7 +286,7 @@ public struct SearchIndex: Sendable {
     /// buckets at once, so no document's term table outlives it (memory stays flat).
     static func chunks(_ documents: [Document], jobs: Int) async -> [Chunk] {
         await parallelMap(runs(count: documents.count, jobs: jobs), jobs: jobs, local: { Scratch() }) { scratch, range -> Chunk in
-            let estimate = documents[range].reduce(0) { $0 + $1.title.utf8.count + $1.parts.reduce($1.parts.count) { $0 + $1.count } }
+            let estimate = documents[range].reduce(0) { $0 + $1.textSize }
             return count(range, scratch: scratch, estimate: estimate) { documents[$0] }
         }
     }
@@ -345,7 +349,7 @@ public struct SearchIndex: Sendable {
             }
             metrics.append(counter.metrics)
             excerpts.append(d.excerpt(excerptLength))
-            textBytes += d.title.utf8.count + d.parts.reduce(max(0, d.parts.count - 1)) { $0 + $1.count }
+            textBytes += d.textSize
             let local = doc - range.lowerBound
             if n + counter.termCount > scratch.capacity {
                 scratch.reserve(max(2 * scratch.capacity, n + counter.termCount), keeping: n)

@@ -175,7 +175,7 @@ public final class PreviewServer: @unchecked Sendable {
 
     func broadcast(_ message: String) {
         let channels = lock.withLock { () -> [EventChannel] in
-            listeners = listeners.filter { !$0.value.isFinished }   // pages closed since
+            dropClosedListeners()
             return Array(listeners.values)
         }
         for c in channels { c.send(Data(message.utf8)) }
@@ -234,11 +234,16 @@ public final class PreviewServer: @unchecked Sendable {
         return Data(html.utf8)
     }
 
+    /// Forgets the event channels of pages closed since (their writers finished them). Under `lock`.
+    private func dropClosedListeners() {
+        listeners = listeners.filter { !$0.value.isFinished }
+    }
+
     /// Server-Sent Events: one `reload` event after every rebuild, a comment every 15 s to keep it open.
     func events() -> LoopbackHTTPServer.Response {
         let channel = EventChannel()
         let open = lock.withLock { () -> Bool in
-            listeners = listeners.filter { !$0.value.isFinished }   // pages closed since
+            dropClosedListeners()
             guard !stopping else { return false }   // `stop` finishes the channels it finds
             listeners[ObjectIdentifier(channel)] = channel
             return true
