@@ -230,8 +230,11 @@ public struct TemplateLibrary: Sendable {
     struct Renderer {
         let library: TemplateLibrary
         var stack: [any TemplateValue]
-        /// Block overrides in force, innermost last: block name → the template and operations to render.
-        var blocks: [[String: (Template.Program, Range<Int>)]] = []
+        /// The overrides in force, one level per `parent` being rendered, outermost first: the child's
+        /// program and the index of its overrides (`Program.overrides`). A block takes the first
+        /// level's override of its name. (A dictionary merged from them per page cost an allocation
+        /// and a hash per name for every page, each extending the layout.)
+        var blocks: [(program: Template.Program, overrides: Int)] = []
         var depth = 0
         /// The lowest level of the stack a look-up reached since the innermost kept section began
         /// (`renderSection`); -1 when one found nothing or the text came from outside the stack.
@@ -286,17 +289,15 @@ public struct TemplateLibrary: Sendable {
                     deepest = max(deepest, depth)
                     guard depth < TemplateLibrary.maxDepth, let template = library.templates[t.names[Int(n)]] else { continue }
                     depth += 1
-                    // The outermost override of a block wins: earlier (child) overrides stay on top.
-                    var merged = t.overrides[Int(k)].mapValues { (t, $0) }
-                    for level in blocks { for (name, v) in level { merged[name] = v } }
-                    blocks.append(merged)
+                    // The outermost override of a block wins: earlier (child) levels are asked first.
+                    blocks.append((t, Int(k)))
                     render(template.program, 0..<template.program.ops.count, into: &out)
                     blocks.removeLast()
                     depth -= 1
                     continue
                 case .block(let n, let end):
                     lowest = -1
-                    if let (template, body) = blocks.last?[t.names[Int(n)]] {
+                    if let (template, body) = override(t.names[Int(n)]) {
                         render(template, body, into: &out)
                     } else {
                         render(t, (pc + 1)..<Int(end), into: &out)
@@ -341,6 +342,14 @@ public struct TemplateLibrary: Sendable {
                 if lowest >= floor { cache.keep(Array(out[start...]), t, key, variant, reach: deepest < 0 ? -1 : deepest - depth) }
                 (lowest, deepest) = (min(outer.0, lowest), max(outer.1, deepest))
             }
+        }
+
+        /// The override of block `name` in force: the outermost level's that has one.
+        func override(_ name: String) -> (Template.Program, Range<Int>)? {
+            for level in blocks {
+                if let body = level.program.overrides[level.overrides][name] { return (level.program, body) }
+            }
+            return nil
         }
 
         /// `lookup(names)?.write(…)`, with the last member written in place by its holder. Returns
