@@ -59,6 +59,46 @@ import Testing
         #expect(common?.yaml == "title: 甲" && common?.body == "正文\n" && common?.bodyLine == 4)
     }
 
+    /// The hand-written validator the build's bodies go through decides as the standard library's
+    /// does: every one- and two-byte sequence, three- and four-byte ones over every lead and second
+    /// byte (with boundary values after), and random text mixing ASCII runs (which it reads eight
+    /// bytes at a time) with characters of every length, some cut short or corrupted.
+    @Test func utf8ValidationAgreesWithTheStandardLibrary() {
+        func agree(_ bytes: [UInt8]) -> Bool {
+            bytes.withUnsafeBufferPointer { UTF8Validation.isValid($0) == (String(validating: $0, as: UTF8.self) != nil) }
+        }
+        let edges: [UInt8] = [0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC2, 0xE0, 0xF0, 0xFF]
+        var disagreements: [[UInt8]] = []
+        for a in 0...255 {
+            let a = UInt8(a)
+            if !agree([a]) { disagreements.append([a]) }
+            for b in 0...255 {
+                let b = UInt8(b)
+                if !agree([a, b]) { disagreements.append([a, b]) }
+                guard a >= 0xE0 else { continue }
+                for c in edges {
+                    if !agree([a, b, c]) { disagreements.append([a, b, c]) }
+                    guard a >= 0xF0 else { continue }
+                    for d in edges where !agree([a, b, c, d]) { disagreements.append([a, b, c, d]) }
+                }
+            }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements.prefix(10))")
+        var random = SystemRandomNumberGenerator()
+        let pieces: [[UInt8]] = ["a", "abcdefgh", "0123456789abcdefghij", "é", "学习", "，", "𠀀", "\u{FFFF}", "\u{10FFFF}"].map { Array($0.utf8) }
+        for _ in 0..<20_000 {
+            var bytes = Array((0..<Int.random(in: 0...12, using: &random)).map { _ in pieces.randomElement(using: &random) ?? [] }.joined())
+            if !bytes.isEmpty && Bool.random(using: &random) {
+                switch Int.random(in: 0..<3, using: &random) {
+                case 0: bytes.removeLast()
+                case 1: bytes[Int.random(in: bytes.indices, using: &random)] = UInt8.random(in: 0x80...0xFF, using: &random)
+                default: bytes.insert(UInt8.random(in: 0x80...0xFF, using: &random), at: Int.random(in: 0...bytes.count, using: &random))
+                }
+            }
+            #expect(agree(bytes), "\(bytes)")
+        }
+    }
+
     @Test func yamlErrorIsReportedAtTheLineInTheFile() {
         // Line 3 of the file is the bad one (line 2 of the YAML block).
         do {

@@ -52,6 +52,12 @@ public enum FrontMatter {
     /// general path made the whole text, then copied the body out of it again (45 MB twice at
     /// 10,000 materials). Nil for any other file, which the general path reads, warnings and all.
     static func split(bytes: UnsafeRawBufferPointer) -> SourceText? {
+        splitting(bytes: bytes).map { SourceText(yaml: $0.yaml, body: String(decoding: bytes[$0.bodyStart...], as: UTF8.self), bodyLine: $0.bodyLine) }
+    }
+
+    /// `split(bytes:)` with the body left in the bytes: where it starts. The build keeps a file's
+    /// bytes as its body (`SourceFile`), validated here without a copy.
+    static func splitting(bytes: UnsafeRawBufferPointer) -> (yaml: String, bodyStart: Int, bodyLine: Int)? {
         let bytes = bytes.bindMemory(to: UInt8.self)
         guard let base = bytes.baseAddress, bytes.count >= 3,
               memchr(base, 0x0D, bytes.count) == nil, memchr(base, 0, bytes.count) == nil else { return nil }
@@ -72,9 +78,10 @@ public enum FrontMatter {
         while start <= bytes.count {
             let end = lineEnd(start)
             if isFence(start, end) {
+                let bodyStart = min(end + 1, bytes.count)
                 guard let yaml = String(validating: bytes[yamlStart..<max(yamlStart, start - 1)], as: UTF8.self),
-                      let body = end < bytes.count ? String(validating: bytes[(end + 1)...], as: UTF8.self) : "" else { return nil }
-                return SourceText(yaml: yaml, body: body, bodyLine: line + 1)
+                      UTF8Validation.isValid(UnsafeBufferPointer(rebasing: bytes[bodyStart...])) else { return nil }
+                return (yaml, bodyStart, line + 1)
             }
             guard end < bytes.count else { return nil }
             start = end + 1

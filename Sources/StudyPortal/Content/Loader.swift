@@ -188,8 +188,11 @@ public enum Loader {
         }
         var diagnostics: [Diagnostic] = []
         let source: SourceText
-        if let common = bytes.withUnsafeBytes(FrontMatter.split(bytes:)) {
-            source = common
+        // The file's bytes become its body when they can (most files): nothing copied.
+        var kept: (bytes: [UInt8], start: Int)?
+        if let common = bytes.withUnsafeBytes(FrontMatter.splitting(bytes:)) {
+            source = SourceText(yaml: common.yaml, body: "", bodyLine: common.bodyLine)
+            kept = (bytes, common.bodyStart)
         } else {
             let text: String
             (text, diagnostics) = TextDecoding.markdown(Data(bytes), path: path)
@@ -216,7 +219,8 @@ public enum Loader {
             }
             return Parsed(diagnostics: diagnostics + [.error(error.message, path: path, line: error.line, column: error.column)])
         }
-        let file = SourceFile(path: path, contentPath: entry.relative, body: source.body, bodyLine: source.bodyLine)
+        let file = kept.map { SourceFile(path: path, contentPath: entry.relative, bytes: $0.bytes, bodyStart: $0.start, bodyLine: source.bodyLine) }
+            ?? SourceFile(path: path, contentPath: entry.relative, body: source.body, bodyLine: source.bodyLine)
         var fields = Fields(value, path: path, origin: .init(line: 1, column: 1))
         let parts = entry.relative.utf8.split(separator: UInt8(ascii: "/")).map { String(entry.relative[$0.startIndex..<$0.endIndex]) }
         let fileSlug = Slug.fromFileName(parts.last ?? "")

@@ -8,8 +8,8 @@ public struct SourceFile: Sendable {
     public var contentPath: String
     /// The Markdown after the front matter; "" once a build has rendered it (`releaseBody`).
     public var body: String {
-        get { storage.text.withLock { $0 } }
-        set { storage = Body(newValue) }
+        get { storage.held.withLock { String(decoding: $0.bytes[$0.start...], as: UTF8.self) } }
+        set { storage = Body(Array(newValue.utf8), start: 0) }
     }
     /// The file's line number of the body's first line.
     public var bodyLine: Int
@@ -20,16 +20,38 @@ public struct SourceFile: Sendable {
     private var storage: Body
 
     public init(path: String, contentPath: String, body: String, bodyLine: Int) {
-        (self.path, self.contentPath, self.storage, self.bodyLine) = (path, contentPath, Body(body), bodyLine)
+        self.init(path: path, contentPath: contentPath, bytes: Array(body.utf8), bodyStart: 0, bodyLine: bodyLine)
     }
+
+    /// A file whose body is `bytes[bodyStart...]`, valid UTF-8: the bytes the file was read into,
+    /// kept as they are (made into a `String`, every body was validated and copied once more).
+    init(path: String, contentPath: String, bytes: [UInt8], bodyStart: Int, bodyLine: Int) {
+        precondition(bodyStart <= bytes.count, "the body lies in the bytes")
+        (self.path, self.contentPath, self.storage, self.bodyLine) = (path, contentPath, Body(bytes, start: bodyStart), bodyLine)
+    }
+
+    /// The body's UTF-8 bytes, for `body` (nothing between the call and the body's use can release
+    /// it: the bytes are held while `body` runs).
+    func withBody<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        let held = storage.held.withLock { $0 }
+        return held.bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[held.start...])) }
+    }
+
+    /// How many bytes the body has.
+    var bodyByteCount: Int { storage.held.withLock { $0.bytes.count - $0.start } }
 
     /// Empties the body for this file and every copy of it: the build's Markdown stage calls it once
     /// a body is rendered and will not be rendered again. Nothing after that stage reads bodies.
-    func releaseBody() { storage.text.withLock { $0 = "" } }
+    func releaseBody() { storage.held.withLock { $0 = Held(bytes: [], start: 0) } }
+
+    private struct Held: Sendable {
+        var bytes: [UInt8]
+        var start: Int
+    }
 
     private final class Body: Sendable {
-        let text: Mutex<String>
-        init(_ text: String) { self.text = Mutex(text) }
+        let held: Mutex<Held>
+        init(_ bytes: [UInt8], start: Int) { held = Mutex(Held(bytes: bytes, start: start)) }
     }
 }
 

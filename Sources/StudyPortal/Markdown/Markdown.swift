@@ -130,20 +130,30 @@ public enum Markdown {
     /// build's search index measures each body in the pass that finds its terms).
     public static func render(_ text: String, unsafeHTML: Bool, firstLine: Int = 1, measuring: Bool = true,
                               resolveLink: (String) -> LinkTarget) -> RenderedMarkdown {
+        var text = text
+        return text.withUTF8 { render(utf8: $0, unsafeHTML: unsafeHTML, firstLine: firstLine, measuring: measuring, resolveLink: resolveLink) }
+    }
+
+    /// `render` of the UTF-8 bytes of a text (valid UTF-8: a content file's body as it was read,
+    /// `SourceFile.withBody`).
+    static func render(utf8 text: UnsafeBufferPointer<UInt8>, unsafeHTML: Bool, firstLine: Int = 1, measuring: Bool = true,
+                       resolveLink: (String) -> LinkTarget) -> RenderedMarkdown {
         let options = unsafeHTML ? CMARK_OPT_UNSAFE : CMARK_OPT_DEFAULT
         // cmark writes U+FFFE and U+FFFF (`&#xFFFF;`) as the single bytes FE and FF, which are not
         // UTF-8; only a numeric character reference makes them, so only a body holding `&#` is
         // repaired (each such byte becomes U+FFFD, as `String(decoding:)` reads it).
-        let mayHoldNoncharacters = text.utf8.withContiguousStorageIfAvailable(Self.containsCharacterReference) ?? true
+        let mayHoldNoncharacters = Self.containsCharacterReference(text)
         // Everything cmark allocates for the document comes from this thread's arena, let go of at once
         // when the render is done (nothing below keeps a pointer into it: what is kept is copied out).
         let mem = studyportal_cmark_arena().assumingMemoryBound(to: cmark_mem.self)
         defer { studyportal_cmark_arena_reset() }
-        let document: OpaquePointer? = text.withCString { source in
+        let document: OpaquePointer? = {
             guard let parser = cmark_parser_new_with_mem(options, mem) else { return nil }
-            cmark_parser_feed(parser, source, strlen(source))
+            // Up to the first NUL, as the C string it was given before (content files with one take
+            // the general path, which reads them as text first).
+            text.withMemoryRebound(to: CChar.self) { if let base = $0.baseAddress { cmark_parser_feed(parser, base, strnlen(base, $0.count)) } }
             return cmark_parser_finish(parser)
-        }
+        }()
         guard let document else {
             return RenderedMarkdown(html: HTMLFragment(), headings: [], metrics: TextMetrics(), firstParagraph: "", plainText: [], pendingAnchors: [], brokenLinks: [])
         }
@@ -152,7 +162,7 @@ public enum Markdown {
         var plain: [UInt8] = []
         // Room for it at once: the text without its markup is hardly ever longer than the source
         // (kept as it is, the array would otherwise carry the slack of its last doubling).
-        plain.reserveCapacity(text.utf8.count + 64)
+        plain.reserveCapacity(text.count + 64)
         var headingNodes: [OpaquePointer] = []
         var softBreaks: [OpaquePointer] = []
         var firstParagraph: String?
@@ -250,7 +260,7 @@ public enum Markdown {
 
         // cmark counts columns in bytes; messages count characters, as the YAML ones do.
         if !broken.isEmpty || !pending.isEmpty {
-            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            let lines = String(decoding: text, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
             func characterColumn(line: Int, byteColumn: Int) -> Int {
                 let k = line - firstLine
                 guard lines.indices.contains(k), byteColumn > 1 else { return byteColumn }

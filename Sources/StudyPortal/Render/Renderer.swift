@@ -114,8 +114,10 @@ public enum Renderer {
         @Sendable func markdown(_ source: (key: String, file: SourceFile, sitePath: String), _ links: LinkResolver) -> RenderedMarkdown {
             // Measured here only in the build without the index: the index measures each body in the
             // pass that finds its terms.
-            Markdown.render(source.file.body, unsafeHTML: unsafe, firstLine: source.file.bodyLine, measuring: !buildsIndex) {
-                links.resolve($0, from: source.file.contentPath, page: source.sitePath)
+            source.file.withBody { body in
+                Markdown.render(utf8: body, unsafeHTML: unsafe, firstLine: source.file.bodyLine, measuring: !buildsIndex) {
+                    links.resolve($0, from: source.file.contentPath, page: source.sitePath)
+                }
             }
         }
         // Each body is let go as soon as it is rendered (its pages then reuse its memory), but for
@@ -138,7 +140,7 @@ public enum Renderer {
             // on one core while the other waited).
             let bodies = Slots<RenderedMarkdown>(count: sources.count)
             let chunks = await parallelMap(SearchIndex.runs(count: sources.count, jobs: jobs), jobs: jobs, local: { SearchIndex.Scratch() }) { scratch, range in
-                let estimate = sources[range].reduce(0) { $0 + $1.file.body.utf8.count + 64 }
+                let estimate = sources[range].reduce(0) { $0 + $1.file.bodyByteCount + 64 }
                 return SearchIndex.count(range, scratch: scratch, estimate: estimate) { k in
                     var body = render(k)
                     var document = documents[k]
