@@ -45,11 +45,31 @@ public struct CSVTable: Sendable {
 
     /// `read` over bytes already read.
     public static func parse(_ data: Data, path: String, required: [String], optional: [String]) -> (CSVTable?, [Diagnostic]) {
+        var rows: [Row] = []
+        let (header, diagnostics) = decoding(data, path: path) { bytes, warnings in
+            // About a row per line (a quoted cell may hold line breaks): the array is made once.
+            rows.reserveCapacity(bytes.count { $0 == UInt8(ascii: "\n") } + 1)
+            return scan(bytes, path: path, required: required, optional: optional, warnings: warnings) { rows.append($0) }
+        }
+        guard let header else { return (nil, diagnostics) }
+        return (CSVTable(path: path, header: header, rows: rows), diagnostics)
+    }
+
+    /// The file's bytes as UTF-8 for `body`, with the warnings of reading them: UTF-8 (the bytes as
+    /// they are, not copied), else GB18030, else UTF-8 with the unreadable bytes replaced; a BOM left out.
+    static func decoding<R>(_ data: Data, path: String, _ body: (UnsafeBufferPointer<UInt8>, [Diagnostic]) -> R) -> R {
+        data.withUnsafeBytes { decoding($0.bindMemory(to: UInt8.self), path: path, body) }
+    }
+
+    static func decoding<R>(_ bytes: UnsafeBufferPointer<UInt8>, path: String, _ body: (UnsafeBufferPointer<UInt8>, [Diagnostic]) -> R) -> R {
+        if UTF8Validation.isValid(bytes) {
+            let bom = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+            return body(UnsafeBufferPointer(rebasing: bytes[bom...]), [])
+        }
+        let data = Data(buffer: bytes)
         var diagnostics: [Diagnostic] = []
         var text: String
-        if let utf8 = TextDecoding.utf8Lossless(data) {
-            text = utf8
-        } else if let gb = String(data: data, encoding: gb18030) {
+        if let gb = String(data: data, encoding: gb18030) {
             text = gb
             diagnostics.append(.warning("not UTF-8: read as GB18030 (as Excel on Chinese Windows saves CSV); save as \"CSV UTF-8\" to silence this", path: path))
         } else {
@@ -57,19 +77,21 @@ public struct CSVTable: Sendable {
             diagnostics.append(.warning("neither UTF-8 nor GB18030; unreadable bytes are shown as \u{FFFD}", path: path))
         }
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        let (scanned, problems) = text.withUTF8 { bytes in
-            var scanner = CSVScanner(bytes)
-            var rows: [CSVScanner.Row] = []
-            // About a row per line (a quoted cell may hold line breaks): the arrays are made once.
-            rows.reserveCapacity(bytes.count { $0 == UInt8(ascii: "\n") } + 1)
-            while let row = scanner.next() { rows.append(row) }
-            return (rows, scanner.problems)
-        }
+        return text.withUTF8 { body($0, diagnostics) }
+    }
+
+    /// Each row of the UTF-8 `bytes` (no BOM) given to `row` as it is read, in order, none kept: the
+    /// header's names (nil when the file cannot be used: no header row, or required columns
+    /// missing) and every problem found, after `warnings`. The record files' 200,000 rows at 10,000
+    /// materials are made into records this way, each as it is read, where a table of them all was
+    /// built first and read back from memory.
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>, path: String, required: [String], optional: [String], warnings: [Diagnostic],
+                     row: (Row) -> Void) -> (header: [String]?, diagnostics: [Diagnostic]) {
+        var diagnostics = warnings
+        var scanner = CSVScanner(bytes)
         var header: [String]?
-        var rows: [Row] = []
-        rows.reserveCapacity(scanned.count)
-        for row in scanned {
-            let (start, cells) = (row.line, row.cells)
+        while let scanned = scanner.next() {
+            let (start, cells) = (scanned.line, scanned.cells)
             if cells.count == 1 && cells[0].trimmingSpaces().isEmpty { continue }
             guard let columns = header else {
                 let names = cells.map { $0.trimmingSpaces() }
@@ -92,9 +114,9 @@ public struct CSVTable: Sendable {
                 diagnostics.append(.error("this row has \(cells.count) cell\(cells.count == 1 ? "" : "s"), the header has \(columns.count)", path: path, line: start, column: 1))
                 continue
             }
-            rows.append(Row(line: start, header: columns, cells: cells))
+            row(Row(line: start, header: columns, cells: cells))
         }
-        for problem in problems {
+        for problem in scanner.problems {
             switch problem.kind {
             case .unclosedQuote:
                 diagnostics.append(.error("this quoted cell is never closed: the rest of the file was read into it (add the closing \")",
@@ -107,7 +129,7 @@ public struct CSVTable: Sendable {
         guard let header else {
             return (nil, diagnostics + [.error("the file is empty; it needs a header row (\((required + optional).joined(separator: ","))))", path: path, line: 1, column: 1)])
         }
-        return (CSVTable(path: path, header: header, rows: rows), diagnostics)
+        return (header, diagnostics)
     }
 
     /// Foundation's constant for GB18030 (kCFStringEncodingGB_18030_2000 as an NSStringEncoding).

@@ -111,12 +111,24 @@ public enum Loader {
         let parts = await parallelMap(files, jobs: jobs) { entry -> (records: Part, diagnostics: [Diagnostic]) in
             let path = "content/" + entry.relative
             guard let bytes = read(entry) else { return (Part(), [.error("cannot read this file (check its permissions)", path: path)]) }
-            let (table, problems) = CSVTable.parse(Data(bytes), path: path, required: RecordLoader.required, optional: RecordLoader.optional)
-            guard let table else { return (Part(), problems) }
-            var part = Part(capacity: table.rows.count)
-            let more: [Diagnostic]
-            (part.count, more) = RecordLoader.records(table, into: UnsafeMutableBufferPointer(start: part.base, count: table.rows.count))
-            return (part, problems + more)
+            // Each row made into its record as it is read (`CSVTable.scan`), into room for one a line
+            // (a row ends at a line break: LF, CR or both).
+            var part = Part(capacity: bytes.count { $0 == 0x0A || $0 == 0x0D } + 1)
+            var problems: [Diagnostic] = []
+            let (header, found) = bytes.withUnsafeBufferPointer { bytes in
+                CSVTable.decoding(bytes, path: path) { utf8, warnings in
+                    var columns: RecordLoader.Columns?
+                    return CSVTable.scan(utf8, path: path, required: RecordLoader.required, optional: RecordLoader.optional, warnings: warnings) { row in
+                        let at = columns ?? RecordLoader.Columns(row.header)
+                        columns = at
+                        guard let record = RecordLoader.record(row, at, path: path, diagnostics: &problems), let base = part.base else { return }
+                        (base + part.count).initialize(to: record)
+                        part.count += 1
+                    }
+                }
+            }
+            guard header != nil else { return (part, found) }
+            return (part, found + problems)
         }
         let diagnostics = parts.flatMap(\.diagnostics)
         let total = parts.reduce(0) { $0 + $1.records.count }

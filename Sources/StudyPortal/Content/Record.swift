@@ -22,46 +22,61 @@ enum RecordLoader {
     static func records(_ table: CSVTable, into out: UnsafeMutableBufferPointer<Record>) -> (count: Int, diagnostics: [Diagnostic]) {
         var made = 0
         var diagnostics: [Diagnostic] = []
-        let (dateAt, memberAt, materialAt, hoursAt) = (table.place(of: "date"), table.place(of: "member"), table.place(of: "material"), table.place(of: "hours"))
-        let (noteAt, titleAt, kindAt) = (table.place(of: "note"), table.place(of: "title"), table.place(of: "kind"))
+        let columns = Columns(table.header)
         for row in table.rows {
-            let path = table.path
-            let dateText = row.cell(dateAt)
-            guard let date = Day(spreadsheet: dateText) else {
-                diagnostics.append(.error(dateText.isEmpty ? "a record needs a date" : "`date` should be a date like 2026-03-01 or 2026/3/1, not `\(dateText)`", path: path, line: row.line, column: 1))
-                continue
-            }
-            let member = row.cell(memberAt)
-            guard !member.isEmpty else { diagnostics.append(.error("a record needs a member id", path: path, line: row.line, column: 1)); continue }
-            let material = row.cell(materialAt)
-            let hoursText = row.cell(hoursAt)
-            var hours: Double?
-            if !hoursText.isEmpty {
-                guard let h = Double(hoursText), h.isFinite else {
-                    diagnostics.append(.error("`hours` should be a number, not `\(hoursText)`", path: path, line: row.line, column: 1))
-                    continue
-                }
-                guard h >= 0 else {
-                    diagnostics.append(.error("negative hours (\(hoursText))", path: path, line: row.line, column: 1))
-                    continue
-                }
-                guard h <= Fields.maximumHours else {
-                    diagnostics.append(.error("more than \(Int(Fields.maximumHours)) hours (\(hoursText))", path: path, line: row.line, column: 1))
-                    continue
-                }
-                hours = h
-            }
-            if material.isEmpty && hours == nil {
-                diagnostics.append(.error("a record needs a material or its hours (outside study: leave material empty, give title and hours)", path: path, line: row.line, column: 1))
-                continue
-            }
-            let title = row.cell(titleAt), kind = row.cell(kindAt)
+            guard let record = record(row, columns, path: table.path, diagnostics: &diagnostics) else { continue }
             guard made < out.count, let base = out.baseAddress else { break }   // room for one a row: never
-            (base + made).initialize(to: Record(date: date, member: Ref(member, path: path, line: row.line),
-                                                    material: material.isEmpty ? nil : Ref(material, path: path, line: row.line),
-                                                    hours: hours, note: row.cell(noteAt), title: title.isEmpty ? nil : title, kind: kind.isEmpty ? nil : kind))
+            (base + made).initialize(to: record)
             made += 1
         }
         return (made, diagnostics)
+    }
+
+    /// Where each field is in a file's rows (`CSVTable.place`), found once per file.
+    struct Columns {
+        let date, member, material, hours, note, title, kind: Int?
+
+        init(_ header: [String]) {
+            func place(_ name: String) -> Int? { header.firstIndex(of: name) }
+            (date, member, material, hours) = (place("date"), place("member"), place("material"), place("hours"))
+            (note, title, kind) = (place("note"), place("title"), place("kind"))
+        }
+    }
+
+    /// The record of one row, or nil with its problem added to `diagnostics`.
+    static func record(_ row: CSVTable.Row, _ at: Columns, path: String, diagnostics: inout [Diagnostic]) -> Record? {
+        let dateText = row.cell(at.date)
+        guard let date = Day(spreadsheet: dateText) else {
+            diagnostics.append(.error(dateText.isEmpty ? "a record needs a date" : "`date` should be a date like 2026-03-01 or 2026/3/1, not `\(dateText)`", path: path, line: row.line, column: 1))
+            return nil
+        }
+        let member = row.cell(at.member)
+        guard !member.isEmpty else { diagnostics.append(.error("a record needs a member id", path: path, line: row.line, column: 1)); return nil }
+        let material = row.cell(at.material)
+        let hoursText = row.cell(at.hours)
+        var hours: Double?
+        if !hoursText.isEmpty {
+            guard let h = Double(hoursText), h.isFinite else {
+                diagnostics.append(.error("`hours` should be a number, not `\(hoursText)`", path: path, line: row.line, column: 1))
+                return nil
+            }
+            guard h >= 0 else {
+                diagnostics.append(.error("negative hours (\(hoursText))", path: path, line: row.line, column: 1))
+                return nil
+            }
+            guard h <= Fields.maximumHours else {
+                diagnostics.append(.error("more than \(Int(Fields.maximumHours)) hours (\(hoursText))", path: path, line: row.line, column: 1))
+                return nil
+            }
+            hours = h
+        }
+        if material.isEmpty && hours == nil {
+            diagnostics.append(.error("a record needs a material or its hours (outside study: leave material empty, give title and hours)", path: path, line: row.line, column: 1))
+            return nil
+        }
+        let title = row.cell(at.title), kind = row.cell(at.kind)
+        return Record(date: date, member: Ref(member, path: path, line: row.line),
+                      material: material.isEmpty ? nil : Ref(material, path: path, line: row.line),
+                      hours: hours, note: row.cell(at.note), title: title.isEmpty ? nil : title, kind: kind.isEmpty ? nil : kind)
     }
 }
