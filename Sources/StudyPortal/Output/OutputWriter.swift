@@ -277,16 +277,29 @@ public enum OutputWriter {
 
     /// `a/b/c` → `a/b`; `c` → ``.
     static func parentPath(_ path: String) -> String {
-        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "" }
-        return String(path[..<slash])
+        // From the end, over the bytes: `utf8.lastIndex(of:)` stepped back through string indices
+        // (14% of the work folder's preparation in perf, which takes the parent of 47,000 paths at
+        // 10,000 materials).
+        var path = path
+        return path.withUTF8 { bytes in
+            var i = bytes.count
+            while i > 0 && bytes[i - 1] != UInt8(ascii: "/") { i -= 1 }
+            return i > 0 ? String(decoding: UnsafeBufferPointer(rebasing: bytes[..<(i - 1)]), as: UTF8.self) : ""
+        }
     }
 
     /// Relative, no empty, `.` or `..` segment, no control characters.
     static func isContained(_ path: String) -> Bool {
+        var path = path
+        return path.withUTF8(isContained(utf8:))
+    }
+
+    /// `isContained` of a path's UTF-8 bytes (the manifest's paths are checked before a string is made).
+    static func isContained(utf8 path: UnsafeBufferPointer<UInt8>) -> Bool {
         // One pass over the bytes (it runs for every file, twice): each segment between slashes must
         // be non-empty and not `.` or `..`; no byte may be a control character.
         var segmentLength = 0, dots = 0
-        for b in path.utf8 {
+        for b in path {
             if b < 0x20 || b == 0x7F { return false }
             if b == 0x2F {
                 if segmentLength == 0 || dots == segmentLength && dots <= 2 { return false }
