@@ -17,9 +17,45 @@ extension FileSystem {
     /// sub-folder's stamp (`OutputManifest.FolderStamp`) when every one had settled — none had
     /// changed in the moments before it was read (nil otherwise).
     struct Tree {
-        var files: Set<String> = []
-        var dirs: Set<String> = []
+        var files = FileSet()
+        /// Each once.
+        var dirs: [String] = []
         var stamps: [String: OutputManifest.FolderStamp]? = [:]
+    }
+
+    /// The files of a tree, by path: those a walk found, or those the manifest records below the
+    /// root (its table itself, trusted with the folders' record: `trustedTree`) with the root's own,
+    /// listed. At 10,000 materials the record's 27,500 paths were hashed into a set of their own,
+    /// beside the table that already held them.
+    struct FileSet: Sendable {
+        /// The files found by a walk, or the root's files beside `recorded`.
+        private var listed: Set<String> = []
+        /// The manifest's files below the root (only paths with a slash count), and how many.
+        private var recorded: [String: OutputManifest.Stamp] = [:]
+        private var recordedCount = 0
+
+        init() {}
+
+        /// The root's files (`listed`) and the record of the files below it (`recorded`, with the
+        /// number of its paths that have a slash).
+        init(root listed: Set<String>, recorded: [String: OutputManifest.Stamp], below count: Int) {
+            (self.listed, self.recorded, recordedCount) = (listed, recorded, count)
+        }
+
+        mutating func insert(_ path: String) { listed.insert(path) }
+
+        func contains(_ path: String) -> Bool {
+            if recordedCount == 0 || !path.utf8.contains(UInt8(ascii: "/")) { return listed.contains(path) }
+            return recorded[path] != nil
+        }
+
+        var count: Int { listed.count + recordedCount }
+
+        /// Every path, once.
+        var paths: [String] {
+            guard recordedCount > 0 else { return Array(listed) }
+            return Array(listed) + recorded.keys.filter { $0.utf8.contains(UInt8(ascii: "/")) }
+        }
     }
 
     /// Every file and folder under `root`, relative to it; nil when a folder cannot be read. Symbolic
@@ -48,7 +84,7 @@ extension FileSystem {
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         guard let entries = withUnsafeTemporaryAllocation(byteCount: 1 << 15, alignment: 8, { entries(fd, $0) }) else { return nil }
-        var tree = Tree(files: [], dirs: Set(folders.keys), stamps: folders)
+        var root = Set<String>()
         for entry in entries {
             let type = entry.type == UInt8(DT_UNKNOWN) ? kind(of: entry.name, in: fd) : entry.type
             // Links and names that are not UTF-8 are the walk's to remove.
@@ -56,25 +92,26 @@ extension FileSystem {
             if type == UInt8(DT_DIR) {
                 guard folders[name] != nil else { return nil }
             } else {
-                tree.files.insert(name)
+                root.insert(name)
             }
         }
         for path in folders.keys {
             let parent = OutputWriter.parentPath(path)
             guard parent.isEmpty || folders[parent] != nil else { return nil }
         }
+        var below = 0
         for path in files.keys {
             let parent = OutputWriter.parentPath(path)
             if parent.isEmpty { continue }   // the root's files are the ones read above
             guard folders[parent] != nil else { return nil }
-            tree.files.insert(path)
+            below += 1
         }
         for (path, recorded) in folders {
             var info = stat()
             guard fstatat(fd, path, &info, AT_SYMLINK_NOFOLLOW) == 0, info.st_mode & S_IFMT == S_IFDIR,
                   folderStamp(info) == recorded else { return nil }
         }
-        return tree
+        return Tree(files: FileSet(root: root, recorded: files, below: below), dirs: Array(folders.keys), stamps: folders)
     }
 
     /// A folder's stamp from its `stat`.
@@ -97,7 +134,7 @@ extension FileSystem {
             }
             let path = rel.isEmpty ? name : rel + "/" + name
             if type == UInt8(DT_DIR) {
-                tree.dirs.insert(path)
+                tree.dirs.append(path)
                 folders.append((path, entry.name))
             } else {
                 tree.files.insert(path)
@@ -116,7 +153,7 @@ extension FileSystem {
                 }
                 guard list(child, folder.path, buffer, settledBefore, into: &tree) else { return false }
             } else if errno == ELOOP || errno == ENOTDIR {   // replaced by a link or a file since it was listed
-                tree.dirs.remove(folder.path)
+                if let k = tree.dirs.lastIndex(of: folder.path) { tree.dirs.remove(at: k) }
                 remove(folder.raw, in: fd, buffer)
             } else {
                 return false

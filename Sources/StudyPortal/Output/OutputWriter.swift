@@ -46,8 +46,8 @@ public enum OutputWriter {
         let output: String
         let path: String
         /// Files present when the build started, relative to `path`.
-        let existing: Set<String>
-        let existingDirs: Set<String>
+        let existing: FileSystem.FileSet
+        let existingDirs: [String]
         /// Held from `prepare` until the last copy of this folder is gone (after `commit`).
         let lock: FolderLock
         /// This folder's inode, and what the build that last wrote it recorded of its files
@@ -185,7 +185,7 @@ public enum OutputWriter {
         } else {
             var wanted = Set(files.map(\.path))
             if keepGitkeep { wanted.insert(".gitkeep") }
-            for path in folder.existing where !wanted.contains(path) {
+            for path in folder.existing.paths where !wanted.contains(path) {
                 FileSystem.removeTree(work + "/" + path)
                 removedBelow = removedBelow || path.utf8.contains(UInt8(ascii: "/"))
             }
