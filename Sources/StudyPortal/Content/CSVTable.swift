@@ -61,6 +61,7 @@ public struct CSVTable: Sendable {
         data.withUnsafeBytes { decoding($0.bindMemory(to: UInt8.self), path: path, body) }
     }
 
+    /// `decoding` of bytes already read (valid UTF-8 is passed on in place).
     static func decoding<R>(_ bytes: UnsafeBufferPointer<UInt8>, path: String, _ body: (UnsafeBufferPointer<UInt8>, [Diagnostic]) -> R) -> R {
         if UTF8Validation.isValid(bytes) {
             let bom = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0

@@ -149,8 +149,8 @@ public enum Markdown {
         defer { studyportal_cmark_arena_reset() }
         let document: OpaquePointer? = {
             guard let parser = cmark_parser_new_with_mem(options, mem) else { return nil }
-            // Up to the first NUL, as the C string it was given before (content files with one take
-            // the general path, which reads them as text first).
+            // Up to the first NUL, as when the text was given as a C string (a content file's body
+            // has none: the bytes' path refuses files with one, the general path replaces it).
             text.withMemoryRebound(to: CChar.self) { if let base = $0.baseAddress { cmark_parser_feed(parser, base, strnlen(base, $0.count)) } }
             return cmark_parser_finish(parser)
         }()
