@@ -82,23 +82,37 @@ public struct ProgressIndex: Sendable {
             bySlot[slot].append(StudyEvent(date: date, hours: hours, source: .record(i)))
             if let info, info.tracked, let m = records[i].material?.id { studiedBySlot[slot][m, default: []].append(date) }
         }
-        let slotIDs = members.map(\.id) + extraIDs
-        var events: [String: [StudyEvent]] = [:]
-        for slot in bySlot.indices where !bySlot[slot].isEmpty { events[slotIDs[slot]] = bySlot[slot] }
-        var studied: [String: [String: [Day]]] = [:]
-        for slot in studiedBySlot.indices where !studiedBySlot[slot].isEmpty { studied[slotIDs[slot]] = studiedBySlot[slot] }
-        bySlot = []   // the dictionary's arrays its own again: sorting them below copies nothing
         // An activity's expected attendance is drawn from its group's members only: scanning the
-        // whole roster for each activity grew with members × activities.
+        // whole roster for each activity grew with members × activities. Its events go to the
+        // attendees' slots too, each sorted there, and the table of events is made once: appended
+        // through the table (`events[id, default: []]`), 40,000 attendances at 10,000 materials cost
+        // a look-up and a uniqueness check each, and the table grew by doubling.
         let byGroup = Dictionary(grouping: members, by: \.group.id)
         var attendance: [Attendance] = []
         for (i, a) in activities.enumerated() {
             let figures = Progress.attendance(of: a, members: a.group.map { byGroup[$0.id] ?? [] } ?? members, asOf: asOf)
             attendance.append(figures)
             let hours = Progress.hours(of: a, types: activityTypes)
-            for id in figures.attended { events[id, default: []].append(StudyEvent(date: a.date, hours: hours, source: .activity(i))) }
+            for id in figures.attended {
+                var slot: Int
+                if let s = memberIndex[id] { slot = s } else if let s = extraSlot[id] { slot = s } else {
+                    slot = bySlot.count
+                    extraSlot[id] = slot
+                    extraIDs.append(id)
+                    bySlot.append([])
+                    studiedBySlot.append([:])
+                }
+                bySlot[slot].append(StudyEvent(date: a.date, hours: hours, source: .activity(i)))
+            }
         }
-        for key in events.keys { events[key]?.sort { ($0.date, $0.order) < ($1.date, $1.order) } }
+        let slotIDs = members.map(\.id) + extraIDs
+        var events: [String: [StudyEvent]] = Dictionary(minimumCapacity: bySlot.count)
+        for slot in bySlot.indices where !bySlot[slot].isEmpty {
+            bySlot[slot].sort { ($0.date, $0.order) < ($1.date, $1.order) }
+            events[slotIDs[slot], default: []] += bySlot[slot]
+        }
+        var studied: [String: [String: [Day]]] = [:]
+        for slot in studiedBySlot.indices where !studiedBySlot[slot].isEmpty { studied[slotIDs[slot]] = studiedBySlot[slot] }
         self.events = events
         self.attendance = attendance
         self.studied = studied
