@@ -228,7 +228,7 @@ extension Views {
         c["activities"] = events.compactMap { e -> View? in
             if case .activity(let k) = e.source { return activitySummary(k) } else { return nil }
         }.reversed() as [View]
-        c["reflections"] = (lookup.reflectionsByAuthor[m.id] ?? []).map { reflectionSummary(programme.reflections[$0]) }
+        c["reflections"] = (lookup.reflectionsByAuthor[m.id] ?? []).map(reflectionSummary(at:))
         c["ledgers"] = (figures.memberLedgerYears[m.id] ?? []).map { y -> View in ["year": y, "url": routes.link(Routes.memberLedger(y, m.id))] }
         return c
     }
@@ -238,6 +238,11 @@ extension Views {
                       materials: programme.materials.indices.map { (programme.materials[$0].title, lookup.materialURL[$0]) },
                       activities: programme.activities.indices.map { (programme.activities[$0].title, lookup.activityURL[$0], lookup.activityForm[$0]) },
                       activityDays: programme.activities.map(\.date))
+    }
+
+    /// Reflection `i`'s summary: made once (`reflectionSummaries`) when the profile shows it.
+    func reflectionSummary(at i: Int) -> View {
+        (reflectionSummaries.indices.contains(i) ? reflectionSummaries[i] : nil) ?? reflectionSummary(programme.reflections[i])
     }
 
     func reflectionSummary(_ r: Reflection) -> View {
@@ -254,14 +259,14 @@ extension Views {
 
     func reflectionsIndex() -> View {
         var c = common(current: Routes.reflections)
-        c["reflections"] = programme.reflections.filter(visibility.shows).map(reflectionSummary)
+        c["reflections"] = programme.reflections.indices.filter { visibility.shows(programme.reflections[$0]) }.map(reflectionSummary(at:))
         return c
     }
 
     func reflectionPage(_ i: Int) -> View {
         let r = programme.reflections[i]
         var c = common(current: Routes.reflection(r.folder, r.slug))
-        var view = reflectionSummary(r)
+        var view = reflectionSummary(at: i)
         view["author"] = memberLink(r.author.id)
         view["author_id"] = r.author.id
         view["public"] = r.isPublic && !visibility.showsMembers

@@ -215,6 +215,9 @@ public enum Renderer {
         building.planItemLinks = p.plans.map { $0.items.map { SharedView(itemViews.itemLink($0)) } }
         building.memberLinks = Dictionary(p.members.map { ($0.id, SharedView(itemViews.memberLink($0.id))) }, uniquingKeysWith: { first, _ in first })
         building.activitySummaries = p.activities.indices.map(itemViews.activitySummary)
+        building.reflectionSummaries = await parallelMap(Array(p.reflections.indices), jobs: jobs) { i -> View? in
+            visibility.shows(p.reflections[i]) ? itemViews.reflectionSummary(p.reflections[i]) : nil
+        }
         building.eventSubjects = await eventSubjects
         building.ledgerSubjects = await ledgerSubjects
         let views = building

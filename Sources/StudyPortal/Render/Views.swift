@@ -27,6 +27,10 @@ struct Views {
     /// `activitySummary` of every activity, by index: the home page, the activities index and each
     /// attendee's member page show them (30,000 times at 10,000 materials).
     var activitySummaries: [View] = []
+    /// `reflectionSummary` of every reflection the profile shows, by index (nil for the others): its
+    /// page, its author's member page and the reflections index show it (12,000 times at 10,000
+    /// materials, each a view with links looked up).
+    var reflectionSummaries: [View?] = []
     /// What member pages show of their events' subjects (`EventSubjects`).
     var eventSubjects = EventSubjects.empty
     /// What member ledgers show of their events' subjects (`LedgerSubjects`).
