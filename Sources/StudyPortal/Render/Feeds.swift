@@ -28,18 +28,26 @@ enum Feeds {
         let routes = views.routes
         let zone = p.config.timezone
         struct Entry { var title, path, summary: String; var published, updated: Day?; var author, category: String? }
-        var entries = p.publishedMaterials.map { i -> Entry in
-            let m = p.materials[i]
-            return Entry(title: m.title, path: Routes.material(m.slug), summary: views.summary(m), published: m.date,
-                         updated: m.updated ?? m.date, author: m.author, category: m.category)
+        // The newest first (by date, then path: no two items share a path), chosen before the
+        // entries are made: each material's entry needs its summary (its first paragraph cut at 120
+        // characters), made for all 10,000 of a large site to keep thirty.
+        enum Item { case material(Int), activity(Int) }
+        var items = p.publishedMaterials.map { (published: p.materials[$0].date, path: Routes.material(p.materials[$0].slug), item: Item.material($0)) }
+        items += p.activities.indices.map { (published: p.activities[$0].date, path: Routes.activity(p.activities[$0].slug), item: Item.activity($0)) }
+        items.sort { ($0.published ?? p.asOf, $0.path) > ($1.published ?? p.asOf, $1.path) }
+        let entries = items.prefix(limit).map { chosen -> Entry in
+            switch chosen.item {
+            case .material(let i):
+                let m = p.materials[i]
+                return Entry(title: m.title, path: chosen.path, summary: views.summary(m), published: m.date,
+                             updated: m.updated ?? m.date, author: m.author, category: m.category)
+            case .activity(let k):
+                let a = p.activities[k]
+                let summary = [views.lookup.typeName(a.type.id), a.location ?? ""].filter { !$0.isEmpty }.joined(separator: " · ")
+                return Entry(title: a.title, path: chosen.path, summary: summary, published: a.date, updated: a.date,
+                             author: nil, category: views.lookup.typeName(a.type.id))
+            }
         }
-        entries += p.activities.map { a in
-            let summary = [views.lookup.typeName(a.type.id), a.location ?? ""].filter { !$0.isEmpty }.joined(separator: " · ")
-            return Entry(title: a.title, path: Routes.activity(a.slug), summary: summary, published: a.date, updated: a.date,
-                         author: nil, category: views.lookup.typeName(a.type.id))
-        }
-        entries.sort { ($0.published ?? p.asOf, $0.path) > ($1.published ?? p.asOf, $1.path) }
-        entries = Array(entries.prefix(limit))
         let newest = entries.compactMap { $0.updated ?? $0.published }.max() ?? p.asOf
         var out = """
         <?xml version="1.0" encoding="utf-8"?>
