@@ -75,15 +75,24 @@ enum Feeds {
         return out
     }
 
-    /// Every HTML page but the 404, with `lastmod` where a date is known.
-    static func sitemap(_ sitePaths: [(path: String, lastmod: Day?)], routes: Routes) -> String {
-        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+    /// Every HTML page but the 404, with `lastmod` where a date is known: the file's bytes, written
+    /// straight into them (a string interpolated per page of a large site: 20,000 of them).
+    static func sitemap(_ sitePaths: [(path: String, lastmod: Day?)], routes: Routes) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(128 + sitePaths.count * 96)
+        out.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n")
         for entry in sitePaths {
-            out += "<url><loc>\(xml(routes.absolute(entry.path)))</loc>"
-            if let d = entry.lastmod { out += "<lastmod>\(d)</lastmod>" }
-            out += "</url>\n"
+            out.append("<url><loc>")
+            out.append(contentsOf: xml(routes.absolute(entry.path)).utf8)
+            out.append("</loc>")
+            if let d = entry.lastmod {
+                out.append("<lastmod>")
+                d.appendISO(to: &out)
+                out.append("</lastmod>")
+            }
+            out.append("</url>\n")
         }
-        out += "</urlset>\n"
+        out.append("</urlset>\n")
         return out
     }
 }

@@ -258,7 +258,7 @@ public enum Renderer {
             default: return (job.sitePath(p), nil)
             }
         }
-        files.append(OutputFile(path: Routes.sitemap, content: .bytes(Array(Feeds.sitemap(sitemapEntries, routes: routes).utf8)), origin: "sitemap"))
+        files.append(OutputFile(path: Routes.sitemap, content: .bytes(Feeds.sitemap(sitemapEntries, routes: routes)), origin: "sitemap"))
         files += theme.assets.map { OutputFile(path: $0.path, content: .bytes(Array($0.data)), origin: "templates/" + $0.path) }
         files += p.site.staticFiles.map { OutputFile(path: $0.contentPath, content: .copy(from: $0.absolutePath), origin: "content/" + $0.contentPath) }
         return files
