@@ -116,8 +116,10 @@ public struct TextMetrics: Sendable, Hashable {
 extension String {
     /// The first `limit` characters (grapheme clusters, so never half a character) and an ellipsis when cut.
     func truncatedOnCharacters(_ limit: Int) -> String {
-        guard count > limit else { return self }
-        var cut = String(prefix(limit))
+        // Found by stepping `limit` characters, not by counting all of them (`count` walked every
+        // character of each material's first paragraph, 20,000 times at 10,000 materials).
+        guard let end = index(startIndex, offsetBy: limit, limitedBy: endIndex), end != endIndex else { return self }
+        var cut = String(self[..<end])
         while let last = cut.last, last.isWhitespace || "，、；：,;:".contains(last) { cut.removeLast() }
         return cut + "…"
     }

@@ -118,8 +118,9 @@ extension Views {
             view["source"] = m.source
             view["length"] = t("characters", String((body?.metrics.cjkCharacters ?? 0) + (body?.metrics.words ?? 0)))
             view["tags"] = m.tags.map { termLink($0, category: false) }
+            // The list item's summary (`item`: the same text), not cut from the paragraph again.
+            c["description"] = view["summary"] ?? summary(m, body: body)
             c["material"] = view
-            c["description"] = summary(m, body: body)
             c["content"] = body?.html ?? HTMLFragment()
             c["toc"] = toc(body)
             return ("material", c)

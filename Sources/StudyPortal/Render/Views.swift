@@ -120,9 +120,10 @@ struct Views {
 
     /// A material as lists show it.
     func item(_ m: Material) -> View {
+        let body = bodies[key(m)]   // found once: a body copied out retains each of its parts
         var out: View = [
-            "title": m.title, "url": routes.link(Routes.material(m.slug)), "summary": summary(m),
-            "reading": t("reading_time", String(bodies[key(m)]?.metrics.readingMinutes ?? 1)), "draft": m.draft,
+            "title": m.title, "url": routes.link(Routes.material(m.slug)), "summary": summary(m, body: body),
+            "reading": t("reading_time", String(body?.metrics.readingMinutes ?? 1)), "draft": m.draft,
         ]
         out["date"] = day(m.date)
         if let c = m.category { out["category"] = termLink(c, category: true) }
