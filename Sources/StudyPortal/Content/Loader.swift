@@ -199,12 +199,12 @@ public enum Loader {
             return Parsed(diagnostics: [.error("cannot read this file (check its permissions)", path: path)])
         }
         var diagnostics: [Diagnostic] = []
-        let source: SourceText
-        // The file's bytes become its body when they can (most files): nothing copied.
-        var kept: (bytes: [UInt8], start: Int)?
+        let yaml: String?, bodyLine: Int
+        // The body: the file's own bytes when they can be (most files: nothing copied), else the
+        // text the general path read.
+        let body: (bytes: [UInt8], start: Int)
         if let common = bytes.withUnsafeBytes(FrontMatter.splitting(bytes:)) {
-            source = SourceText(yaml: common.yaml, body: "", bodyLine: common.bodyLine)
-            kept = (bytes, common.bodyStart)
+            (yaml, bodyLine, body) = (common.yaml, common.bodyLine, (bytes, common.bodyStart))
         } else {
             let text: String
             (text, diagnostics) = TextDecoding.markdown(Data(bytes), path: path)
@@ -212,11 +212,11 @@ public enum Loader {
                 return Parsed(diagnostics: diagnostics + [.error("the file is empty; it needs front matter with at least a title (---\\ntitle: …\\n---)", path: path, line: 1, column: 1)])
             }
             switch FrontMatter.split(text) {
-            case .success(let s): source = s
+            case .success(let s): (yaml, bodyLine, body) = (s.yaml, s.bodyLine, (Array(s.body.utf8), 0))
             case .failure(let e): return Parsed(diagnostics: diagnostics + [.error(e.message, path: path, line: e.line, column: e.column)])
             }
         }
-        guard let yaml = source.yaml else {
+        guard let yaml else {
             return Parsed(diagnostics: diagnostics + [.error("missing front matter: the file should start with a line ---, then `title: …`, then ---", path: path, line: 1, column: 1)])
         }
         let value: YAMLValue?
@@ -231,8 +231,7 @@ public enum Loader {
             }
             return Parsed(diagnostics: diagnostics + [.error(error.message, path: path, line: error.line, column: error.column)])
         }
-        let file = kept.map { SourceFile(path: path, contentPath: entry.relative, bytes: $0.bytes, bodyStart: $0.start, bodyLine: source.bodyLine) }
-            ?? SourceFile(path: path, contentPath: entry.relative, body: source.body, bodyLine: source.bodyLine)
+        let file = SourceFile(path: path, contentPath: entry.relative, bytes: body.bytes, bodyStart: body.start, bodyLine: bodyLine)
         var fields = Fields(value, path: path, origin: .init(line: 1, column: 1))
         let parts = entry.relative.utf8.split(separator: UInt8(ascii: "/")).map { String(entry.relative[$0.startIndex..<$0.endIndex]) }
         let fileSlug = Slug.fromFileName(parts.last ?? "")

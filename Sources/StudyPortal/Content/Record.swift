@@ -17,21 +17,6 @@ enum RecordLoader {
     static let required = ["date", "member", "material", "hours", "note"]
     static let optional = ["title", "kind"]
 
-    /// The table's records, initialized at the start of `out` (room for one per row), and how many
-    /// there are, with the problems of the rows that are not.
-    static func records(_ table: CSVTable, into out: UnsafeMutableBufferPointer<Record>) -> (count: Int, diagnostics: [Diagnostic]) {
-        var made = 0
-        var diagnostics: [Diagnostic] = []
-        let columns = Columns(table.header)
-        for row in table.rows {
-            guard let record = record(row, columns, path: table.path, diagnostics: &diagnostics) else { continue }
-            guard made < out.count, let base = out.baseAddress else { break }   // room for one a row: never
-            (base + made).initialize(to: record)
-            made += 1
-        }
-        return (made, diagnostics)
-    }
-
     /// Where each field is in a file's rows (`CSVTable.place`), found once per file.
     struct Columns {
         let date, member, material, hours, note, title, kind: Int?

@@ -65,7 +65,7 @@ struct OutputManifest: Sendable {
         var stamps: [String: Stamp] = [:], dirs: [String: FolderStamp] = [:]
         // Room for a line of about 64 bytes or more each (they run 80–100): counting the lines first
         // went through the 3 MB a byte at a time, a third of this function's time.
-        let lines = bytes.count / 64
+        let room = bytes.count / 64
         var ended = false
         while !cursor.atEnd {
             guard !ended, let line = cursor.line() else { return nil }   // the last line must end with a newline
@@ -89,7 +89,7 @@ struct OutputManifest: Sendable {
                     manifest.carried[inode, default: []] += bytes[start..<cursor.at]
                     continue
                 }
-                (current, stamps) = (inode, Dictionary(minimumCapacity: lines))
+                (current, stamps) = (inode, Dictionary(minimumCapacity: room))
                 continue
             }
             if fields.skip("dir ") {

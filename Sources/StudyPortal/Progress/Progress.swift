@@ -59,23 +59,23 @@ public struct ProgressIndex: Sendable {
         // `Progress.hours(of:)`. A material's hours and whether plans track it come from its place too.
         var bySlot = [[StudyEvent]](repeating: [], count: members.count)
         // Ids no member has (a record is checked before this runs; tests build indices directly).
-        var extraSlot: [String: Int] = [:], extraIDs: [String] = []
+        var extraSlots: [String: Int] = [:], extraIDs: [String] = []
         // What each member studied, by slot like the events (keyed by id once per member, not per record).
         var studiedBySlot = [[String: [Day]]](repeating: [:], count: members.count)
+        /// The slot of an id no member has, made the first time it is met.
+        func extraSlot(_ id: String) -> Int {
+            if let s = extraSlots[id] { return s }
+            extraSlots[id] = bySlot.count
+            extraIDs.append(id)
+            bySlot.append([])
+            studiedBySlot.append([:])
+            return bySlot.count - 1
+        }
         let materialInfo = materials.map { (hours: $0.hours, tracked: tracking?.contains($0.slug) ?? true) }
         for i in records.indices {
             let date = records[i].date
-            var slot = Int(keys.member[i])
-            if slot < 0 {
-                let id = records[i].member.id
-                if let s = extraSlot[id] { slot = s } else {
-                    slot = bySlot.count
-                    extraSlot[id] = slot
-                    extraIDs.append(id)
-                    bySlot.append([])
-                    studiedBySlot.append([:])
-                }
-            }
+            let member = Int(keys.member[i])
+            let slot = member >= 0 ? member : extraSlot(records[i].member.id)
             let m = Int(keys.material[i])
             let info = m >= 0 ? materialInfo[m] : records[i].material.map { (hours: nil, tracked: tracking?.contains($0.id) ?? true) }
             let hours = Progress.hours(recorded: records[i].hours, material: info?.hours ?? nil, defaultHours: defaultHours)
@@ -94,14 +94,7 @@ public struct ProgressIndex: Sendable {
             attendance.append(figures)
             let hours = Progress.hours(of: a, types: activityTypes)
             for id in figures.attended {
-                var slot: Int
-                if let s = memberIndex[id] { slot = s } else if let s = extraSlot[id] { slot = s } else {
-                    slot = bySlot.count
-                    extraSlot[id] = slot
-                    extraIDs.append(id)
-                    bySlot.append([])
-                    studiedBySlot.append([:])
-                }
+                let slot = memberIndex[id] ?? extraSlot(id)
                 bySlot[slot].append(StudyEvent(date: a.date, hours: hours, source: .activity(i)))
             }
         }
@@ -109,7 +102,7 @@ public struct ProgressIndex: Sendable {
         var events: [String: [StudyEvent]] = Dictionary(minimumCapacity: bySlot.count)
         for slot in bySlot.indices where !bySlot[slot].isEmpty {
             bySlot[slot].sort { ($0.date, $0.order) < ($1.date, $1.order) }
-            events[slotIDs[slot], default: []] += bySlot[slot]
+            events[slotIDs[slot]] = bySlot[slot]   // a member's later slots (an id listed twice) stay empty
         }
         var studied: [String: [String: [Day]]] = [:]
         for slot in studiedBySlot.indices where !studiedBySlot[slot].isEmpty { studied[slotIDs[slot]] = studiedBySlot[slot] }

@@ -127,8 +127,10 @@ public final class PreviewServer: @unchecked Sendable {
         let parsed = Loader.parse(Walk.Entry(relative: contentPath, absolute: options.siteRoot + "/" + path), kind: .material)
         guard parsed.diagnostics.isEmpty, case .material(let new)? = parsed.value, Self.sameFrontMatter(old, new) else { return false }
         let key = "material:" + new.slug
-        let body = Markdown.render(new.file.body, unsafeHTML: views.programme.config.unsafeHTML, firstLine: new.file.bodyLine) {
-            session.links.resolve($0, from: contentPath, page: Routes.material(new.slug))
+        let body = new.file.withBody { text in
+            Markdown.render(utf8: text, unsafeHTML: views.programme.config.unsafeHTML, firstLine: new.file.bodyLine) {
+                session.links.resolve($0, from: contentPath, page: Routes.material(new.slug))
+            }
         }
         let previous = views.bodies[key]
         // Links must still resolve, and other pages may link to this page's headings: either changing
