@@ -23,6 +23,45 @@ import Testing
         return rows
     }
 
+    /// The buffer the tables' rows are written into holds what an array would: appends past its
+    /// room (it grows), bytes put in front of what was written, numbers, hours and escaped text.
+    @Test func byteBufferHoldsWhatAnArrayWould() {
+        var random = SystemRandomNumberGenerator()
+        let pieces = ["", "a", "<td>", "学习", "&\"'<>", String(repeating: "长", count: 200)]
+        for _ in 0..<200 {
+            var buffer = ByteBuffer(capacity: Int.random(in: 0...8, using: &random))
+            var array: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...40, using: &random) {
+                switch Int.random(in: 0..<5, using: &random) {
+                case 0:
+                    var piece = pieces.randomElement(using: &random) ?? ""
+                    piece.withUTF8 { buffer.append(contentsOf: $0); array.append(contentsOf: $0) }
+                case 1:
+                    let piece = pieces.randomElement(using: &random) ?? ""
+                    HTMLEscape.append(piece, into: &buffer)
+                    HTMLEscape.append(piece, to: &array)
+                case 2:
+                    let n = Int.random(in: -100_000...100_000, using: &random)
+                    Digits.append(n, width: 3, to: &buffer)
+                    Digits.append(n, width: 3, to: &array)
+                case 3:
+                    let h = Double(Int.random(in: -1000...1000, using: &random)) / 8
+                    Strings.appendHours(h, to: &buffer)
+                    Strings.appendHours(h, to: &array)
+                default:
+                    let at = Int.random(in: 0...array.count, using: &random), byte = UInt8.random(in: 0...255, using: &random)
+                    buffer.insert(byte, at: at)
+                    array.insert(byte, at: at)
+                }
+            }
+            #expect(buffer.count == array.count)
+            #expect((0..<buffer.count).allSatisfy { buffer.byte(at: $0) == array[$0] })
+            var written: [UInt8] = [1, 2]
+            buffer.write(to: &written)
+            #expect(written == [1, 2] + array)
+        }
+    }
+
     @Test func csvCellsAreQuotedAndFormulaSafe() {
         #expect(CSVWriter.cell("=HYPERLINK(\"http://x\",\"y\")") == "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"")
         #expect(CSVWriter.cell("+1") == "'+1")

@@ -87,11 +87,14 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     /// `2026-03-01` appended to a page being written (no string made per date).
-    public func appendISO(to out: inout [UInt8]) {
+    public func appendISO(to out: inout [UInt8]) { appendISO(into: &out) }
+
+    /// `appendISO(to:)` into any byte output.
+    func appendISO<Out: ByteAppending & ~Copyable>(into out: inout Out) {
         if (0...9999).contains(year) {
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 10) { b in
                 writeISO(into: b)
-                out.append(contentsOf: b)
+                out.append(contentsOf: UnsafeBufferPointer(b))
             }
             return
         }

@@ -29,13 +29,14 @@ public enum CSVWriter {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static func append(_ value: String, to out: inout [UInt8]) {
+    static func append<Out: ByteAppending & ~Copyable>(_ value: String, to out: inout Out) {
         // Over the string's own storage (native strings have it): ledgers write millions of cells.
         if value.utf8.withContiguousStorageIfAvailable({ append(bytes: $0, to: &out) }) != nil { return }
-        append(bytes: Array(value.utf8), to: &out)
+        var copy = value
+        copy.withUTF8 { append(bytes: $0, to: &out) }
     }
 
-    static func append<C: Collection<UInt8>>(bytes: C, to out: inout [UInt8]) {
+    static func append<Out: ByteAppending & ~Copyable>(bytes: UnsafeBufferPointer<UInt8>, to out: inout Out) {
         // = + - @ tab CR: a formula to a spreadsheet.
         let guarded = bytes.first.map { $0 == 0x3D || $0 == 0x2B || $0 == 0x2D || $0 == 0x40 || $0 == 0x09 || $0 == 0x0D } ?? false
         let quoted = bytes.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }

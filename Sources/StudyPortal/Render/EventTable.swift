@@ -45,9 +45,9 @@ final class EventSubjects: Sendable {
         self.cells = cells
     }
 
-    static func appendRowStart(_ day: Day, _ language: SiteConfig.Language, to out: inout [UInt8]) {
+    static func appendRowStart<Out: ByteAppending & ~Copyable>(_ day: Day, _ language: SiteConfig.Language, to out: inout Out) {
         out.append("<tr><td><time datetime=\"")
-        day.appendISO(to: &out)
+        day.appendISO(into: &out)
         out.append("\">")
         Strings.appendDate(day, language, to: &out)
         out.append("</time></td><td>")
@@ -80,8 +80,10 @@ final class EventSubjects: Sendable {
     }
 
     /// The rows of `partials/event-table.html` for `events`, byte for byte.
-    func writeRows(_ events: [StudyEvent], to out: inout [UInt8]) {
+    func writeRows(_ events: [StudyEvent], to page: inout [UInt8]) {
         cells.reading { cells in
+            var out = ByteBuffer(capacity: events.count * 200)
+            defer { out.write(to: &page) }
             for e in events {
                 if let day = dayCell(e.date) {
                     cells.copy(day, to: &out)
@@ -94,7 +96,7 @@ final class EventSubjects: Sendable {
                     cells.copy(materials.count + 2 * activities.count + (kind >= 0 ? Int(kind) : facts.kinds.count), to: &out)
                     out.append("</td><td>")
                     let m = recordMaterial[k]
-                    if m >= 0 { cells.copy(m, to: &out) } else { HTMLEscape.append(records[k].title ?? "", to: &out) }
+                    if m >= 0 { cells.copy(m, to: &out) } else { HTMLEscape.append(records[k].title ?? "", into: &out) }
                 case .activity(let k):
                     cells.copy(materials.count + activities.count + k, to: &out)
                     out.append("</td><td>")

@@ -22,7 +22,7 @@ struct FlatCells: Sendable {
         let starts: UnsafeBufferPointer<Int>
 
         /// Appends cell `c`.
-        @inline(__always) func copy(_ c: Int, to out: inout [UInt8]) {
+        @inline(__always) func copy<Out: ByteAppending & ~Copyable>(_ c: Int, to out: inout Out) {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[starts[c]..<starts[c + 1]]))
         }
     }

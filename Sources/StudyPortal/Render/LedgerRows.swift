@@ -74,10 +74,10 @@ final class LedgerSubjects: Sendable {
 
     /// The ten cells of `entry`, row `k`, into `sink` in order. A generic sink rather than a closure
     /// or an enum of cells: specialised for the HTML and the CSV, with no box or copy per cell.
-    private func writeRow<Sink: CellSink>(_ k: Int, _ entry: LedgerEntry, into sink: inout Sink) {
+    private func writeRow<Sink: CellSink & ~Copyable>(_ k: Int, _ entry: LedgerEntry, into sink: inout Sink) {
         let e = entry.event
         sink.start()
-        sink.plain { Digits.append(k + 1, to: &$0) }
+        sink.plain(.number(k + 1))
         sink.date(e.date, cell: dayCell(e.date))
         switch e.source {
         case .record(let i):
@@ -94,8 +94,8 @@ final class LedgerSubjects: Sendable {
         case .activity(let i):
             for field in 0..<4 { sink.flat(activityCell(i, field)) }
         }
-        sink.plain { Strings.appendHours(e.hours, to: &$0) }
-        sink.plain { Strings.appendHours(entry.cumulative, to: &$0) }
+        sink.plain(.hours(e.hours))
+        sink.plain(.hours(entry.cumulative))
         sink.flat(yesCell + (entry.hasReflection ? 0 : 1))
         if case .record(let i) = e.source, facts.noted[i] { sink.text(records[i].note) } else { sink.text("") }
         sink.end()
@@ -104,40 +104,52 @@ final class LedgerSubjects: Sendable {
     /// The rows of the built-in `partials/ledger-table.html` (`TableView.writeBuiltInPartial`).
     func writeHTML(_ entries: [LedgerEntry], numeric: UInt64, to out: inout [UInt8]) {
         html.reading { cells in
-            var sink = HTMLSink(out: out, cells: cells, numeric: numeric)
-            out = []   // moved into the sink and back: one owner, no copy on write
+            var sink = HTMLSink(out: ByteBuffer(capacity: entries.count * 320), cells: cells, numeric: numeric)
             for (k, entry) in entries.enumerated() { writeRow(k, entry, into: &sink) }
-            out = sink.out
+            sink.out.write(to: &out)
         }
     }
 
     /// The rows of the ledger's CSV, each ending in CR LF (as `CSVWriter.bytes` writes rows).
     func writeCSV(_ entries: [LedgerEntry], to out: inout [UInt8]) {
         csv.reading { cells in
-            var sink = CSVSink(out: out, cells: cells)
-            out = []
+            var sink = CSVSink(out: ByteBuffer(capacity: entries.count * 128), cells: cells)
             for (k, entry) in entries.enumerated() { writeRow(k, entry, into: &sink) }
-            out = sink.out
+            sink.out.write(to: &out)
         }
     }
 }
 
-private protocol CellSink {
+/// A cell of digits, dashes and dots: nothing in it to escape or quote.
+private enum PlainCell {
+    case number(Int)
+    case hours(Double)
+    case day(Day)
+
+    func write<Out: ByteAppending & ~Copyable>(to out: inout Out) {
+        switch self {
+        case .number(let n): Digits.append(n, to: &out)
+        case .hours(let h): Strings.appendHours(h, to: &out)
+        case .day(let day): day.appendISO(into: &out)
+        }
+    }
+}
+
+private protocol CellSink: ~Copyable {
     mutating func start()
     mutating func end()
     /// A cell from the per-render cells.
     mutating func flat(_ c: Int)
     /// A cell of text.
     mutating func text(_ text: String)
-    /// A cell of digits, dashes and dots (a number, a date, hours), written by `write`.
-    mutating func plain(_ write: (inout [UInt8]) -> Void)
+    mutating func plain(_ cell: PlainCell)
     /// A date: its per-render cell when it has one (`DayCells`), else written out.
     mutating func date(_ day: Day, cell: Int?)
 }
 
-extension CellSink {
+extension CellSink where Self: ~Copyable {
     mutating func date(_ day: Day, cell: Int?) {
-        if let cell { flat(cell) } else { plain { day.appendISO(to: &$0) } }
+        if let cell { flat(cell) } else { plain(.day(day)) }
     }
 }
 
@@ -149,17 +161,17 @@ private struct TextSink: CellSink {
     mutating func end() {}
     mutating func flat(_ c: Int) { cells.append(texts[c]) }
     /// Written out: the days' cells come after `texts`.
-    mutating func date(_ day: Day, cell: Int?) { plain { day.appendISO(to: &$0) } }
+    mutating func date(_ day: Day, cell: Int?) { plain(.day(day)) }
     mutating func text(_ text: String) { cells.append(text) }
-    mutating func plain(_ write: (inout [UInt8]) -> Void) {
+    mutating func plain(_ cell: PlainCell) {
         var bytes: [UInt8] = []
-        write(&bytes)
+        cell.write(to: &bytes)
         cells.append(String(decoding: bytes, as: UTF8.self))
     }
 }
 
-private struct HTMLSink: CellSink {
-    var out: [UInt8]
+private struct HTMLSink: CellSink, ~Copyable {
+    var out: ByteBuffer
     let cells: FlatCells.Reader
     let numeric: UInt64
     var column = 0
@@ -168,13 +180,12 @@ private struct HTMLSink: CellSink {
     mutating func end() { out.append("</tr>\n") }
     mutating func open() { out.append(Views.isNumeric(column, numeric) ? "<td class=\"num\">" : "<td>"); column += 1 }
     mutating func flat(_ c: Int) { open(); cells.copy(c, to: &out); out.append("</td>") }
-    mutating func text(_ text: String) { open(); HTMLEscape.append(text, to: &out); out.append("</td>") }
-    // Nothing in digits, dashes and dots to escape.
-    mutating func plain(_ write: (inout [UInt8]) -> Void) { open(); write(&out); out.append("</td>") }
+    mutating func text(_ text: String) { open(); HTMLEscape.append(text, into: &out); out.append("</td>") }
+    mutating func plain(_ cell: PlainCell) { open(); cell.write(to: &out); out.append("</td>") }
 }
 
-private struct CSVSink: CellSink {
-    var out: [UInt8]
+private struct CSVSink: CellSink, ~Copyable {
+    var out: ByteBuffer
     let cells: FlatCells.Reader
     var first = true
 
@@ -187,10 +198,10 @@ private struct CSVSink: CellSink {
     mutating func flat(_ c: Int) { separate(); cells.copy(c, to: &out) }
     mutating func text(_ text: String) { separate(); CSVWriter.append(text, to: &out) }
     /// Never quoted (no comma, quote or line break); guarded like any cell if it starts with a dash.
-    mutating func plain(_ write: (inout [UInt8]) -> Void) {
+    mutating func plain(_ cell: PlainCell) {
         separate()
         let start = out.count
-        write(&out)
-        if out.count > start && out[start] == UInt8(ascii: "-") { out.insert(0x27, at: start) }
+        cell.write(to: &out)
+        if out.count > start && out.byte(at: start) == UInt8(ascii: "-") { out.insert(0x27, at: start) }
     }
 }

@@ -115,19 +115,20 @@ public enum Strings {
     }
 
     /// `date` appended to a page being written: member pages and ledgers show thousands of dates.
-    static func appendDate(_ d: Day, _ language: SiteConfig.Language, to out: inout [UInt8]) {
+    static func appendDate<Out: ByteAppending & ~Copyable>(_ d: Day, _ language: SiteConfig.Language, to out: inout Out) {
         switch language {
         case .zhCN:
             Digits.append(d.year, to: &out)
-            out.append(contentsOf: "年".utf8)
+            out.append("年")
             Digits.append(d.month, to: &out)
-            out.append(contentsOf: "月".utf8)
+            out.append("月")
             Digits.append(d.day, to: &out)
-            out.append(contentsOf: "日".utf8)
+            out.append("日")
         case .en:
             Digits.append(d.day, to: &out)
             out.append(UInt8(ascii: " "))
-            out.append(contentsOf: monthNames[d.month - 1].utf8)
+            var month = monthNames[d.month - 1]
+            month.withUTF8 { out.append(contentsOf: $0) }
             out.append(UInt8(ascii: " "))
             Digits.append(d.year, to: &out)
         }
@@ -146,9 +147,9 @@ public enum Strings {
     /// `hours` appended to a page being written (member pages list thousands of events). Inputs are
     /// at most `Fields.maximumHours` each, so sums stay far inside an `Int` of hundredths; anything
     /// else (infinity, or a sum of 10¹⁴ maximal rows) is written as Swift prints the number, never trapping.
-    static func appendHours(_ h: Double, to out: inout [UInt8]) {
+    static func appendHours<Out: ByteAppending & ~Copyable>(_ h: Double, to out: inout Out) {
         let scaled = (h * 100).rounded()
-        guard scaled.magnitude < 0x1p63 else { out.append(contentsOf: "\(h)".utf8); return }
+        guard scaled.magnitude < 0x1p63 else { var text = "\(h)"; text.withUTF8 { out.append(contentsOf: $0) }; return }
         let hundredths = Int(scaled)
         if hundredths < 0 { out.append(UInt8(ascii: "-")) }
         let whole = hundredths.magnitude / 100, fraction = Int(hundredths.magnitude % 100)

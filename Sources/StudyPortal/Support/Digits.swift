@@ -2,7 +2,7 @@
 /// dates, hours, row numbers, the output manifest's sizes, hashes and inodes.
 enum Digits {
     /// `n` in decimal, zero-padded to `width`; a negative number gets its sign.
-    static func append<N: SignedInteger & FixedWidthInteger>(_ n: N, width: Int = 1, to out: inout [UInt8]) {
+    static func append<N: SignedInteger & FixedWidthInteger, Out: ByteAppending & ~Copyable>(_ n: N, width: Int = 1, to out: inout Out) {
         if n < 0 { out.append(UInt8(ascii: "-")) }
         append(UInt64(n.magnitude), width: width, to: &out)
     }
@@ -11,7 +11,7 @@ enum Digits {
     /// them), zero-padded to `width`. Right to left, dividing by a constant, which compiles to a
     /// multiplication: finding the power of ten first and dividing by it for each digit were
     /// hardware divisions, 7% of the templates stage's rendering (member pages' dates).
-    static func append(_ n: UInt64, width: Int = 1, radix: UInt64 = 10, to out: inout [UInt8]) {
+    static func append<Out: ByteAppending & ~Copyable>(_ n: UInt64, width: Int = 1, radix: UInt64 = 10, to out: inout Out) {
         precondition(radix == 10 || radix == 16, "base 10 or 16")
         var v = n
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { b in   // UInt64's 20 digits at most
@@ -23,7 +23,7 @@ enum Digits {
                 v = radix == 16 ? v >> 4 : v / 10
             } while v > 0
             let count = b.count - i
-            if count < width { out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - count)) }
+            for _ in count..<max(count, width) { out.append(UInt8(ascii: "0")) }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i...]))
         }
     }

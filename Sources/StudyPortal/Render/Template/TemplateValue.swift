@@ -244,16 +244,14 @@ public final class FragmentCache: @unchecked Sendable {
     }
 }
 
-extension [UInt8] {
-    /// A literal's bytes (code writing a built-in template's markup: no array to retain and release).
-    @inline(__always) mutating func append(_ text: StaticString) {
-        text.withUTF8Buffer { append(contentsOf: $0) }
-    }
-}
-
 /// Escaping for HTML text and attribute values, over UTF-8 bytes.
 public enum HTMLEscape {
     public static func append(_ s: String, to out: inout [UInt8]) {
+        append(s, into: &out)
+    }
+
+    /// `append(_:to:)` into any byte output.
+    static func append<Out: ByteAppending & ~Copyable>(_ s: String, into out: inout Out) {
         // Over the string's own UTF-8 storage: runs without a special character are copied whole.
         if s.utf8.withContiguousStorageIfAvailable({ append(bytes: $0, to: &out) }) != nil { return }
         var copy = s
@@ -264,7 +262,7 @@ public enum HTMLEscape {
         bytes.withUnsafeBufferPointer { append(bytes: $0, to: &out) }
     }
 
-    private static func append(bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    private static func append<Out: ByteAppending & ~Copyable>(bytes: UnsafeBufferPointer<UInt8>, to out: inout Out) {
         var start = 0
         for i in 0..<bytes.count {
             let entity: StaticString
