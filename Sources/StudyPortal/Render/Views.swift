@@ -305,7 +305,10 @@ struct NavItem: Sendable {
         self.prefixes = prefixes
     }
 
-    func isCurrent(_ path: String) -> Bool { path == exact || prefixes.contains { path.hasPrefix($0) } }
+    /// Paths compared as bytes, as addresses are: `hasPrefix` compares characters (a slug starting
+    /// with a combining mark was not under `materials/`), and cost ~0.5% of a build's CPU, eight
+    /// entries of every page's navigation.
+    func isCurrent(_ path: String) -> Bool { path == exact || prefixes.contains { path.utf8.starts(with: $0.utf8) } }
 }
 
 /// The site navigation's entries, made once and shared by every page.
