@@ -155,6 +155,64 @@ struct YAMLOracleTests {
         }
     }
 
+    static func libYAML(_ text: String, lineOffset: Int) -> Result<YAMLValue?, YAMLError> {
+        do throws(YAMLError) { return .success(try YAML.parseWithLibYAML(text, lineOffset: lineOffset)) } catch { return .failure(error) }
+    }
+
+    static func simple(_ text: String, lineOffset: Int) -> YAMLValue? {
+        var text = text
+        return text.withUTF8 { YAML.simpleDocument($0, lineOffset: lineOffset) }
+    }
+
+    /// The plain front matter read without libyaml: wherever the reader answers, libyaml gives the
+    /// same value (positions in characters and quoting included) — over front matter as people write
+    /// it, one character off it, and broken; and it does answer for the usual shapes (a reader that
+    /// always gave up would pass the rest).
+    @Test func simpleFrontMatterIsReadAsLibYAMLReadsIt() {
+        let usual = [
+            "title: 学习材料（一）\ndate: 2026-05-21\ncategory: 科学技术\ntags: [读书会, 心得体会, 英语阅读]\nhours: 2\nsummary: 注重组织；全过程学习。",
+            "title: 机关保密工作基本知识\ntags:\n  - 法规制度\n  - 数字化\nauthor: 机关党支部\n",
+            "# 注释\ntitle: \"引号里的: 冒号\"\nsummary: 'single'\ndraft: false\nweight: -3\nempty:\nlast: x",
+            "a: [-1, x-y]\nb:\n- 'x'\n- \"y\"\nc: -x",
+            "title: a#b\nurl: https://example.org/x?y=1\nlist: []\nlist2: [ a , 'b c' , \"d\" ]\nnested: 学习[第一讲]{附录}",
+        ]
+        for text in usual {
+            let fast = Self.simple(text, lineOffset: 1)
+            #expect(fast != nil, "\(text.debugDescription)")
+            #expect(Self.text(.success(fast)) == Self.text(Self.libYAML(text, lineOffset: 1)), "\(text.debugDescription)")
+        }
+        let keys = ["title", "tags", "a", "b-c", "x_1", "1", "title", "Key"]
+        let values = ["学习", "2026-03-01", "1.5", "-1", "~", "null", "", " ", "'q'", "\"q\"", "'a b'", "\"a: b\"", "'it''s'", "\"\\t\"", "a: b", "a:b",
+                      "a #c", "a#c", "#c", "[a, b]", "[]", "[ ]", "[a,]", "[a, [b]]", "[a: b]", "[a, 'b, c']", "[\"x\", y]", "{a: 1}", "&x a", "*x", "!t a",
+                      "|", ">", "? a", ": a", "@a", "`a", "%a", "a\tb", "\u{85}", "a\u{2028}b", "\u{FEFF}a", "学\u{FFFF}", "é", "e\u{301}", "…", "a  ", "...", "---",
+                      "a ]", "a,b", "{", "}", "a'b", "a\"b", "'", "\"", "'a", "\"a"]
+        let items = ["\n  - ", "\n- ", "\n    - ", "\n  -", "\n  - \n", "\n\n  - ", "\n  # c\n  - "]
+        let clean = ["学习", "2026-03-01", "1.5", "-1", "~", "'q'", "\"q\"", "'a b'", "\"a: b\"", "a:b", "a#c", "[a, b]", "[]", "[ 学习 , '党史' ]", "é", "a  "]
+        var random = SystemRandomNumberGenerator()
+        var answered = 0
+        for _ in 0..<20_000 {
+            // Mostly front matter as people write it, sometimes with a piece that is not.
+            let noisy = Int.random(in: 0..<3, using: &random) == 0
+            func pick(_ good: [String], _ any: [String]) -> String { ((noisy && Bool.random(using: &random)) ? any : good).randomElement(using: &random) ?? "" }
+            var text = ""
+            for k in 0..<Int.random(in: 1...8, using: &random) {
+                if k > 0 { text += pick(["\n"], ["\n", "\n\n", "\n# c\n", "\n  ", "\n ", "\t\n"]) }
+                text += (keys.randomElement(using: &random) ?? "a") + pick([": "], [": ", ":", ":  ", " : "])
+                if Int.random(in: 0..<4, using: &random) == 0 {
+                    for _ in 0..<Int.random(in: 1...3, using: &random) { text += pick(["\n  - ", "\n- "], items) + pick(clean, values) }
+                } else {
+                    text += pick(clean, values)
+                }
+            }
+            if Bool.random(using: &random) { text += "\n" }
+            let offset = Int.random(in: 0...3, using: &random)
+            guard let fast = Self.simple(text, lineOffset: offset) else { continue }
+            answered += 1
+            #expect(Self.text(.success(fast)) == Self.text(Self.libYAML(text, lineOffset: offset)), "\(text.debugDescription)")
+        }
+        #expect(answered > 2_000, "the simple reader answered \(answered) of 20,000")
+    }
+
     /// Past the budget both report the first value too many; nesting deeper than libyaml allows is a
     /// syntax error, not a crash of the walk.
     @Test func bigAndDeepDocuments() {

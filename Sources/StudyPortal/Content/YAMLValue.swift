@@ -62,7 +62,19 @@ public enum YAML {
     /// `a: &a [..]`, `b: &b [*a, *a ..]` … would make any later walk exponential; front matter never
     /// needs aliases), then the first syntax error, duplicate key or second document, then a key
     /// that is not a single value, or more than `nodeBudget` values.
+    ///
+    /// Front matter in the plainest YAML is read without libyaml (`simpleDocument`).
     public static func parse(_ text: String, lineOffset: Int = 0) throws(YAMLError) -> YAMLValue? {
+        var text = text
+        return try text.withUTF8 { bytes -> Result<YAMLValue?, YAMLError> in
+            if let simple = simpleDocument(bytes, lineOffset: lineOffset) { return .success(simple) }
+            var walk = EventWalk(lineOffset: lineOffset)
+            return walk.document(bytes)
+        }.get()
+    }
+
+    /// `parse` through libyaml always (tests compare `simpleDocument` with it).
+    static func parseWithLibYAML(_ text: String, lineOffset: Int = 0) throws(YAMLError) -> YAMLValue? {
         var text = text, walk = EventWalk(lineOffset: lineOffset)
         return try text.withUTF8 { walk.document($0) }.get()
     }
