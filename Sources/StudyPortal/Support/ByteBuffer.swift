@@ -40,8 +40,32 @@ struct ByteBuffer: ByteAppending, ~Copyable {
     @inline(__always) mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
         let n = bytes.count
         if capacity &- count < n { grow(to: count + n) }
-        if let source = bytes.baseAddress { (base + count).initialize(from: source, count: n) }
+        guard let source = bytes.baseAddress else { return }
+        let target = base + count
+        if n <= 16 {
+            // Cells and tags are a few bytes: copied in words here, where a call to memmove for
+            // each was a quarter of the rows' writing time (perf).
+            copyShort(UnsafeRawPointer(source), UnsafeMutableRawPointer(target), n)
+        } else {
+            target.initialize(from: source, count: n)
+        }
         count &+= n
+    }
+
+    /// `n` (at most 16) bytes from `source` to `target`, by two words that overlap when `n` is not
+    /// twice a word (nothing read or written outside the `n` bytes).
+    @inline(__always) private func copyShort(_ source: UnsafeRawPointer, _ target: UnsafeMutableRawPointer, _ n: Int) {
+        if n >= 8 {
+            target.storeBytes(of: source.loadUnaligned(as: UInt64.self), as: UInt64.self)
+            target.storeBytes(of: source.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self), toByteOffset: n - 8, as: UInt64.self)
+        } else if n >= 4 {
+            target.storeBytes(of: source.loadUnaligned(as: UInt32.self), as: UInt32.self)
+            target.storeBytes(of: source.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self), toByteOffset: n - 4, as: UInt32.self)
+        } else if n > 0 {
+            target.storeBytes(of: source.load(as: UInt8.self), as: UInt8.self)
+            target.storeBytes(of: source.load(fromByteOffset: n / 2, as: UInt8.self), toByteOffset: n / 2, as: UInt8.self)
+            target.storeBytes(of: source.load(fromByteOffset: n - 1, as: UInt8.self), toByteOffset: n - 1, as: UInt8.self)
+        }
     }
 
     /// Room for at least `needed` bytes in all, doubling.
