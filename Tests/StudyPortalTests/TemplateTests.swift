@@ -103,6 +103,10 @@ import Testing
             }
         }
         #expect(nav.cache.count == 3)
+        // Addresses compare as bytes: a slug that starts with a combining mark is still under
+        // `materials/` (as characters, `/` and the mark are one, and the prefix did not match).
+        #expect(NavItem(title: "", url: "", prefixes: ["materials/"]).isCurrent("materials/\u{301}a/"))
+        #expect(!NavItem(title: "", url: "", prefixes: ["materials/"]).isCurrent("materialsa/"))
 
         // Kept at the top, a section whose partial would pass the depth limit further down is
         // rendered again there (and its partial left out, as a fresh render does).
