@@ -253,7 +253,8 @@ public enum Markdown {
             headings.append(TOCEntry(level: level, id: allocator.id(for: plain), text: plain))
         }
 
-        let ids = Set(headings.map(\.id))
+        // The page's ids as a set only for a page that links to its own headings (most do not).
+        let ids = anchorLinks.isEmpty ? [] : Set(headings.map(\.id))
         for link in anchorLinks where !ids.contains(link.anchor) {
             broken.append(BrokenLink(message: "no heading with id `\(link.anchor)` on this page", line: link.line, column: link.column))
         }
