@@ -211,6 +211,17 @@ struct YAMLOracleTests {
             #expect(Self.text(.success(fast)) == Self.text(Self.libYAML(text, lineOffset: offset)), "\(text.debugDescription)")
         }
         #expect(answered > 2_000, "the simple reader answered \(answered) of 20,000")
+        // Long lists (read in linear time: columns counted once a line, items appended in place),
+        // and past the value budget or 64 keys, libyaml's path.
+        let flow = "tags: [" + (0..<50_000).map { "学\($0)" }.joined(separator: ", ") + "]\nx: 1"
+        let block = "tags:\n" + (0..<50_000).map { "  - 学\($0)" }.joined(separator: "\n")
+        for text in [flow, block] {
+            #expect(Self.simple(text, lineOffset: 1) != nil)
+            #expect(Self.text(.success(Self.simple(text, lineOffset: 1))) == Self.text(Self.libYAML(text, lineOffset: 1)))
+        }
+        let wide = "tags: [" + Array(repeating: "a", count: YAML.nodeBudget + 10).joined(separator: ",") + "]\n"
+        let keys64 = (0..<65).map { "k\($0): v" }.joined(separator: "\n")
+        for text in [wide, keys64] { #expect(Self.simple(text, lineOffset: 0) == nil) }
     }
 
     /// Past the budget both report the first value too many; nesting deeper than libyaml allows is a

@@ -20,6 +20,10 @@ private struct SimpleReader {
     let lineOffset: Int
     var pairs: [(key: String, keyPosition: YAMLValue.Position, value: YAMLValue)] = []
     var values = 0
+    /// Where the last column was counted (`position`): positions on a line are asked left to right,
+    /// so a line is counted once, not from its start for each value (a flow list of 100,000 items
+    /// on one line would otherwise take quadratic time).
+    var counted = (line: -1, index: 0, column: 1)
 
     init(_ b: UnsafeBufferPointer<UInt8>, lineOffset: Int) {
         self.b = b
@@ -56,23 +60,30 @@ private struct SimpleReader {
             }
             if b[first] == 0x2D && (first + 1 == end || b[first + 1] == 0x20) {
                 // `- item`: the block list of the key above.
-                guard var list = open, list.indent < 0 || list.indent == first - start, first + 1 < end else { return nil }
-                if list.indent < 0 { (list.indent, list.listPosition) = (first - start, position(line, start, first)) }
+                guard let indent = open?.indent, indent < 0 || indent == first - start, first + 1 < end else { return nil }
+                if indent < 0 {
+                    let at = position(line, start, first)
+                    open?.indent = first - start
+                    open?.listPosition = at
+                }
                 var from = first + 1
                 while from < end && b[from] == 0x20 { from += 1 }
                 guard let item = scalar(from, trimmed(from, end), line: line, lineStart: start, flow: false) else { return nil }
-                list.items.append(item)
-                open = list
+                open?.items.append(item)   // in place: a copy of the list per item would be quadratic
                 values += 1
+                guard values <= YAML.nodeBudget else { return nil }   // libyaml's path reports it
                 continue
             }
             guard first == start, let colon = keyEnd(start, end) else { return nil }
-            if let done = open { guard close(done) else { return nil }; open = nil }
+            if let done = open { close(done); open = nil }
             let key = String(decoding: UnsafeBufferPointer(rebasing: b[start..<colon]), as: UTF8.self)
-            guard !pairs.contains(where: { $0.key == key }) else { return nil }   // libyaml's path reports it
+            // A repeated key: libyaml's path reports it. (Compared pairwise: past 64 keys, libyaml
+            // reads the document, which has a table for them.)
+            guard pairs.count < 64, !pairs.contains(where: { $0.key == key }) else { return nil }
             let keyPosition = position(line, start, start)
             if mapPosition == nil { mapPosition = keyPosition }
             values += 2
+            guard values <= YAML.nodeBudget else { return nil }
             var from = colon + 1
             while from < end && b[from] == 0x20 { from += 1 }
             if from == end {
@@ -87,18 +98,18 @@ private struct SimpleReader {
             guard let value else { return nil }
             pairs.append((key, keyPosition, value))
         }
-        if let done = open { guard close(done) else { return nil } }
-        guard let mapPosition, values <= YAML.nodeBudget else { return nil }
+        if let done = open { close(done) }
+        guard let mapPosition else { return nil }
         return .map(pairs, mapPosition)
     }
 
-    mutating func close(_ open: Open) -> Bool {
+    /// The key above, with its value: null, or the list its `- ` lines made.
+    mutating func close(_ open: Open) {
         if open.indent < 0 {
             pairs.append((open.key, open.keyPosition, .scalar("", plain: true, open.nullPosition)))
         } else {
             pairs.append((open.key, open.keyPosition, .list(open.items, open.listPosition)))
         }
-        return true
     }
 
     /// Where a key line's key ends (at its colon, followed by a space or the end of the line): keys
@@ -138,6 +149,7 @@ private struct SimpleReader {
                 guard first < comma, let item = scalar(first, trimmed(first, comma), line: line, lineStart: lineStart, flow: true) else { return nil }
                 items.append(item)
                 values += 1
+                guard values <= YAML.nodeBudget else { return nil }
                 i = comma + 1
             }
         }
@@ -146,7 +158,7 @@ private struct SimpleReader {
 
     /// The scalar `start..<end` (a non-space at each end): quoted without escapes or quotes inside,
     /// or plain with nothing YAML could read otherwise; nil when unsure.
-    func scalar(_ start: Int, _ end: Int, line: Int, lineStart: Int, flow: Bool) -> YAMLValue? {
+    mutating func scalar(_ start: Int, _ end: Int, line: Int, lineStart: Int, flow: Bool) -> YAMLValue? {
         guard start < end else { return nil }
         let at = position(line, lineStart, start)
         let c = b[start]
@@ -184,10 +196,11 @@ private struct SimpleReader {
 
     /// Line `line` (from 0), at byte `i` of the line starting at `lineStart`: libyaml counts columns
     /// in characters.
-    func position(_ line: Int, _ lineStart: Int, _ i: Int) -> YAMLValue.Position {
-        var column = 1
-        for k in lineStart..<i where b[k] & 0xC0 != 0x80 { column += 1 }
-        return YAMLValue.Position(line: line + 1 + lineOffset, column: column)
+    mutating func position(_ line: Int, _ lineStart: Int, _ i: Int) -> YAMLValue.Position {
+        if counted.line != line || counted.index > i { counted = (line, lineStart, 1) }
+        for k in counted.index..<i where b[k] & 0xC0 != 0x80 { counted.column += 1 }
+        counted.index = i
+        return YAMLValue.Position(line: line + 1 + lineOffset, column: counted.column)
     }
 
     /// Whether every character of the line is one YAML reads as printable here: no control
