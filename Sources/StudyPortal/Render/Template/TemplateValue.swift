@@ -136,13 +136,18 @@ public struct View: TemplateValue, ExpressibleByDictionaryLiteral, Sendable {
     public subscript(key: String) -> (any TemplateValue)? {
         get { position(key).map { values[$0] } }
         set {
-            if let i = position(key) {
-                if let newValue { values[i] = newValue } else { remove(at: i) }
+            // The value moved out of the optional, not copied (a copy and a destroy of each value
+            // set were 0.9% of a build's CPU).
+            guard let value = consume newValue else {
+                if let i = position(key) { remove(at: i) }
                 return
             }
-            guard let newValue else { return }
+            if let i = position(key) {
+                values[i] = consume value
+                return
+            }
             keys.append(key)
-            values.append(newValue)
+            values.append(consume value)
             if index != nil { index?[key] = keys.count - 1 } else if keys.count > Self.linearLimit { reindex() }
         }
     }
