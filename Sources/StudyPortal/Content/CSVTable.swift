@@ -47,12 +47,17 @@ public struct CSVTable: Sendable {
     public static func parse(_ data: Data, path: String, required: [String], optional: [String]) -> (CSVTable?, [Diagnostic]) {
         var rows: [Row] = []
         let (header, diagnostics) = decoding(data, path: path) { bytes, warnings in
-            // About a row per line (a quoted cell may hold line breaks): the array is made once.
-            rows.reserveCapacity(bytes.count { $0 == UInt8(ascii: "\n") } + 1)
+            rows.reserveCapacity(rowCapacity(bytes))   // the array made once
             return scan(bytes, path: path, required: required, optional: optional, warnings: warnings) { rows.append($0) }
         }
         guard let header else { return (nil, diagnostics) }
         return (CSVTable(path: path, header: header, rows: rows), diagnostics)
+    }
+
+    /// Room for every row of `bytes`: each ends at a line break (LF, CR or both) or at the end
+    /// (a quoted cell may hold line breaks: then there are fewer).
+    static func rowCapacity(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        bytes.count { $0 == 0x0A || $0 == 0x0D } + 1
     }
 
     /// The file's bytes as UTF-8 for `body`, with the warnings of reading them: UTF-8 (the bytes as

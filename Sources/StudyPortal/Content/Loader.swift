@@ -111,12 +111,13 @@ public enum Loader {
         let parts = await parallelMap(files, jobs: jobs) { entry -> (records: Part, diagnostics: [Diagnostic]) in
             let path = "content/" + entry.relative
             guard let bytes = read(entry) else { return (Part(), [.error("cannot read this file (check its permissions)", path: path)]) }
-            // Each row made into its record as it is read (`CSVTable.scan`), into room for one a line
-            // (a row ends at a line break: LF, CR or both).
-            var part = Part(capacity: bytes.count { $0 == 0x0A || $0 == 0x0D } + 1)
+            // Each row made into its record as it is read (`CSVTable.scan`), into room for every row
+            // of the bytes scanned.
+            var part = Part()
             var problems: [Diagnostic] = []
-            let (header, found) = bytes.withUnsafeBufferPointer { bytes in
+            let (_, found) = bytes.withUnsafeBufferPointer { bytes in
                 CSVTable.decoding(bytes, path: path) { utf8, warnings in
+                    part = Part(capacity: CSVTable.rowCapacity(utf8))
                     var columns: RecordLoader.Columns?
                     return CSVTable.scan(utf8, path: path, required: RecordLoader.required, optional: RecordLoader.optional, warnings: warnings) { row in
                         let at = columns ?? RecordLoader.Columns(row.header)
@@ -127,8 +128,7 @@ public enum Loader {
                     }
                 }
             }
-            guard header != nil else { return (part, found) }
-            return (part, found + problems)
+            return (part, found + problems)   // (no problems of rows when the file had no usable header)
         }
         let diagnostics = parts.flatMap(\.diagnostics)
         let total = parts.reduce(0) { $0 + $1.records.count }

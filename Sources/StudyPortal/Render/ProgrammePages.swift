@@ -228,7 +228,7 @@ extension Views {
         c["activities"] = events.compactMap { e -> View? in
             if case .activity(let k) = e.source { return activitySummary(k) } else { return nil }
         }.reversed() as [View]
-        c["reflections"] = (lookup.reflectionsByAuthor[m.id] ?? []).map(reflectionSummary(at:))
+        c["reflections"] = (lookup.reflectionsByAuthor[m.id] ?? []).map(reflectionSummary)
         c["ledgers"] = (figures.memberLedgerYears[m.id] ?? []).map { y -> View in ["year": y, "url": routes.link(Routes.memberLedger(y, m.id))] }
         return c
     }
@@ -240,12 +240,10 @@ extension Views {
                       activityDays: programme.activities.map(\.date))
     }
 
-    /// Reflection `i`'s summary: made once (`reflectionSummaries`) when the profile shows it.
-    func reflectionSummary(at i: Int) -> View {
-        (reflectionSummaries.indices.contains(i) ? reflectionSummaries[i] : nil) ?? reflectionSummary(programme.reflections[i])
-    }
-
-    func reflectionSummary(_ r: Reflection) -> View {
+    /// Reflection `i`'s summary: the one made once (`reflectionSummaries`) when there is one.
+    func reflectionSummary(_ i: Int) -> View {
+        if reflectionSummaries.indices.contains(i), let made = reflectionSummaries[i] { return made }
+        let r = programme.reflections[i]
         var out = view(["title": r.title, "url": routes.link(Routes.reflection(r.folder, r.slug)), "date": day(r.date),
                         "author": lookup.memberName(r.author.id)])
         if let about = r.about { out["about"] = aboutLink(about.id) }
@@ -259,14 +257,14 @@ extension Views {
 
     func reflectionsIndex() -> View {
         var c = common(current: Routes.reflections)
-        c["reflections"] = programme.reflections.indices.filter { visibility.shows(programme.reflections[$0]) }.map(reflectionSummary(at:))
+        c["reflections"] = programme.reflections.indices.filter { visibility.shows(programme.reflections[$0]) }.map(reflectionSummary)
         return c
     }
 
     func reflectionPage(_ i: Int) -> View {
         let r = programme.reflections[i]
         var c = common(current: Routes.reflection(r.folder, r.slug))
-        var view = reflectionSummary(at: i)
+        var view = reflectionSummary(i)
         view["author"] = memberLink(r.author.id)
         view["author_id"] = r.author.id
         view["public"] = r.isPublic && !visibility.showsMembers

@@ -216,7 +216,7 @@ public enum Renderer {
         building.memberLinks = Dictionary(p.members.map { ($0.id, SharedView(itemViews.memberLink($0.id))) }, uniquingKeysWith: { first, _ in first })
         building.activitySummaries = p.activities.indices.map(itemViews.activitySummary)
         building.reflectionSummaries = await parallelMap(Array(p.reflections.indices), jobs: jobs) { i -> View? in
-            visibility.shows(p.reflections[i]) ? itemViews.reflectionSummary(p.reflections[i]) : nil
+            visibility.shows(p.reflections[i]) ? itemViews.reflectionSummary(i) : nil
         }
         building.eventSubjects = await eventSubjects
         building.ledgerSubjects = await ledgerSubjects
